@@ -1,0 +1,88 @@
+// What src/main.ts asks of a machine platform. Fly implements it in src/fly/; a second platform
+// (Koyeb) gets its own folder beside it and the same contract. Nothing here knows of GitHub:
+// "owner labels" and "revision" are opaque to the platform.
+
+export interface ProgressLog {
+  info(message: string): void;
+  warning(message: string): void;
+  debug(message: string): void;
+}
+
+export interface PreviewTarget {
+  appName: string;
+  org: string;
+  /**
+   * Labels written to every machine this action creates, and the only way it recognises its own
+   * machines again. A machine is "ours" when it carries every one of these labels with these values.
+   */
+  ownerLabels: Readonly<Record<string, string>>;
+}
+
+export interface Revision {
+  /** What is deployed (the head commit sha); shown to users and written to the machine. */
+  id: string;
+  /** Newer revisions have larger values (ms since epoch). An older revision never replaces a newer one. */
+  order: number;
+}
+
+export interface GuestSize {
+  cpuKind: 'shared' | 'performance';
+  cpus: number;
+  memoryMb: number;
+}
+
+export interface DeployRequest extends PreviewTarget {
+  region: string;
+  image: string;
+  guest: GuestSize;
+  env: Readonly<Record<string, string>>;
+  internalPort: number;
+  revision: Revision;
+  /** Overall budget for the machine to reach `started`, from the moment deploy() is called. */
+  waitTimeoutMs: number;
+}
+
+interface DeployedPlace {
+  appName: string;
+  hostname: string;
+  machineId: string;
+  region: string;
+}
+
+export type DeployOutcome =
+  | (DeployedPlace & {
+      kind: 'ready';
+      instanceId: string;
+      /** created: a new machine; updated: new config on the existing one; unchanged: it already ran this exact config. */
+      change: 'created' | 'updated' | 'unchanged';
+    })
+  | (DeployedPlace & {
+      kind: 'superseded';
+      /** The newer revision already deployed, which this run left in place. */
+      deployedRevisionId: string;
+    })
+  | (DeployedPlace & {
+      kind: 'failed';
+      /** One sentence a user can act on, e.g. "the machine stopped during boot with exit code 1". */
+      reason: string;
+      state: string;
+      exitCode: number | undefined;
+      /** The machine's most recent events, oldest first, one line each. */
+      recentEvents: string[];
+    });
+
+export type DestroyOutcome =
+  | { kind: 'absent'; appName: string }
+  | { kind: 'app-destroyed'; appName: string; machineIds: string[] }
+  | {
+      kind: 'machines-destroyed';
+      appName: string;
+      machineIds: string[];
+      /** Machines this action did not create; they and the app were left standing. */
+      foreignMachines: { id: string; name: string }[];
+    };
+
+export interface PreviewProvider {
+  deploy(request: DeployRequest, log: ProgressLog): Promise<DeployOutcome>;
+  destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome>;
+}
