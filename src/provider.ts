@@ -83,6 +83,8 @@ export type DestroyOutcome =
     };
 
 export interface PreviewProvider {
+  /** Where an app's preview answers (Fly: `<app>.fly.dev`), known before anything is deployed. */
+  hostnameFor(appName: string): string;
   deploy(request: DeployRequest, log: ProgressLog): Promise<DeployOutcome>;
   destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome>;
 }

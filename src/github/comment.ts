@@ -1,0 +1,192 @@
+// The one sticky PR comment per preview: found again by a hidden marker, edited in place, and
+// converged to one when racing runs each created their own.
+import { GitHubApiError, type GitHubClient } from './octokit.js';
+
+export interface IssueRef {
+  owner: string;
+  repo: string;
+  number: number;
+}
+
+interface Place {
+  appName: string;
+  url: string;
+  region: string;
+}
+
+/** What the comment (and the job summary) shows. Plain data: no platform or API types. */
+export type PreviewView =
+  | (Place & { state: 'deploying'; sha: string })
+  | (Place & { state: 'ready'; sha: string; machineId: string })
+  | (Place & { state: 'superseded'; sha: string; machineId: string; deployedSha: string })
+  | (Place & {
+      state: 'failed';
+      sha: string;
+      /** Absent when the failure came before a machine existed. */
+      machineId: string | undefined;
+      reason: string;
+      exitCode: number | undefined;
+      recentEvents: string[];
+    })
+  | { state: 'destroyed'; appName: string; sha: string; keptMachines: string[] };
+
+export interface Footer {
+  /** Link to this workflow run, so a reader can open the log. */
+  runUrl: string | undefined;
+}
+
+const shortSha = (sha: string): string => sha.slice(0, 7);
+
+/** Text from APIs goes inside a fenced block; a fence longer than any backtick run inside keeps it closed. */
+function fenced(lines: string[]): string {
+  const text = lines.join('\n');
+  const longestRun = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const fence = '`'.repeat(longestRun + 1);
+  return `${fence}\n${text}\n${fence}`;
+}
+
+function table(rows: [string, string][]): string {
+  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| **${k}** | ${v} |`)].join('\n');
+}
+
+/** The visible Markdown, shared by the PR comment and the job summary. */
+export function renderPreview(view: PreviewView, footer: Footer): string {
+  const parts: string[] = [];
+  switch (view.state) {
+    case 'deploying':
+      parts.push(
+        `### ⏳ Deploying preview of \`${shortSha(view.sha)}\``,
+        table([
+          ['URL', `${view.url} (not ready yet)`],
+          ['App', `\`${view.appName}\` in \`${view.region}\``],
+        ]),
+      );
+      break;
+    case 'ready':
+    case 'superseded':
+      parts.push(
+        view.state === 'ready'
+          ? `### ✅ Preview ready: ${view.url}`
+          : `### ✅ Preview of a newer commit is live: ${view.url}`,
+        table([
+          ['URL', view.url],
+          ['Commit', `\`${shortSha(view.state === 'ready' ? view.sha : view.deployedSha)}\``],
+          ['App', `\`${view.appName}\``],
+          ['Machine', `\`${view.machineId}\` in \`${view.region}\``],
+        ]),
+      );
+      if (view.state === 'superseded') {
+        parts.push(`This run for \`${shortSha(view.sha)}\` left the newer deploy in place.`);
+      }
+      break;
+    case 'failed':
+      parts.push(
+        `### ❌ Preview failed for \`${shortSha(view.sha)}\``,
+        view.reason,
+        table([
+          ['URL', `${view.url} (not serving)`],
+          ['App', `\`${view.appName}\``],
+          ...(view.machineId === undefined
+            ? []
+            : ([['Machine', `\`${view.machineId}\` in \`${view.region}\``]] as [string, string][])),
+          ...(view.exitCode === undefined ? [] : ([['Exit code', `\`${view.exitCode}\``]] as [string, string][])),
+        ]),
+      );
+      if (view.recentEvents.length > 0) parts.push('Last machine events:', fenced(view.recentEvents));
+      parts.push('The app is left in place so you can inspect it; the next push retries.');
+      break;
+    case 'destroyed':
+      parts.push(`### 🧹 Preview destroyed`);
+      parts.push(
+        view.keptMachines.length === 0
+          ? `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
+          : `This preview's machines were removed. The app \`${view.appName}\` was kept because it also holds machines fly-preview did not create: ${view.keptMachines.map((m) => `\`${m}\``).join(', ')}.`,
+      );
+      break;
+  }
+  const where = footer.runUrl === undefined ? '' : ` · [run log](${footer.runUrl})`;
+  parts.push(`<sub>fly-preview${where}</sub>`);
+  return parts.join('\n\n');
+}
+
+const markerPrefix = '<!-- fly-preview ';
+
+/** The hidden first line: which preview this comment belongs to, and which revision wrote it last. */
+export function commentMarker(appName: string, revisionOrder: number): string {
+  return `${markerPrefix}app="${appName}" order="${revisionOrder}" -->`;
+}
+
+function readMarker(body: string | undefined, appName: string): { order: number } | undefined {
+  if (body === undefined || !body.startsWith(markerPrefix)) return undefined;
+  const match = /^<!-- fly-preview app="([^"]*)" order="(\d+)" -->/.exec(body);
+  if (match === null || match[1] !== appName) return undefined;
+  return { order: Number(match[2]) };
+}
+
+export interface StickyComment {
+  appName: string;
+  /** The revision this body describes; a comment written by a newer one is left alone unless `final`. */
+  revisionOrder: number;
+  body: string;
+  /** The preview is gone (PR closed): say so whatever revision wrote last. */
+  final?: boolean;
+}
+
+export type UpsertResult =
+  | { action: 'created' | 'updated' | 'unchanged'; id: number; url: string }
+  | { action: 'kept-newer'; id: number; url: string };
+
+interface ExistingComment {
+  id: number;
+  html_url: string;
+  body?: string | undefined;
+}
+
+async function findMarked(gh: GitHubClient, issue: IssueRef, appName: string): Promise<ExistingComment[]> {
+  const found: ExistingComment[] = [];
+  const pages = gh.paginate.iterator(gh.rest.issues.listComments, {
+    owner: issue.owner,
+    repo: issue.repo,
+    issue_number: issue.number,
+    per_page: 100,
+  });
+  for await (const page of pages) {
+    for (const c of page.data) if (readMarker(c.body, appName) !== undefined) found.push(c);
+  }
+  return found.sort((a, b) => a.id - b.id);
+}
+
+/** A racing run may have deleted the same duplicate first; gone is what we wanted. */
+async function deleteComment(gh: GitHubClient, issue: IssueRef, id: number): Promise<void> {
+  try {
+    await gh.rest.issues.deleteComment({ owner: issue.owner, repo: issue.repo, comment_id: id });
+  } catch (error) {
+    if (!(error instanceof GitHubApiError && error.status === 404)) throw error;
+  }
+}
+
+/**
+ * Creates or edits this preview's comment. Racing runs may each have created one: the oldest is kept
+ * and the others are deleted, so every run converges on the same single comment.
+ */
+export async function upsertComment(gh: GitHubClient, issue: IssueRef, comment: StickyComment): Promise<UpsertResult> {
+  const body = `${commentMarker(comment.appName, comment.revisionOrder)}\n${comment.body}`;
+  const [keeper, ...duplicates] = await findMarked(gh, issue, comment.appName);
+  await Promise.all(duplicates.map((d) => deleteComment(gh, issue, d.id)));
+  if (keeper === undefined) {
+    const created = await gh.rest.issues.createComment({
+      owner: issue.owner,
+      repo: issue.repo,
+      issue_number: issue.number,
+      body,
+    });
+    return { action: 'created', id: created.data.id, url: created.data.html_url };
+  }
+  const written = readMarker(keeper.body, comment.appName);
+  if (written !== undefined && written.order > comment.revisionOrder && comment.final !== true) {
+    return { action: 'kept-newer', id: keeper.id, url: keeper.html_url };
+  }
+  if (keeper.body === body) return { action: 'unchanged', id: keeper.id, url: keeper.html_url };
+  await gh.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: keeper.id, body });
+  return { action: 'updated', id: keeper.id, url: keeper.html_url };
+}

@@ -1,0 +1,217 @@
+// The only module that knows both sides: it turns the plan into provider calls (Fly) and reports
+// them to the pull request (GitHub).
+import * as core from '@actions/core';
+import { context } from '@actions/github';
+import { createFlyProvider } from './fly/index.js';
+import { renderPreview, upsertComment, type IssueRef, type PreviewView } from './github/comment.js';
+import { createGitHubClient, type GitHubClient } from './github/octokit.js';
+import { writeSummary } from './github/summary.js';
+import { readSettings, type Settings } from './inputs.js';
+import { planRun, type EventContext, type PullRequest } from './plan.js';
+import type { DeployOutcome, PreviewProvider, PreviewTarget, ProgressLog } from './provider.js';
+
+const secretInputs = ['fly-api-token', 'github-token'] as const;
+
+/**
+ * Masks tokens before anything else can print them. A Fly token may hold several macaroons
+ * ("FlyV1 fm2_…,fm2_…"); each piece is masked too, since an error could quote one alone.
+ */
+function maskSecrets(): void {
+  for (const name of secretInputs) {
+    const value = core.getInput(name);
+    if (value === '') continue;
+    core.setSecret(value);
+    for (const piece of value.split(/[\s,]+/)) if (piece.length >= 8) core.setSecret(piece);
+  }
+}
+
+/** Lines from APIs must not be read by the runner as workflow commands (`::set-output` and the like). */
+const neutralise = (text: string): string => text.replace(/^(\s*)::/gm, '$1: :');
+
+const log: ProgressLog = {
+  info: (message) => core.info(neutralise(message)),
+  warning: (message) => core.warning(message),
+  debug: (message) => core.debug(message),
+};
+
+function eventContext(): EventContext {
+  const [owner = '', repo = ''] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
+  const payload: unknown = context.payload;
+  const action = typeof context.payload.action === 'string' ? context.payload.action : undefined;
+  return { eventName: context.eventName, action, payload, repository: { owner, repo } };
+}
+
+function runUrl(): string | undefined {
+  const repository = process.env['GITHUB_REPOSITORY'];
+  if (repository === undefined || !context.runId) return undefined;
+  return `${context.serverUrl}/${repository}/actions/runs/${context.runId}`;
+}
+
+/** The PR comment and job summary. A comment that cannot be written is a warning, never a failed deploy. */
+class Report {
+  readonly #gh: GitHubClient | undefined;
+  readonly #issue: IssueRef;
+  readonly #appName: string;
+  readonly #revisionOrder: number;
+  readonly #footer = { runUrl: runUrl() };
+
+  constructor(gh: GitHubClient | undefined, pr: PullRequest, appName: string) {
+    this.#gh = gh;
+    this.#issue = { owner: pr.owner, repo: pr.repo, number: pr.number };
+    this.#appName = appName;
+    this.#revisionOrder = pr.updatedAtMs;
+  }
+
+  async comment(view: PreviewView, final = false): Promise<void> {
+    if (this.#gh === undefined) return;
+    try {
+      const result = await upsertComment(this.#gh, this.#issue, {
+        appName: this.#appName,
+        revisionOrder: this.#revisionOrder,
+        body: renderPreview(view, this.#footer),
+        final,
+      });
+      core.info(`PR comment ${result.action}: ${result.url}`);
+    } catch (error) {
+      core.warning(
+        `Could not write the PR comment: ${message(error)}. ` +
+          'The job needs `permissions: pull-requests: write` (fork PRs get a read-only token).',
+      );
+    }
+  }
+
+  /** The final word: comment and job summary. */
+  async publish(view: PreviewView, final = false): Promise<void> {
+    await Promise.all([this.comment(view, final), writeSummary(renderPreview(view, this.#footer))]);
+  }
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+function setOutputs(outputs: { status: string; appName: string; hostname?: string; machineId?: string }): void {
+  core.setOutput('status', outputs.status);
+  core.setOutput('app-name', outputs.appName);
+  core.setOutput('hostname', outputs.hostname ?? '');
+  core.setOutput('url', outputs.hostname === undefined ? '' : `https://${outputs.hostname}`);
+  core.setOutput('machine-id', outputs.machineId ?? '');
+}
+
+/** Labels that mark a machine as this action's, for this PR; destroy deletes nothing without them. */
+function ownerLabels(pr: PullRequest): Record<string, string> {
+  return { fly_preview_repo: `${pr.owner}/${pr.repo}`, fly_preview_pr: String(pr.number) };
+}
+
+function outcomeView(outcome: DeployOutcome, sha: string): PreviewView {
+  const place = {
+    appName: outcome.appName,
+    url: `https://${outcome.hostname}`,
+    region: outcome.region,
+    sha,
+    machineId: outcome.machineId,
+  };
+  switch (outcome.kind) {
+    case 'ready':
+      return { state: 'ready', ...place };
+    case 'superseded':
+      return { state: 'superseded', ...place, deployedSha: outcome.deployedRevisionId };
+    case 'failed':
+      return {
+        state: 'failed',
+        ...place,
+        reason: outcome.reason,
+        exitCode: outcome.exitCode,
+        recentEvents: outcome.recentEvents,
+      };
+  }
+}
+
+async function deploy(
+  settings: Settings,
+  provider: PreviewProvider,
+  report: Report,
+  target: PreviewTarget,
+  pr: PullRequest,
+  image: string,
+): Promise<void> {
+  const hostname = provider.hostnameFor(target.appName);
+  const place = { appName: target.appName, url: `https://${hostname}`, region: settings.region, sha: pr.headSha };
+  // The "deploying" note goes out while the machine boots, not before: it costs the deploy no time.
+  const announced = report.comment({ state: 'deploying', ...place });
+  let outcome: DeployOutcome;
+  try {
+    outcome = await provider.deploy(
+      {
+        ...target,
+        region: settings.region,
+        image,
+        guest: settings.guest,
+        env: settings.env,
+        internalPort: settings.internalPort,
+        revision: { id: pr.headSha, order: pr.updatedAtMs },
+        waitTimeoutMs: settings.waitTimeoutSeconds * 1000,
+      },
+      log,
+    );
+  } catch (error) {
+    await announced;
+    await report.publish({ state: 'failed', ...place, machineId: undefined, reason: message(error), exitCode: undefined, recentEvents: [] });
+    throw error;
+  }
+  await announced;
+  await report.publish(outcomeView(outcome, pr.headSha));
+  setOutputs({
+    status: outcome.kind === 'ready' ? 'deployed' : outcome.kind === 'superseded' ? 'skipped' : 'failed',
+    appName: outcome.appName,
+    hostname: outcome.hostname,
+    machineId: outcome.machineId,
+  });
+  switch (outcome.kind) {
+    case 'ready':
+      core.notice(`Preview ready: https://${outcome.hostname} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId})`);
+      return;
+    case 'superseded':
+      core.notice(
+        `Superseded: ${outcome.deployedRevisionId.slice(0, 7)} is newer than ${pr.headSha.slice(0, 7)} and is already deployed at https://${outcome.hostname}; left it in place.`,
+      );
+      return;
+    case 'failed':
+      for (const line of outcome.recentEvents) core.info(neutralise(`  event: ${line}`));
+      core.setFailed(`Preview failed: ${outcome.reason} (app ${outcome.appName}, machine ${outcome.machineId}).`);
+  }
+}
+
+async function destroy(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest): Promise<void> {
+  const outcome = await provider.destroy(target, log);
+  const keptMachines = outcome.kind === 'machines-destroyed' ? outcome.foreignMachines.map((m) => `${m.id} (${m.name})`) : [];
+  await report.publish({ state: 'destroyed', appName: target.appName, sha: pr.headSha, keptMachines }, true);
+  setOutputs({ status: 'destroyed', appName: target.appName });
+  core.notice(
+    outcome.kind === 'absent'
+      ? `Preview app ${target.appName} was already gone; nothing to destroy.`
+      : `Preview destroyed: ${outcome.kind === 'app-destroyed' ? `app ${target.appName}` : `machines ${outcome.machineIds.join(', ')}`}.`,
+  );
+}
+
+export async function run(): Promise<void> {
+  let provider: (PreviewProvider & { close(): Promise<void> }) | undefined;
+  try {
+    maskSecrets();
+    const settings = readSettings((name) => core.getInput(name));
+    const plan = planRun(settings, eventContext());
+    if (plan.action === 'skip') {
+      core.notice(plan.reason);
+      core.setOutput('status', 'skipped');
+      return;
+    }
+    provider = createFlyProvider({ apiUrl: settings.flyApiUrl, token: plan.flyApiToken });
+    const gh = settings.comment && settings.githubToken !== undefined ? createGitHubClient(settings.githubToken) : undefined;
+    const report = new Report(gh, plan.pr, plan.appName);
+    const target: PreviewTarget = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
+    if (plan.action === 'deploy') await deploy(settings, provider, report, target, plan.pr, plan.image);
+    else await destroy(provider, report, target, plan.pr);
+  } catch (error) {
+    core.setFailed(message(error));
+  } finally {
+    await provider?.close();
+  }
+}

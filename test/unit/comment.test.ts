@@ -1,0 +1,156 @@
+import nock from 'nock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { commentMarker, renderPreview, upsertComment, type PreviewView } from '../../src/github/comment.js';
+import { createGitHubClient } from '../../src/github/octokit.js';
+
+const api = 'https://api.github.com';
+const issue = { owner: 'octo', repo: 'shop', number: 7 };
+const commentsPath = '/repos/octo/shop/issues/7/comments';
+const noSleep = async (): Promise<void> => {};
+const gh = () => createGitHubClient('ghs_test_token', { sleep: noSleep });
+
+const ready: PreviewView = {
+  state: 'ready',
+  appName: 'pr-7-octo-shop',
+  url: 'https://pr-7-octo-shop.fly.dev',
+  region: 'iad',
+  sha: 'abcdef1234567890',
+  machineId: '148e21ea7d4689',
+};
+
+beforeAll(() => nock.disableNetConnect());
+afterEach(() => {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  expect(pending).toEqual([]);
+});
+
+function comment(id: number, body: string) {
+  return { id, body, html_url: `https://github.com/octo/shop/pull/7#issuecomment-${id}`, user: { login: 'github-actions[bot]' } };
+}
+
+describe('renderPreview', () => {
+  it('shows the URL, the short sha, app, machine and region when ready', () => {
+    const text = renderPreview(ready, { runUrl: 'https://github.com/octo/shop/actions/runs/1' });
+    expect(text).toContain('Preview ready: https://pr-7-octo-shop.fly.dev');
+    expect(text).toContain('`abcdef1`');
+    expect(text).toContain('`pr-7-octo-shop`');
+    expect(text).toContain('`148e21ea7d4689` in `iad`');
+    expect(text).toContain('[run log](https://github.com/octo/shop/actions/runs/1)');
+  });
+
+  it('says why a deploy failed, with the exit code and events kept inside a code block', () => {
+    const text = renderPreview(
+      {
+        ...ready,
+        state: 'failed',
+        reason: 'The machine stopped during boot with exit code 3.',
+        exitCode: 3,
+        recentEvents: ['exit: ```evil``` code 3'],
+      },
+      { runUrl: undefined },
+    );
+    expect(text).toContain('❌ Preview failed');
+    expect(text).toContain('exit code 3');
+    expect(text).toContain('| **Exit code** | `3` |');
+    // The event text holds a triple backtick; the fence must be longer so it cannot close early.
+    expect(text).toContain('````\nexit: ```evil``` code 3\n````');
+  });
+
+  it('says the preview was destroyed, and why an app was kept', () => {
+    expect(renderPreview({ state: 'destroyed', appName: 'a', sha: 'x', keptMachines: [] }, { runUrl: undefined })).toContain(
+      'Preview destroyed',
+    );
+    expect(
+      renderPreview({ state: 'destroyed', appName: 'a', sha: 'x', keptMachines: ['123 (db)'] }, { runUrl: undefined }),
+    ).toContain('kept because it also holds machines fly-preview did not create: `123 (db)`');
+  });
+});
+
+describe('upsertComment', () => {
+  const body = renderPreview(ready, { runUrl: undefined });
+
+  it('creates the comment when none carries the marker', async () => {
+    nock(api).get(commentsPath).query({ per_page: '100' }).reply(200, [comment(1, 'LGTM')]);
+    nock(api)
+      .post(commentsPath, (b: { body: string }) => b.body.startsWith(commentMarker('pr-7-octo-shop', 5)))
+      .reply(201, comment(2, 'x'));
+    const result = await upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body });
+    expect(result).toMatchObject({ action: 'created', id: 2 });
+  });
+
+  it('finds its marker on a later page and edits that comment instead of posting another', async () => {
+    const next = `<${api}${commentsPath}?per_page=100&page=2>; rel="next", <${api}${commentsPath}?per_page=100&page=2>; rel="last"`;
+    nock(api)
+      .get(commentsPath)
+      .query({ per_page: '100' })
+      .reply(200, Array.from({ length: 100 }, (_, i) => comment(i + 1, 'chatter')), { link: next });
+    nock(api)
+      .get(commentsPath)
+      .query({ per_page: '100', page: '2' })
+      .reply(200, [comment(150, `${commentMarker('pr-7-octo-shop', 5)}\nold`)]);
+    nock(api).patch('/repos/octo/shop/issues/comments/150').reply(200, comment(150, 'new'));
+    const result = await upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body });
+    expect(result).toMatchObject({ action: 'updated', id: 150 });
+  });
+
+  it("ignores another app's marker on the same PR", async () => {
+    nock(api).get(commentsPath).query(true).reply(200, [comment(1, `${commentMarker('other-app', 5)}\nx`)]);
+    nock(api).post(commentsPath).reply(201, comment(2, 'x'));
+    const result = await upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body });
+    expect(result.action).toBe('created');
+  });
+
+  it('makes no call when the comment already says exactly this', async () => {
+    nock(api)
+      .get(commentsPath)
+      .query(true)
+      .reply(200, [comment(9, `${commentMarker('pr-7-octo-shop', 5)}\n${body}`)]);
+    const result = await upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body });
+    expect(result.action).toBe('unchanged');
+  });
+
+  it('leaves a comment written for a newer commit alone, unless the preview is gone', async () => {
+    const newer = [comment(9, `${commentMarker('pr-7-octo-shop', 8)}\nnewer`)];
+    nock(api).get(commentsPath).query(true).reply(200, newer);
+    expect((await upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body })).action).toBe('kept-newer');
+
+    nock(api).get(commentsPath).query(true).reply(200, newer);
+    nock(api).patch('/repos/octo/shop/issues/comments/9').reply(200, comment(9, 'gone'));
+    const final = await upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body: 'gone', final: true });
+    expect(final.action).toBe('updated');
+  });
+
+  it('converges duplicates left by racing runs: keeps the oldest, deletes the rest', async () => {
+    nock(api)
+      .get(commentsPath)
+      .query(true)
+      .reply(200, [
+        comment(30, `${commentMarker('pr-7-octo-shop', 5)}\nb`),
+        comment(20, `${commentMarker('pr-7-octo-shop', 5)}\na`),
+      ]);
+    nock(api).delete('/repos/octo/shop/issues/comments/30').reply(404, { message: 'Not Found' });
+    nock(api).patch('/repos/octo/shop/issues/comments/20').reply(200, comment(20, 'x'));
+    const result = await upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body });
+    expect(result).toMatchObject({ action: 'updated', id: 20 });
+  });
+
+  it('retries a 503 and a 429 with Retry-After, and names the call when GitHub refuses', async () => {
+    nock(api).get(commentsPath).query(true).reply(503, { message: 'unavailable' });
+    nock(api).get(commentsPath).query(true).reply(429, { message: 'slow down' }, { 'retry-after': '1' });
+    nock(api).get(commentsPath).query(true).reply(200, []);
+    nock(api).post(commentsPath).reply(403, { message: 'Resource not accessible by integration' });
+    await expect(upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body })).rejects.toThrow(
+      'GitHub API: POST /repos/octo/shop/issues/7/comments failed with 403: Resource not accessible by integration',
+    );
+  });
+
+  it('does not repeat a comment POST whose answer was lost (it may have been posted)', async () => {
+    nock(api).get(commentsPath).query(true).reply(200, []);
+    // nock hangs on a plain-object error with undici; an Error instance carries the code through.
+    nock(api).post(commentsPath).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    await expect(upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body })).rejects.toThrow(
+      /POST \/repos\/octo\/shop\/issues\/7\/comments failed: ECONNRESET/,
+    );
+  });
+});
