@@ -1,0 +1,137 @@
+// Typed Machines API calls. Each method is one request; what to do with the answers is provider.ts's.
+import { FlyHttp, type FlyHttpOptions } from './http.js';
+import type {
+  CreateMachineRequest,
+  FlyApp,
+  IpAssignment,
+  IpType,
+  Lease,
+  LeaseResponse,
+  Machine,
+  MachineEvent,
+  UpdateMachineRequest,
+} from './types.js';
+
+const app = (name: string): string => `/v1/apps/${encodeURIComponent(name)}`;
+const machine = (appName: string, id: string): string => `${app(appName)}/machines/${encodeURIComponent(id)}`;
+const leaseHeader = (nonce: string | undefined): Record<string, string> =>
+  nonce === undefined ? {} : { 'fly-machine-lease-nonce': nonce };
+
+/** How a blocking wait ended. */
+export type WaitResult = 'reached' | 'timeout' | 'replaced' | 'gone';
+
+export class FlyClient {
+  readonly #http: FlyHttp;
+
+  constructor(options: FlyHttpOptions) {
+    this.#http = new FlyHttp(options);
+  }
+
+  close(): Promise<void> {
+    return this.#http.close();
+  }
+
+  /** undefined when there is no such app (or none this token can see). */
+  async getApp(name: string): Promise<FlyApp | undefined> {
+    const { status, data } = await this.#http.call<FlyApp>('GET', app(name), { expect: [404] });
+    return status === 404 ? undefined : data;
+  }
+
+  /** 'taken' when the name already exists: created by a racing run, or by somebody else. */
+  async createApp(name: string, org: string): Promise<'created' | 'taken'> {
+    const { status } = await this.#http.call<FlyApp>('POST', '/v1/apps', {
+      body: { app_name: name, org_slug: org },
+      expect: [422],
+    });
+    return status === 422 ? 'taken' : 'created';
+  }
+
+  /** 'absent' when it was already gone. */
+  async deleteApp(name: string): Promise<'deleted' | 'absent'> {
+    const { status } = await this.#http.call('DELETE', app(name), { query: { force: true }, expect: [404] });
+    return status === 404 ? 'absent' : 'deleted';
+  }
+
+  async listIps(appName: string): Promise<IpAssignment[]> {
+    const { data } = await this.#http.call<{ ips?: IpAssignment[] }>('GET', `${app(appName)}/ip_assignments`);
+    return data?.ips ?? [];
+  }
+
+  async allocateIp(appName: string, type: IpType): Promise<IpAssignment> {
+    const { data } = await this.#http.call<IpAssignment>('POST', `${app(appName)}/ip_assignments`, { body: { type } });
+    return data;
+  }
+
+  /** undefined when the app does not exist. */
+  async listMachines(appName: string): Promise<Machine[] | undefined> {
+    const { status, data } = await this.#http.call<Machine[]>('GET', `${app(appName)}/machines`, { expect: [404] });
+    return status === 404 ? undefined : data;
+  }
+
+  /** undefined when the machine is gone. */
+  async getMachine(appName: string, id: string): Promise<Machine | undefined> {
+    const { status, data } = await this.#http.call<Machine>('GET', machine(appName, id), { expect: [404] });
+    return status === 404 ? undefined : data;
+  }
+
+  async createMachine(appName: string, body: CreateMachineRequest): Promise<Machine> {
+    const { data } = await this.#http.call<Machine>('POST', `${app(appName)}/machines`, { body });
+    return data;
+  }
+
+  async updateMachine(appName: string, id: string, body: UpdateMachineRequest, leaseNonce?: string): Promise<Machine> {
+    const { data } = await this.#http.call<Machine>('POST', machine(appName, id), { body, headers: leaseHeader(leaseNonce) });
+    return data;
+  }
+
+  /** 'absent' when it was already gone. */
+  async deleteMachine(appName: string, id: string): Promise<'deleted' | 'absent'> {
+    const { status } = await this.#http.call('DELETE', machine(appName, id), { query: { force: true }, expect: [404] });
+    return status === 404 ? 'absent' : 'deleted';
+  }
+
+  async events(appName: string, id: string): Promise<MachineEvent[]> {
+    const { data } = await this.#http.call<MachineEvent[]>('GET', `${machine(appName, id)}/events`);
+    return data ?? [];
+  }
+
+  /** undefined while another client holds the lease (409). */
+  async acquireLease(appName: string, id: string, ttlSeconds: number, description: string): Promise<Lease | undefined> {
+    const { status, data } = await this.#http.call<LeaseResponse>('POST', `${machine(appName, id)}/lease`, {
+      body: { ttl: ttlSeconds, description },
+      expect: [409],
+      // A lease whose answer was lost only blocks until its short TTL ends; taking it again is safe.
+      idempotent: true,
+    });
+    return status === 409 ? undefined : data.data;
+  }
+
+  async releaseLease(appName: string, id: string, nonce: string): Promise<void> {
+    await this.#http.call('DELETE', `${machine(appName, id)}/lease`, { headers: leaseHeader(nonce), expect: [404, 409] });
+  }
+
+  /**
+   * Blocks until the machine's instance `instanceId` is in `state`, for at most `timeoutSeconds`
+   * (the API's proxy ends any wait after about 60 s, so callers repeat it).
+   */
+  async wait(
+    appName: string,
+    id: string,
+    state: 'started' | 'stopped',
+    instanceId: string,
+    timeoutSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<WaitResult> {
+    const { status } = await this.#http.call('GET', `${machine(appName, id)}/wait`, {
+      query: { state, instance_id: instanceId, timeout: timeoutSeconds },
+      expect: [400, 404, 408],
+      signal,
+      headersTimeoutMs: (timeoutSeconds + 30) * 1000,
+    });
+    if (status === 408) return 'timeout';
+    if (status === 404) return 'gone';
+    // The only 400 a well-formed wait gets: the instance was replaced by a newer update.
+    if (status === 400) return 'replaced';
+    return 'reached';
+  }
+}

@@ -1,0 +1,222 @@
+// HTTP to the Machines API on undici: one keep-alive agent, bearer auth, JSON, retries within a
+// bounded budget, and errors that name the call, the status and Fly's own message.
+import { Agent, request, type Dispatcher } from 'undici';
+import {
+  backoffDelay,
+  connectionErrorCode,
+  defaultRetryPolicy,
+  mayRetry,
+  neverSent,
+  parseRetryAfter,
+  sleep,
+  type RetryPolicy,
+} from '../retry.js';
+import type { FlyErrorBody } from './types.js';
+
+/** A call that Fly answered with an error, or that could not be completed within the retry budget. */
+export class FlyApiError extends Error {
+  readonly call: string;
+  readonly status: number | undefined;
+  /** Fly's `error` text, or the connection error code when there was no answer. */
+  readonly detail: string;
+  /** Fly's machine-readable `status` field (e.g. `name_taken`), when it sent one. */
+  readonly flyStatus: string | undefined;
+  constructor(call: string, status: number | undefined, detail: string, flyStatus?: string, message?: string) {
+    super(
+      message ??
+        (status === undefined
+          ? `Fly API: ${call} failed: ${detail}`
+          : `Fly API: ${call} failed with ${status}: ${detail}`),
+    );
+    this.name = 'FlyApiError';
+    this.call = call;
+    this.status = status;
+    this.detail = detail;
+    this.flyStatus = flyStatus;
+  }
+}
+
+/** 401/403: retrying cannot help, so this is thrown after one request. */
+export class FlyAuthError extends FlyApiError {
+  constructor(call: string, status: number, detail: string) {
+    super(
+      call,
+      status,
+      detail,
+      undefined,
+      `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
+        'it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).',
+    );
+    this.name = 'FlyAuthError';
+  }
+}
+
+/**
+ * A request that changes something was sent but no answer came back: Fly may or may not have done
+ * it. Callers resolve this by looking, never by sending the same change again blindly.
+ */
+export class FlyAmbiguousError extends FlyApiError {
+  constructor(call: string, status: number | undefined, detail: string) {
+    super(call, status, detail);
+    this.name = 'FlyAmbiguousError';
+  }
+}
+
+export interface FlyHttpOptions {
+  apiUrl: string;
+  token: string;
+  userAgent?: string;
+  retryPolicy?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Replaces the keep-alive agent (tests may pass an undici MockAgent). */
+  dispatcher?: Dispatcher;
+  debug?: (message: string) => void;
+}
+
+export interface CallOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Statuses returned to the caller instead of thrown (e.g. 404 for "absent", 408 for a wait timeout). */
+  expect?: readonly number[];
+  /** Whether sending the request twice is harmless. Defaults to true for GET and DELETE. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  /** How long to wait for the answer's headers; a blocking `wait` needs more than the default. */
+  headersTimeoutMs?: number;
+}
+
+export interface FlyResponse<T> {
+  status: number;
+  data: T;
+}
+
+const retryableStatuses = new Set([500, 502, 503, 504]);
+
+function errorText(body: unknown, fallback: string): { text: string; flyStatus: string | undefined } {
+  if (typeof body === 'object' && body !== null) {
+    const { error, status } = body as FlyErrorBody;
+    return { text: typeof error === 'string' && error !== '' ? error : fallback, flyStatus: typeof status === 'string' ? status : undefined };
+  }
+  return { text: typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback, flyStatus: undefined };
+}
+
+export class FlyHttp {
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #headers: Record<string, string>;
+  readonly #policy: RetryPolicy;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #debug: (message: string) => void;
+
+  constructor(options: FlyHttpOptions) {
+    const url = new URL(options.apiUrl);
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#headers = {
+      authorization: `Bearer ${options.token}`,
+      'user-agent': options.userAgent ?? 'fly-preview',
+      accept: 'application/json',
+    };
+    this.#policy = options.retryPolicy ?? defaultRetryPolicy;
+    this.#sleep = options.sleep ?? sleep;
+    this.#random = options.random ?? Math.random;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    this.#debug = options.debug ?? (() => {});
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  async call<T>(method: 'GET' | 'POST' | 'DELETE' | 'PUT', path: string, options: CallOptions = {}): Promise<FlyResponse<T>> {
+    const call = `${method} ${path}`;
+    const idempotent = options.idempotent ?? (method === 'GET' || method === 'DELETE');
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) search.set(key, String(value));
+    const query = search.toString();
+    const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
+    const headers = { ...this.#headers, ...options.headers };
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const started = Date.now();
+
+    for (let attempt = 1; ; attempt++) {
+      let status: number;
+      let data: unknown;
+      let retryAfter: string | string[] | undefined;
+      try {
+        const response = await request(target, {
+          method,
+          headers,
+          body,
+          dispatcher: this.#dispatcher,
+          signal: options.signal,
+          headersTimeout: options.headersTimeoutMs,
+        });
+        status = response.statusCode;
+        retryAfter = response.headers['retry-after'];
+        const text = await response.body.text();
+        const type = String(response.headers['content-type'] ?? '');
+        data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
+      } catch (error) {
+        if (options.signal?.aborted === true) throw error;
+        const code = connectionErrorCode(error);
+        // Only the error code travels on: undici errors can carry the request, headers included.
+        const detail = code ?? (error instanceof Error ? error.message : String(error));
+        const delay = backoffDelay(this.#policy, attempt, this.#random);
+        const safe = idempotent || (code !== undefined && neverSent(code));
+        if (code !== undefined && safe && mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
+          this.#debug(`${call}: ${code}, retrying in ${delay} ms`);
+          await this.#sleep(delay);
+          continue;
+        }
+        if (!safe) throw new FlyAmbiguousError(call, undefined, `${detail} (the request was sent; its answer was lost)`);
+        throw new FlyApiError(call, undefined, `${detail} after ${attempt} attempt${attempt === 1 ? '' : 's'}`);
+      }
+
+      this.#debug(`${call} → ${status}`);
+      if ((status >= 200 && status < 300) || options.expect?.includes(status) === true) return { status, data: data as T };
+
+      const { text, flyStatus } = errorText(data, `HTTP ${status}`);
+      if (status === 401 || status === 403) throw new FlyAuthError(call, status, text);
+      if (status === 429) {
+        const askedMs = parseRetryAfter(retryAfter);
+        const delay = askedMs ?? backoffDelay(this.#policy, attempt, this.#random);
+        if (!mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
+          const asked = askedMs === undefined ? '' : `; Fly asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+          throw new FlyApiError(call, status, `${text} (rate limited${asked})`, flyStatus);
+        }
+        this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
+        await this.#sleep(delay);
+        continue;
+      }
+      if (retryableStatuses.has(status)) {
+        // A change answered with 5xx may still have been made, so only reads are simply repeated.
+        if (!idempotent) throw new FlyAmbiguousError(call, status, text);
+        const delay = parseRetryAfter(retryAfter) ?? backoffDelay(this.#policy, attempt, this.#random);
+        if (mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
+          this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
+          await this.#sleep(delay);
+          continue;
+        }
+        throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`, flyStatus);
+      }
+      throw new FlyApiError(call, status, text, flyStatus);
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
