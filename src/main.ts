@@ -21,7 +21,7 @@ function maskSecrets(): void {
     const value = core.getInput(name);
     if (value === '') continue;
     core.setSecret(value);
-    for (const piece of value.split(/[\s,]+/)) if (piece.length >= 8) core.setSecret(piece);
+    for (const piece of value.split(/[\s,]+/)) if (piece !== value && piece.length >= 8) core.setSecret(piece);
   }
 }
 

@@ -32,8 +32,17 @@ function run(action: string, inputs: Record<string, string>, changes = {}): Prom
   });
 }
 
+/**
+ * The runner swallows `::add-mask::` lines and masks what they name from then on; everything else
+ * reaches the log, so no other line may hold a token, and the masks must come first.
+ */
 function expectNoSecrets(result: ActionRun): void {
-  for (const text of [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)]) {
+  const lines = result.stdout.split('\n');
+  const masks = lines.filter((l) => l.startsWith('::add-mask::'));
+  expect(masks).toEqual(expect.arrayContaining([`::add-mask::${flyToken}`, `::add-mask::${githubToken}`]));
+  expect(lines.slice(0, masks.length)).toEqual(masks);
+  const visible = lines.filter((l) => !l.startsWith('::add-mask::')).join('\n');
+  for (const text of [visible, result.stderr, result.summary, JSON.stringify(result.outputs)]) {
     expect(text).not.toContain(flyToken);
     expect(text).not.toContain(githubToken);
   }

@@ -1,0 +1,210 @@
+// What both API doubles share: a loopback HTTP server with a request log and fault injection
+// (a status for the next N matching requests, a dropped connection, an answer lost after the
+// change was made, a delay). Each double supplies only its routes.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  /** ms since the double started. */
+  startedAt: number;
+  durationMs: number;
+  headers: Record<string, string>;
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Match {
+  method?: string;
+  path: string | RegExp;
+}
+
+export type Fault =
+  | { kind: 'status'; status: number; body?: unknown; retryAfter?: string }
+  | { kind: 'drop' }
+  | { kind: 'lose' }
+  | { kind: 'delay'; ms: number };
+
+interface PendingFault {
+  match: Match;
+  fault: Fault;
+  remaining: number;
+}
+
+export interface ParsedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  /** undefined for no body; throws a 400 reply for a body that is not JSON. */
+  body: unknown;
+  /** Aborted when the client goes away, so a blocking handler can stop waiting. */
+  signal: AbortSignal;
+}
+
+export type Handler = (request: ParsedRequest) => Reply | Promise<Reply>;
+
+export class BadRequest extends Error {
+  readonly reply: Reply;
+  constructor(reply: Reply) {
+    super('bad request');
+    this.reply = reply;
+  }
+}
+
+function matches(match: Match, method: string, path: string): boolean {
+  if (match.method !== undefined && match.method.toUpperCase() !== method) return false;
+  return typeof match.path === 'string' ? match.path === path : match.path.test(path);
+}
+
+/** Headers worth keeping in the log: the ones tests assert on, never the token. */
+const loggedHeaders = ['fly-machine-lease-nonce', 'content-type', 'user-agent'];
+
+export class HttpDouble {
+  readonly requests: RequestRecord[] = [];
+  readonly #faults: PendingFault[] = [];
+  readonly #sockets = new Set<Socket>();
+  readonly #started = Date.now();
+  readonly #server;
+  readonly #handler: Handler;
+  url = '';
+
+  constructor(handler: Handler) {
+    this.#handler = handler;
+    this.#server = createServer((req, res) => void this.#serve(req, res));
+    this.#server.on('connection', (socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.#server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.#sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0;
+  }
+
+  inject(match: Match, fault: Fault, times = 1): void {
+    this.#faults.push({ match, fault, remaining: times });
+  }
+
+  failNext(match: Match, fault: { status: number; body?: unknown; retryAfter?: string }, times = 1): void {
+    this.inject(match, { kind: 'status', ...fault }, times);
+  }
+
+  dropNext(match: Match, times = 1): void {
+    this.inject(match, { kind: 'drop' }, times);
+  }
+
+  loseAnswerNext(match: Match, times = 1): void {
+    this.inject(match, { kind: 'lose' }, times);
+  }
+
+  delayNext(match: Match, ms: number, times = 1): void {
+    this.inject(match, { kind: 'delay', ms }, times);
+  }
+
+  #takeFaults(method: string, path: string): Fault[] {
+    const taken: Fault[] = [];
+    for (const pending of this.#faults) {
+      if (pending.remaining > 0 && matches(pending.match, method, path)) {
+        pending.remaining--;
+        taken.push(pending.fault);
+      }
+    }
+    return taken;
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = Date.now();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const headers: Record<string, string> = {};
+    for (const name of loggedHeaders) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers[name] = value;
+    }
+    const record = (status: number): void => {
+      this.requests.push({
+        method,
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        status,
+        startedAt: startedAt - this.#started,
+        durationMs: Date.now() - startedAt,
+        headers,
+      });
+    };
+
+    const faults = this.#takeFaults(method, url.pathname);
+    for (const fault of faults) if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    if (faults.some((f) => f.kind === 'drop')) {
+      record(0);
+      req.socket.destroy();
+      return;
+    }
+    const status = faults.find((f) => f.kind === 'status');
+    if (status !== undefined && status.kind === 'status') {
+      const extra: Record<string, string> = status.retryAfter === undefined ? {} : { 'retry-after': status.retryAfter };
+      record(status.status);
+      send(res, { status: status.status, body: status.body ?? { error: `injected ${status.status}` }, headers: extra });
+      return;
+    }
+
+    const aborted = new AbortController();
+    res.on('close', () => aborted.abort());
+    let reply: Reply;
+    try {
+      let body: unknown;
+      if (text !== '') {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new BadRequest({ status: 400, body: { error: 'request body is not valid JSON' } });
+        }
+      }
+      reply = await this.#handler({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body, signal: aborted.signal });
+    } catch (error) {
+      if (!(error instanceof BadRequest)) throw error;
+      reply = error.reply;
+    }
+    record(reply.status);
+    if (faults.some((f) => f.kind === 'lose')) {
+      // The change is made; only the answer never arrives.
+      req.socket.destroy();
+      return;
+    }
+    if (!res.destroyed) send(res, reply);
+  }
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers).end();
+    return;
+  }
+  headers['content-type'] = 'application/json; charset=utf-8';
+  res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
+}
+
+export const bad = (status: number, error: string): BadRequest => new BadRequest({ status, body: { error } });
