@@ -32,6 +32,7 @@ const log: ProgressLog = {
   info: (message) => core.info(neutralise(message)),
   warning: (message) => core.warning(message),
   debug: (message) => core.debug(message),
+  changing: () => {},
 };
 
 function eventContext(): EventContext {
@@ -135,8 +136,18 @@ async function deploy(
 ): Promise<void> {
   const hostname = provider.hostnameFor(target.appName);
   const place = { appName: target.appName, url: `https://${hostname}`, region: settings.region, sha: pr.headSha };
-  // The "deploying" note goes out while the machine boots, not before: it costs the deploy no time.
-  const announced = report.comment({ state: 'deploying', ...place });
+  // The "deploying" note goes out alongside the first change, so it costs the deploy no time, and a
+  // run that changes nothing (a re-run) does not flicker the comment.
+  let announced: Promise<void> = Promise.resolve();
+  let announcing = false;
+  const deployLog: ProgressLog = {
+    ...log,
+    changing: () => {
+      if (announcing) return;
+      announcing = true;
+      announced = report.comment({ state: 'deploying', ...place });
+    },
+  };
   let outcome: DeployOutcome;
   try {
     outcome = await provider.deploy(
@@ -150,7 +161,7 @@ async function deploy(
         revision: { id: pr.headSha, order: pr.updatedAtMs },
         waitTimeoutMs: settings.waitTimeoutSeconds * 1000,
       },
-      log,
+      deployLog,
     );
   } catch (error) {
     await announced;

@@ -6,6 +6,8 @@ export interface ProgressLog {
   info(message: string): void;
   warning(message: string): void;
   debug(message: string): void;
+  /** Just before the first change (an app, machine or update); a run that changes nothing never calls it. */
+  changing(): void;
 }
 
 export interface PreviewTarget {

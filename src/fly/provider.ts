@@ -10,6 +10,7 @@ import type {
   PreviewTarget,
   ProgressLog,
 } from '../provider.js';
+import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelay, defaultRetryPolicy, sleep } from '../retry.js';
 import { FlyClient } from './client.js';
 import { FlyAmbiguousError, FlyApiError, type FlyHttpOptions } from './http.js';
@@ -25,6 +26,7 @@ const waitSliceSeconds = 60;
 /** Rounds of "look, act, wait" before giving up on a machine that racing runs keep changing. */
 const maxRounds = 6;
 const recentEventCount = 5;
+const crashWatchDelayMs = 1_500;
 
 export interface FlyProviderOptions extends FlyHttpOptions {
   now?: () => number;
@@ -170,6 +172,7 @@ export class FlyProvider implements PreviewProvider {
       return false;
     }
     let result: 'created' | 'taken';
+    log.changing();
     try {
       result = await this.#client.createApp(request.appName, request.org);
     } catch (error) {
@@ -296,6 +299,7 @@ export class FlyProvider implements PreviewProvider {
 
   async #create(request: DeployRequest, config: MachineConfig, log: ProgressLog): Promise<Machine> {
     const body = { name: 'preview', region: request.region, config };
+    log.changing();
     try {
       const machine = await this.#client.createMachine(request.appName, body);
       log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})`);
@@ -363,12 +367,14 @@ export class FlyProvider implements PreviewProvider {
       await this.#sleep(Math.max(200, backoffDelay({ ...defaultRetryPolicy, maxDelayMs: 2_000 }, attempt)));
     }
     try {
-      // What we saw before the lease may be stale: another run may have updated it meanwhile.
-      const current = await this.#client.getMachine(appName, machine.id);
+      // The lease names the machine version it was taken on; if that is not what we looked at,
+      // another run changed the machine meanwhile and we look again.
+      const current = lease.version === machine.instance_id ? machine : await this.#client.getMachine(appName, machine.id);
       if (current === undefined) return {};
       const superseded = this.#superseded(request, current);
       if (superseded !== undefined) return { outcome: superseded };
       if (sameConfig(current.config, config)) return { machine: current };
+      log.changing();
       try {
         const updated = await this.#client.updateMachine(appName, machine.id, { region: request.region, config }, lease.nonce);
         log.info(`Updated machine ${updated.id} in place (new instance ${updated.instance_id})`);
@@ -407,7 +413,14 @@ export class FlyProvider implements PreviewProvider {
         if (result !== 'timeout') return result;
       }
     };
-    const watches = [watch('started'), watch('stopped')];
+    // Most boots take a second or two; the crash watch starts a little later so an ordinary boot
+    // costs one request, and a crash is still reported moments after it happens.
+    // Once the boot is decided the delay is cut short; what crashWatch then says is not read.
+    const crashWatch = delay(crashWatchDelayMs, undefined, { signal }).then(
+      () => watch('stopped'),
+      (): BootResult => 'timeout',
+    );
+    const watches = [watch('started'), crashWatch];
     try {
       return await Promise.race(watches);
     } finally {

@@ -101,6 +101,8 @@ export interface Lease {
   expires_at: number;
   owner: string;
   description?: string;
+  /** The machine version (instance id) the lease was taken on. */
+  version?: string;
 }
 
 export interface LeaseResponse {

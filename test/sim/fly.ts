@@ -443,7 +443,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
           expiresAt: Date.now() + ttl * 1000,
           owner: 'fly-preview-test@example.com',
           description: typeof body['description'] === 'string' ? body['description'] : '',
-          version: ulid(),
+          version: m.instance_id,
         };
         m.lease = lease;
         return { status: 200, body: { status: 'success', data: leaseJson(lease) } };

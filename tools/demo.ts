@@ -1,0 +1,143 @@
+// `npm run demo`: the built action (dist/index.js) through one pull request's life, against the
+// local Fly and GitHub doubles. No account, no network.
+import { pullRequestPayload, runAction, type ActionRun } from '../test/sim/action-runner.ts';
+import { startFlySim, type FlySim } from '../test/sim/fly.ts';
+import { startGitHubSim, type GitHubSim } from '../test/sim/github.ts';
+import type { RequestRecord } from '../test/sim/http-double.ts';
+
+const tty = process.stdout.isTTY === true;
+const paint = (code: string) => (text: string) => (tty ? `\u001b[${code}m${text}\u001b[0m` : text);
+const bold = paint('1');
+const dim = paint('2');
+const green = paint('32');
+const red = paint('31');
+const cyan = paint('36');
+
+const flyToken = 'demo-fly-token';
+const githubToken = 'demo-github-token';
+const app = 'pr-2-codertocat-hello-world';
+
+function requestLine(r: RequestRecord): string {
+  const query = Object.keys(r.query).length === 0 ? '' : `?${new URLSearchParams(r.query)}`;
+  const status = r.status === 0 ? red('dropped') : r.status >= 400 ? red(String(r.status)) : green(String(r.status));
+  return `    ${r.method.padEnd(6)} ${r.path}${dim(query)} → ${status} ${dim(`${r.durationMs} ms`)}`;
+}
+
+/** What the action printed, without the runner's own command lines. */
+function logLines(run: ActionRun): string[] {
+  return run.stdout
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('::add-mask::') && !l.startsWith('::debug::'))
+    .map((l) => `    ${l.startsWith('::error') ? red(l) : l.startsWith('::notice') ? cyan(l) : l}`);
+}
+
+async function step(
+  fly: FlySim,
+  github: GitHubSim,
+  title: string,
+  what: string,
+  action: string,
+  inputs: Record<string, string>,
+  changes: Parameters<typeof pullRequestPayload>[1],
+): Promise<ActionRun> {
+  fly.clearRequests();
+  github.clearRequests();
+  console.log(`\n${bold(`▶ ${title}`)}\n  ${dim(what)}`);
+  const started = Date.now();
+  const run = await runAction({
+    eventName: 'pull_request',
+    payload: pullRequestPayload(action, changes),
+    repository: 'Codertocat/Hello-World',
+    githubApiUrl: github.url,
+    inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, ...inputs },
+  });
+  const ms = Date.now() - started;
+  console.log(`  ${bold('Action log')}`);
+  for (const line of logLines(run)) console.log(line);
+  console.log(`  ${bold(`Fly API (${fly.requests.length} requests)`)}`);
+  for (const r of fly.requests) console.log(requestLine(r));
+  console.log(`  ${bold(`GitHub API (${github.requests.length} requests)`)}`);
+  for (const r of github.requests) console.log(requestLine(r));
+  const outputs = Object.entries(run.outputs)
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}=${v}`)
+    .join('  ');
+  const verdict = run.exitCode === 0 ? green('exit 0') : red(`exit ${run.exitCode}`);
+  console.log(`  ${bold('Outputs')} ${outputs}  ${verdict} ${dim(`in ${ms} ms`)}`);
+  return run;
+}
+
+function showComment(github: GitHubSim): void {
+  const comments = github.comments('Codertocat', 'Hello-World', 2);
+  console.log(`  ${bold(`The PR has ${comments.length} comment${comments.length === 1 ? '' : 's'}; it reads:`)}`);
+  const body = comments[0]?.body ?? '(none)';
+  for (const line of body.split('\n')) console.log(`    ${dim('│')} ${line}`);
+}
+
+async function main(): Promise<void> {
+  const [fly, github] = await Promise.all([
+    startFlySim({ tokens: [flyToken], bootMs: 400 }),
+    startGitHubSim({ token: githubToken }),
+  ]);
+  const failures: string[] = [];
+  const expect = (run: ActionRun, status: string, exitCode = 0): void => {
+    if (run.exitCode !== exitCode || run.outputs['status'] !== status) {
+      failures.push(`expected status=${status} exit ${exitCode}, got status=${run.outputs['status']} exit ${run.exitCode}`);
+    }
+  };
+  try {
+    console.log(bold('fly-preview demo'));
+    console.log(
+      dim(`Local Fly Machines API at ${fly.url}, local GitHub API at ${github.url}.\n`) +
+        dim('Each step runs `node dist/index.js` as a GitHub runner would, with GitHub\'s own example\n') +
+        dim('pull_request payloads (Codertocat/Hello-World#2). Machines take 400 ms to boot.'),
+    );
+    const first = { headSha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821', updatedAt: '2019-05-15T15:20:33Z' };
+    const second = { headSha: '9f4a1c0d2b3e4f5a6b7c8d9e0f1a2b3c4d5e6f70', updatedAt: '2019-05-15T15:25:00Z' };
+
+    let run = await step(fly, github, '1. PR opened', 'A new app, its public IPs and one machine; the comment appears.', 'opened',
+      { image: 'registry.fly.io/hello:pr-2-ec26c3e' }, first);
+    expect(run, 'deployed');
+    showComment(github);
+
+    run = await step(fly, github, '2. New push (synchronize)', 'The same machine is updated in place; the wait is on its new instance.', 'synchronize',
+      { image: 'registry.fly.io/hello:pr-2-9f4a1c0' }, second);
+    expect(run, 'deployed');
+    showComment(github);
+
+    run = await step(fly, github, '3. The same run again (re-run)', 'Nothing to change: reads only, no duplicate machine or comment.', 'synchronize',
+      { image: 'registry.fly.io/hello:pr-2-9f4a1c0' }, second);
+    expect(run, 'deployed');
+
+    fly.imageExitsAtBoot('registry.fly.io/hello:pr-2-broken', 3);
+    run = await step(fly, github, '4. A push whose image crashes at boot', 'Reported within seconds with the exit code; the step fails; the app stays for inspection.', 'synchronize',
+      { image: 'registry.fly.io/hello:pr-2-broken' }, { headSha: 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0', updatedAt: '2019-05-15T15:27:00Z' });
+    expect(run, 'failed', 1);
+    showComment(github);
+
+    run = await step(fly, github, '5. The fix is pushed', 'The same machine recovers.', 'synchronize',
+      { image: 'registry.fly.io/hello:pr-2-fixed' }, { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:29:00Z' });
+    expect(run, 'deployed');
+
+    run = await step(fly, github, '6. PR closed', 'The app and everything in it are deleted; the comment says so.', 'closed', {},
+      { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:31:00Z' });
+    expect(run, 'destroyed');
+    showComment(github);
+
+    run = await step(fly, github, '7. Closed again', 'Already gone: a no-op that succeeds.', 'closed', {},
+      { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:32:00Z' });
+    expect(run, 'destroyed');
+
+    const left = fly.apps().filter((a) => a.name === app);
+    console.log(`\n${bold('End state')}: ${left.length === 0 ? green('no app left on Fly') : red(`app still there: ${app}`)}, ` +
+      `${github.comments('Codertocat', 'Hello-World', 2).length} PR comment.`);
+  } finally {
+    await Promise.all([fly.close(), github.close()]);
+  }
+  if (failures.length > 0) {
+    console.error(red(`\nThe demo did not go as expected:\n- ${failures.join('\n- ')}`));
+    process.exit(1);
+  }
+}
+
+await main();
