@@ -1,14 +1,15 @@
 // The only module that knows both sides: it turns the plan into provider calls (Fly) and reports
 // them to the pull request (GitHub).
 import * as core from '@actions/core';
-import { context } from '@actions/github';
-import { createFlyProvider } from './fly/index.js';
-import { renderPreview, upsertComment, type IssueRef, type PreviewView } from './github/comment.js';
-import { createGitHubClient, type GitHubClient } from './github/octokit.js';
-import { writeSummary } from './github/summary.js';
+import { readFileSync } from 'node:fs';
+import type { GitHubClient, IssueRef, PreviewView } from './github/index.js';
 import { readSettings, type Settings } from './inputs.js';
 import { planRun, type EventContext, type PullRequest } from './plan.js';
 import type { DeployOutcome, PreviewProvider, PreviewTarget, ProgressLog } from './provider.js';
+
+// The Fly and GitHub clients are loaded only when a run deploys or destroys: a skipped run (a push,
+// a fork PR) then starts in a fraction of the time.
+type GitHubModule = typeof import('./github/index.js');
 
 const secretInputs = ['fly-api-token', 'github-token'] as const;
 
@@ -35,28 +36,34 @@ const log: ProgressLog = {
   changing: () => {},
 };
 
+/** The event as the runner describes it; read directly, as @actions/github's context would. */
 function eventContext(): EventContext {
   const [owner = '', repo = ''] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
-  const payload: unknown = context.payload;
-  const action = typeof context.payload.action === 'string' ? context.payload.action : undefined;
-  return { eventName: context.eventName, action, payload, repository: { owner, repo } };
+  const path = process.env['GITHUB_EVENT_PATH'];
+  const payload: unknown = path === undefined || path === '' ? {} : JSON.parse(readFileSync(path, 'utf8'));
+  const rawAction = typeof payload === 'object' && payload !== null ? (payload as { action?: unknown }).action : undefined;
+  const action = typeof rawAction === 'string' ? rawAction : undefined;
+  return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload, repository: { owner, repo } };
 }
 
 function runUrl(): string | undefined {
   const repository = process.env['GITHUB_REPOSITORY'];
-  if (repository === undefined || !context.runId) return undefined;
-  return `${context.serverUrl}/${repository}/actions/runs/${context.runId}`;
+  const runId = process.env['GITHUB_RUN_ID'];
+  if (repository === undefined || runId === undefined || runId === '') return undefined;
+  return `${process.env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${repository}/actions/runs/${runId}`;
 }
 
 /** The PR comment and job summary. A comment that cannot be written is a warning, never a failed deploy. */
 class Report {
+  readonly #github: GitHubModule;
   readonly #gh: GitHubClient | undefined;
   readonly #issue: IssueRef;
   readonly #appName: string;
   readonly #revisionOrder: number;
   readonly #footer = { runUrl: runUrl() };
 
-  constructor(gh: GitHubClient | undefined, pr: PullRequest, appName: string) {
+  constructor(github: GitHubModule, gh: GitHubClient | undefined, pr: PullRequest, appName: string) {
+    this.#github = github;
     this.#gh = gh;
     this.#issue = { owner: pr.owner, repo: pr.repo, number: pr.number };
     this.#appName = appName;
@@ -66,10 +73,10 @@ class Report {
   async comment(view: PreviewView, final = false): Promise<void> {
     if (this.#gh === undefined) return;
     try {
-      const result = await upsertComment(this.#gh, this.#issue, {
+      const result = await this.#github.upsertComment(this.#gh, this.#issue, {
         appName: this.#appName,
         revisionOrder: this.#revisionOrder,
-        body: renderPreview(view, this.#footer),
+        body: this.#github.renderPreview(view, this.#footer),
         final,
       });
       core.info(`PR comment ${result.action}: ${result.url}`);
@@ -83,7 +90,7 @@ class Report {
 
   /** The final word: comment and job summary. */
   async publish(view: PreviewView, final = false): Promise<void> {
-    await Promise.all([this.comment(view, final), writeSummary(renderPreview(view, this.#footer))]);
+    await Promise.all([this.comment(view, final), this.#github.writeSummary(this.#github.renderPreview(view, this.#footer))]);
   }
 }
 
@@ -214,9 +221,10 @@ export async function run(): Promise<void> {
       core.setOutput('status', 'skipped');
       return;
     }
+    const [{ createFlyProvider }, github] = await Promise.all([import('./fly/index.js'), import('./github/index.js')]);
     provider = createFlyProvider({ apiUrl: settings.flyApiUrl, token: plan.flyApiToken });
-    const gh = settings.comment && settings.githubToken !== undefined ? createGitHubClient(settings.githubToken) : undefined;
-    const report = new Report(gh, plan.pr, plan.appName);
+    const gh = settings.comment && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
+    const report = new Report(github, gh, plan.pr, plan.appName);
     const target: PreviewTarget = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
     if (plan.action === 'deploy') await deploy(settings, provider, report, target, plan.pr, plan.image);
     else await destroy(provider, report, target, plan.pr);

@@ -1,0 +1,838 @@
+export const id = 232;
+export const ids = [232];
+export const modules = {
+
+/***/ 7232:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  FlyAmbiguousError: () => (/* reexport */ FlyAmbiguousError),
+  FlyApiError: () => (/* reexport */ FlyApiError),
+  FlyAuthError: () => (/* reexport */ FlyAuthError),
+  createFlyProvider: () => (/* binding */ createFlyProvider)
+});
+
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __webpack_require__(8500);
+// EXTERNAL MODULE: ./lib/retry.js
+var retry = __webpack_require__(2165);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
+;// CONCATENATED MODULE: ./lib/fly/http.js
+// HTTP to the Machines API on undici: one keep-alive agent, bearer auth, JSON, retries within a
+// bounded budget, and errors that name the call, the status and Fly's own message.
+
+
+/** A call that Fly answered with an error, or that could not be completed within the retry budget. */
+class FlyApiError extends Error {
+    call;
+    status;
+    /** Fly's `error` text, or the connection error code when there was no answer. */
+    detail;
+    /** Fly's machine-readable `status` field (e.g. `name_taken`), when it sent one. */
+    flyStatus;
+    constructor(call, status, detail, flyStatus, message) {
+        super(message ??
+            (status === undefined
+                ? `Fly API: ${call} failed: ${detail}`
+                : `Fly API: ${call} failed with ${status}: ${detail}`));
+        this.name = 'FlyApiError';
+        this.call = call;
+        this.status = status;
+        this.detail = detail;
+        this.flyStatus = flyStatus;
+    }
+}
+/** 401/403: retrying cannot help, so this is thrown after one request. */
+class FlyAuthError extends FlyApiError {
+    constructor(call, status, detail) {
+        super(call, status, detail, undefined, `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
+            'it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).');
+        this.name = 'FlyAuthError';
+    }
+}
+/**
+ * A request that changes something was sent but no answer came back: Fly may or may not have done
+ * it. Callers resolve this by looking, never by sending the same change again blindly.
+ */
+class FlyAmbiguousError extends FlyApiError {
+    constructor(call, status, detail) {
+        super(call, status, detail);
+        this.name = 'FlyAmbiguousError';
+    }
+}
+const retryableStatuses = new Set([500, 502, 503, 504]);
+function errorText(body, fallback) {
+    if (typeof body === 'object' && body !== null) {
+        const { error, status } = body;
+        return { text: typeof error === 'string' && error !== '' ? error : fallback, flyStatus: typeof status === 'string' ? status : undefined };
+    }
+    return { text: typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback, flyStatus: undefined };
+}
+class FlyHttp {
+    #origin;
+    #basePath;
+    #headers;
+    #policy;
+    #sleep;
+    #random;
+    #dispatcher;
+    #ownsDispatcher;
+    #debug;
+    constructor(options) {
+        const url = new URL(options.apiUrl);
+        this.#origin = url.origin;
+        this.#basePath = url.pathname.replace(/\/+$/, '');
+        this.#headers = {
+            authorization: `Bearer ${options.token}`,
+            'user-agent': options.userAgent ?? 'fly-preview',
+            accept: 'application/json',
+        };
+        this.#policy = options.retryPolicy ?? retry/* defaultRetryPolicy */.ur;
+        this.#sleep = options.sleep ?? retry/* sleep */.yy;
+        this.#random = options.random ?? Math.random;
+        this.#ownsDispatcher = options.dispatcher === undefined;
+        this.#dispatcher =
+            options.dispatcher ?? new undici.Agent({ keepAliveTimeout: 30_000, connections: 16, headersTimeout: 30_000, bodyTimeout: 30_000 });
+        this.#debug = options.debug ?? (() => { });
+    }
+    async close() {
+        if (this.#ownsDispatcher)
+            await this.#dispatcher.close();
+    }
+    async call(method, path, options = {}) {
+        const call = `${method} ${path}`;
+        const idempotent = options.idempotent ?? (method === 'GET' || method === 'DELETE');
+        const search = new URLSearchParams();
+        for (const [key, value] of Object.entries(options.query ?? {}))
+            if (value !== undefined)
+                search.set(key, String(value));
+        const query = search.toString();
+        const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
+        const headers = { ...this.#headers, ...options.headers };
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        const started = Date.now();
+        for (let attempt = 1;; attempt++) {
+            let status;
+            let data;
+            let retryAfter;
+            try {
+                const response = await (0,undici.request)(target, {
+                    method,
+                    headers,
+                    body,
+                    dispatcher: this.#dispatcher,
+                    signal: options.signal,
+                    headersTimeout: options.headersTimeoutMs,
+                });
+                status = response.statusCode;
+                retryAfter = response.headers['retry-after'];
+                const text = await response.body.text();
+                const type = String(response.headers['content-type'] ?? '');
+                data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
+            }
+            catch (error) {
+                if (options.signal?.aborted === true)
+                    throw error;
+                const code = (0,retry/* connectionErrorCode */.EP)(error);
+                // Only the error code travels on: undici errors can carry the request, headers included.
+                const detail = code ?? (error instanceof Error ? error.message : String(error));
+                const delay = (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
+                const safe = idempotent || (code !== undefined && (0,retry/* neverSent */.vQ)(code));
+                if (code !== undefined && safe && (0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
+                    this.#debug(`${call}: ${code}, retrying in ${delay} ms`);
+                    await this.#sleep(delay);
+                    continue;
+                }
+                if (!safe)
+                    throw new FlyAmbiguousError(call, undefined, `${detail} (the request was sent; its answer was lost)`);
+                throw new FlyApiError(call, undefined, `${detail} after ${attempt} attempt${attempt === 1 ? '' : 's'}`);
+            }
+            this.#debug(`${call} → ${status}`);
+            if ((status >= 200 && status < 300) || options.expect?.includes(status) === true)
+                return { status, data: data };
+            const { text, flyStatus } = errorText(data, `HTTP ${status}`);
+            if (status === 401 || status === 403)
+                throw new FlyAuthError(call, status, text);
+            if (status === 429) {
+                const askedMs = (0,retry/* parseRetryAfter */.mu)(retryAfter);
+                const delay = askedMs ?? (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
+                if (!(0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
+                    const asked = askedMs === undefined ? '' : `; Fly asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+                    throw new FlyApiError(call, status, `${text} (rate limited${asked})`, flyStatus);
+                }
+                this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
+                await this.#sleep(delay);
+                continue;
+            }
+            if (retryableStatuses.has(status)) {
+                // A change answered with 5xx may still have been made, so only reads are simply repeated.
+                if (!idempotent)
+                    throw new FlyAmbiguousError(call, status, text);
+                const delay = (0,retry/* parseRetryAfter */.mu)(retryAfter) ?? (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
+                if ((0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
+                    this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
+                    await this.#sleep(delay);
+                    continue;
+                }
+                throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`, flyStatus);
+            }
+            throw new FlyApiError(call, status, text, flyStatus);
+        }
+    }
+}
+function safeJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/fly/client.js
+// Typed Machines API calls. Each method is one request; what to do with the answers is provider.ts's.
+
+const app = (name) => `/v1/apps/${encodeURIComponent(name)}`;
+const machine = (appName, id) => `${app(appName)}/machines/${encodeURIComponent(id)}`;
+const leaseHeader = (nonce) => nonce === undefined ? {} : { 'fly-machine-lease-nonce': nonce };
+class FlyClient {
+    #http;
+    constructor(options) {
+        this.#http = new FlyHttp(options);
+    }
+    close() {
+        return this.#http.close();
+    }
+    /** undefined when there is no such app (or none this token can see). */
+    async getApp(name) {
+        const { status, data } = await this.#http.call('GET', app(name), { expect: [404] });
+        return status === 404 ? undefined : data;
+    }
+    /** 'taken' when the name already exists: created by a racing run, or by somebody else. */
+    async createApp(name, org) {
+        const { status } = await this.#http.call('POST', '/v1/apps', {
+            body: { app_name: name, org_slug: org },
+            expect: [422],
+        });
+        return status === 422 ? 'taken' : 'created';
+    }
+    /** 'absent' when it was already gone. */
+    async deleteApp(name) {
+        const { status } = await this.#http.call('DELETE', app(name), { query: { force: true }, expect: [404] });
+        return status === 404 ? 'absent' : 'deleted';
+    }
+    async listIps(appName) {
+        const { data } = await this.#http.call('GET', `${app(appName)}/ip_assignments`);
+        return data?.ips ?? [];
+    }
+    async allocateIp(appName, type) {
+        const { data } = await this.#http.call('POST', `${app(appName)}/ip_assignments`, { body: { type } });
+        return data;
+    }
+    /** undefined when the app does not exist. */
+    async listMachines(appName) {
+        const { status, data } = await this.#http.call('GET', `${app(appName)}/machines`, { expect: [404] });
+        return status === 404 ? undefined : data;
+    }
+    /** undefined when the machine is gone. */
+    async getMachine(appName, id) {
+        const { status, data } = await this.#http.call('GET', machine(appName, id), { expect: [404] });
+        return status === 404 ? undefined : data;
+    }
+    async createMachine(appName, body) {
+        const { data } = await this.#http.call('POST', `${app(appName)}/machines`, { body });
+        return data;
+    }
+    async updateMachine(appName, id, body, leaseNonce) {
+        const { data } = await this.#http.call('POST', machine(appName, id), { body, headers: leaseHeader(leaseNonce) });
+        return data;
+    }
+    /** 'absent' when it was already gone. */
+    async deleteMachine(appName, id) {
+        const { status } = await this.#http.call('DELETE', machine(appName, id), { query: { force: true }, expect: [404] });
+        return status === 404 ? 'absent' : 'deleted';
+    }
+    async events(appName, id) {
+        const { data } = await this.#http.call('GET', `${machine(appName, id)}/events`);
+        return data ?? [];
+    }
+    /** undefined while another client holds the lease (409). */
+    async acquireLease(appName, id, ttlSeconds, description) {
+        const { status, data } = await this.#http.call('POST', `${machine(appName, id)}/lease`, {
+            body: { ttl: ttlSeconds, description },
+            expect: [409],
+            // A lease whose answer was lost only blocks until its short TTL ends; taking it again is safe.
+            idempotent: true,
+        });
+        return status === 409 ? undefined : data.data;
+    }
+    async releaseLease(appName, id, nonce) {
+        await this.#http.call('DELETE', `${machine(appName, id)}/lease`, { headers: leaseHeader(nonce), expect: [404, 409] });
+    }
+    /**
+     * Blocks until the machine's instance `instanceId` is in `state`, for at most `timeoutSeconds`
+     * (the API's proxy ends any wait after about 60 s, so callers repeat it).
+     */
+    async wait(appName, id, state, instanceId, timeoutSeconds, signal) {
+        const { status } = await this.#http.call('GET', `${machine(appName, id)}/wait`, {
+            query: { state, instance_id: instanceId, timeout: timeoutSeconds },
+            expect: [400, 404, 408],
+            signal,
+            headersTimeoutMs: (timeoutSeconds + 30) * 1000,
+        });
+        if (status === 408)
+            return 'timeout';
+        if (status === 404)
+            return 'gone';
+        // The only 400 a well-formed wait gets: the instance was replaced by a newer update.
+        if (status === 400)
+            return 'replaced';
+        return 'reached';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/fly/provider.js
+
+
+
+
+/** Metadata keys for what is deployed; owner labels come from the caller. */
+const revisionKey = 'fly_preview_sha';
+const orderKey = 'fly_preview_order';
+const leaseTtlSeconds = 30;
+/** The API's proxy ends any wait after about 60 s, whatever timeout is asked. */
+const waitSliceSeconds = 60;
+/** Rounds of "look, act, wait" before giving up on a machine that racing runs keep changing. */
+const maxRounds = 6;
+const recentEventCount = 5;
+const crashWatchDelayMs = 1_500;
+const gone = (m) => m.state === 'destroyed' || m.state === 'destroying';
+function carries(m, labels) {
+    const metadata = m.config.metadata ?? {};
+    return Object.entries(labels).every(([key, value]) => metadata[key] === value);
+}
+/** Oldest first (creation time, then id), so every run picks the same survivor. */
+function byAge(a, b) {
+    return a.created_at === b.created_at ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.created_at < b.created_at ? -1 : 1;
+}
+function deployedRevision(m) {
+    const metadata = m.config.metadata ?? {};
+    return { id: metadata[revisionKey] ?? '', order: Number(metadata[orderKey] ?? 0) || 0 };
+}
+function desiredConfig(request) {
+    return {
+        image: request.image,
+        guest: { cpu_kind: request.guest.cpuKind, cpus: request.guest.cpus, memory_mb: request.guest.memoryMb },
+        env: { ...request.env },
+        metadata: { ...request.ownerLabels, [revisionKey]: request.revision.id, [orderKey]: String(request.revision.order) },
+        services: [
+            {
+                protocol: 'tcp',
+                internal_port: request.internalPort,
+                ports: [
+                    { port: 80, handlers: ['http'], force_https: true },
+                    { port: 443, handlers: ['tls', 'http'] },
+                ],
+            },
+        ],
+        restart: { policy: 'on-failure', max_retries: 3 },
+    };
+}
+/** JSON with sorted keys, so configs compare by content whatever order Fly echoes them in. */
+function canonical(value) {
+    return JSON.stringify(value, (_, v) => typeof v === 'object' && v !== null && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+        : v);
+}
+/**
+ * Whether the machine already runs what we would send. The order label is left out: a later event
+ * for the same commit (a label added, say) needs no restart.
+ */
+function sameConfig(current, desired) {
+    const comparable = (c) => {
+        const { [orderKey]: _order, ...metadata } = c.metadata ?? {};
+        return canonical({
+            image: c.image,
+            guest: c.guest,
+            env: c.env ?? {},
+            metadata,
+            services: c.services ?? [],
+            restart: c.restart,
+        });
+    };
+    return comparable(current) === comparable(desired);
+}
+function describeEvent(e) {
+    const exit = e.request?.exit_event;
+    const extra = exit === undefined
+        ? ''
+        : ` exit_code=${exit.exit_code ?? '?'}${exit.oom_killed === true ? ' oom_killed' : ''}`;
+    return `${new Date(e.timestamp).toISOString()} ${e.type} ${e.status}${e.source === undefined ? '' : ` (${e.source})`}${extra}`;
+}
+class FlyProvider {
+    #client;
+    #now;
+    #sleep;
+    constructor(options) {
+        this.#client = new FlyClient(options);
+        this.#now = options.now ?? Date.now;
+        this.#sleep = options.sleep ?? retry/* sleep */.yy;
+    }
+    close() {
+        return this.#client.close();
+    }
+    hostnameFor(appName) {
+        return `${appName}.fly.dev`;
+    }
+    async deploy(request, log) {
+        const started = this.#now();
+        const deadline = started + request.waitTimeoutMs;
+        const fresh = await this.#ensureApp(request, log);
+        // A fresh app has no IPs and no machines: nothing to look up.
+        const [ours] = await Promise.all([
+            fresh ? Promise.resolve([]) : this.#ourMachines(request),
+            this.#ensureIps(request.appName, fresh, log),
+        ]);
+        return this.#converge(request, ours, deadline, log);
+    }
+    async destroy(target, log) {
+        const machines = await this.#client.listMachines(target.appName);
+        if (machines === undefined)
+            return { kind: 'absent', appName: target.appName };
+        const ours = machines.filter((m) => carries(m, target.ownerLabels));
+        const foreign = machines.filter((m) => !carries(m, target.ownerLabels) && !gone(m));
+        if (foreign.length === 0) {
+            const result = await this.#client.deleteApp(target.appName);
+            if (result === 'absent')
+                return { kind: 'absent', appName: target.appName };
+            log.info(`Deleted app ${target.appName} with its machines and IPs`);
+            return { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((m) => m.id) };
+        }
+        await Promise.all(ours.map((m) => this.#client.deleteMachine(target.appName, m.id)));
+        const named = foreign.map((m) => `${m.id} (${m.name})`).join(', ');
+        log.warning(`App ${target.appName} also holds machines fly-preview did not create: ${named}. ` +
+            `Deleted only this preview's machines${ours.length === 0 ? ' (there were none)' : ''} and kept the app.`);
+        return {
+            kind: 'machines-destroyed',
+            appName: target.appName,
+            machineIds: ours.map((m) => m.id),
+            foreignMachines: foreign.map((m) => ({ id: m.id, name: m.name })),
+        };
+    }
+    /** Makes sure the app exists; true when this run created it (so it has nothing in it yet). */
+    async #ensureApp(request, log) {
+        const existing = await this.#client.getApp(request.appName);
+        if (existing !== undefined) {
+            this.#checkOrg(request, existing.organization?.slug);
+            return false;
+        }
+        let result;
+        log.changing();
+        try {
+            result = await this.#client.createApp(request.appName, request.org);
+        }
+        catch (error) {
+            if (!(error instanceof FlyAmbiguousError))
+                throw error;
+            // Whether or not the lost create went through, the app's contents are unknown: look at them.
+            if ((await this.#client.getApp(request.appName)) !== undefined)
+                return false;
+            throw error;
+        }
+        if (result === 'created') {
+            log.info(`Created app ${request.appName} in ${request.org}`);
+            return true;
+        }
+        const again = await this.#client.getApp(request.appName);
+        if (again === undefined) {
+            throw new Error(`The Fly app name "${request.appName}" is taken by an app this token cannot see. ` +
+                'Choose another name with the app-name input.');
+        }
+        this.#checkOrg(request, again.organization?.slug);
+        log.info(`App ${request.appName} was just created by another run; using it`);
+        return false;
+    }
+    #checkOrg(request, slug) {
+        // "personal" is an alias Fly resolves to the user's own org slug, so it cannot be compared.
+        if (slug === undefined || request.org === 'personal' || slug === request.org)
+            return;
+        throw new Error(`The Fly app "${request.appName}" exists in organization "${slug}", not "${request.org}". ` +
+            'Set org to match, or choose another name with the app-name input.');
+    }
+    /** Without a public IP `<app>.fly.dev` does not answer; allocate what is missing, as flyctl's first deploy does. */
+    async #ensureIps(appName, fresh, log) {
+        const missing = async () => {
+            if (fresh)
+                return ['v6', 'shared_v4'];
+            const ips = await this.#client.listIps(appName);
+            const hasV6 = ips.some((ip) => ip.ip.includes(':') && !ip.ip.toLowerCase().startsWith('fdaa:'));
+            const hasV4 = ips.some((ip) => ip.ip.includes('.'));
+            return [...(hasV6 ? [] : ['v6']), ...(hasV4 ? [] : ['shared_v4'])];
+        };
+        const allocate = async (type) => {
+            try {
+                const ip = await this.#client.allocateIp(appName, type);
+                log.info(`Allocated ${type === 'v6' ? 'IPv6' : 'shared IPv4'} ${ip.ip} for ${appName}`);
+            }
+            catch (error) {
+                if (!(error instanceof FlyAmbiguousError))
+                    throw error;
+                const ips = await this.#client.listIps(appName);
+                const present = ips.some((ip) => (type === 'v6' ? ip.ip.includes(':') && !ip.ip.startsWith('fdaa:') : ip.ip.includes('.')));
+                if (!present)
+                    throw error;
+            }
+        };
+        await Promise.all((await missing()).map(allocate));
+    }
+    async #ourMachines(target) {
+        const machines = (await this.#client.listMachines(target.appName)) ?? [];
+        return machines.filter((m) => !gone(m) && carries(m, target.ownerLabels)).sort(byAge);
+    }
+    /** Look, act, wait; again when a racing run changed the machine under us. */
+    async #converge(request, found, deadline, log) {
+        const config = desiredConfig(request);
+        let ours = found;
+        for (let round = 1; round <= maxRounds; round++) {
+            if (ours.length === 0) {
+                const created = await this.#create(request, config, log);
+                // Another run may have created one too; the oldest survives, so only the younger one steps back.
+                const boot = new AbortController();
+                const booting = this.#waitForBoot(request.appName, created.id, created.instance_id, deadline, boot.signal);
+                booting.catch(() => undefined);
+                const older = (await this.#ourMachines(request)).filter((m) => m.id !== created.id && byAge(m, created) < 0);
+                if (older.length > 0) {
+                    boot.abort();
+                    await this.#client.deleteMachine(request.appName, created.id);
+                    log.info(`Machine ${older[0]?.id} was created first by a racing run; removed duplicate ${created.id}`);
+                    ours = older;
+                    continue;
+                }
+                const result = await booting;
+                const next = await this.#afterBoot(request, created, result, 'created', log);
+                if (next.outcome !== undefined)
+                    return next.outcome;
+                ours = next.machines;
+                continue;
+            }
+            const [keep, ...extra] = ours.sort(byAge);
+            if (keep === undefined)
+                continue;
+            if (extra.length > 0) {
+                await Promise.all(extra.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+                log.info(`Removed duplicate machine${extra.length > 1 ? 's' : ''} ${extra.map((m) => m.id).join(', ')}; keeping ${keep.id}`);
+            }
+            const superseded = this.#superseded(request, keep);
+            if (superseded !== undefined)
+                return superseded;
+            if (sameConfig(keep.config, config)) {
+                if (keep.state === 'started') {
+                    log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
+                    return this.#ready(request, keep, keep.instance_id, 'unchanged');
+                }
+                // Same config but not running yet: another run of this revision is booting it, or it crashed.
+                const result = await this.#waitForBoot(request.appName, keep.id, keep.instance_id, deadline);
+                const next = await this.#afterBoot(request, keep, result, 'unchanged', log);
+                if (next.outcome !== undefined)
+                    return next.outcome;
+                ours = next.machines;
+                continue;
+            }
+            const updated = await this.#updateUnderLease(request, keep, config, deadline, log);
+            if (updated.outcome !== undefined)
+                return updated.outcome;
+            if (updated.machine === undefined) {
+                ours = await this.#ourMachines(request);
+                continue;
+            }
+            const result = await this.#waitForBoot(request.appName, updated.machine.id, updated.machine.instance_id, deadline);
+            const next = await this.#afterBoot(request, updated.machine, result, 'updated', log);
+            if (next.outcome !== undefined)
+                return next.outcome;
+            ours = next.machines;
+        }
+        throw new Error(`Gave up after ${maxRounds} rounds: other runs kept changing the machines of app ${request.appName}. Re-run the job.`);
+    }
+    async #create(request, config, log) {
+        const body = { name: 'preview', region: request.region, config };
+        log.changing();
+        try {
+            const machine = await this.#client.createMachine(request.appName, body);
+            log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})`);
+            return machine;
+        }
+        catch (error) {
+            if (!(error instanceof FlyAmbiguousError))
+                throw error;
+            log.info(`The answer to creating the machine was lost (${error.detail}); looking before creating again`);
+            const made = (await this.#ourMachines(request)).filter((m) => sameConfig(m.config, config));
+            const latest = made.at(-1);
+            if (latest !== undefined) {
+                log.info(`Found machine ${latest.id}: the lost create did go through`);
+                return latest;
+            }
+            const machine = await this.#client.createMachine(request.appName, body);
+            log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})`);
+            return machine;
+        }
+    }
+    #superseded(request, machine) {
+        const deployed = deployedRevision(machine);
+        if (deployed.order <= request.revision.order || deployed.id === request.revision.id)
+            return undefined;
+        return {
+            kind: 'superseded',
+            appName: request.appName,
+            hostname: this.hostnameFor(request.appName),
+            machineId: machine.id,
+            region: machine.region,
+            deployedRevisionId: deployed.id,
+        };
+    }
+    #ready(request, machine, instanceId, change) {
+        return {
+            kind: 'ready',
+            appName: request.appName,
+            hostname: this.hostnameFor(request.appName),
+            machineId: machine.id,
+            region: machine.region,
+            instanceId,
+            change,
+        };
+    }
+    /**
+     * Updates under a machine lease so two runs never interleave their updates. Returns the updated
+     * machine, an outcome when a newer revision got there first, or neither when the machine vanished.
+     */
+    async #updateUnderLease(request, machine, config, deadline, log) {
+        const appName = request.appName;
+        let lease;
+        for (let attempt = 1;; attempt++) {
+            lease = await this.#client.acquireLease(appName, machine.id, leaseTtlSeconds, 'fly-preview deploy');
+            if (lease !== undefined)
+                break;
+            if (this.#now() >= deadline) {
+                throw new Error(`Machine ${machine.id} stayed locked by another deploy's lease until wait-timeout ran out.`);
+            }
+            if (attempt === 1)
+                log.info(`Machine ${machine.id} is being updated by another run; waiting for its lease`);
+            await this.#sleep(Math.max(200, (0,retry/* backoffDelay */.EY)({ ...retry/* defaultRetryPolicy */.ur, maxDelayMs: 2_000 }, attempt)));
+        }
+        try {
+            // The lease names the machine version it was taken on; if that is not what we looked at,
+            // another run changed the machine meanwhile and we look again.
+            const current = lease.version === machine.instance_id ? machine : await this.#client.getMachine(appName, machine.id);
+            if (current === undefined)
+                return {};
+            const superseded = this.#superseded(request, current);
+            if (superseded !== undefined)
+                return { outcome: superseded };
+            if (sameConfig(current.config, config))
+                return { machine: current };
+            log.changing();
+            try {
+                const updated = await this.#client.updateMachine(appName, machine.id, { region: request.region, config }, lease.nonce);
+                log.info(`Updated machine ${updated.id} in place (new instance ${updated.instance_id})`);
+                return { machine: updated };
+            }
+            catch (error) {
+                if (!(error instanceof FlyAmbiguousError))
+                    throw error;
+                const after = await this.#client.getMachine(appName, machine.id);
+                if (after !== undefined && sameConfig(after.config, config)) {
+                    log.info(`The answer to updating machine ${machine.id} was lost, but the update went through`);
+                    return { machine: after };
+                }
+                const updated = await this.#client.updateMachine(appName, machine.id, { region: request.region, config }, lease.nonce);
+                log.info(`Updated machine ${updated.id} in place (new instance ${updated.instance_id})`);
+                return { machine: updated };
+            }
+        }
+        finally {
+            // Best effort: an unreleased lease only delays the next run until its short TTL ends.
+            await this.#client.releaseLease(appName, machine.id, lease.nonce).catch(() => undefined);
+        }
+    }
+    /**
+     * Waits for this instance to be `started` and, at the same time, `stopped`, so a crash at boot is
+     * reported when it happens instead of when wait-timeout runs out. Blocking waits, no polling.
+     */
+    async #waitForBoot(appName, id, instanceId, deadline, outer) {
+        const stop = new AbortController();
+        const signal = outer === undefined ? stop.signal : AbortSignal.any([stop.signal, outer]);
+        const watch = async (state) => {
+            for (;;) {
+                const remainingMs = deadline - this.#now();
+                if (remainingMs <= 0)
+                    return 'timeout';
+                const slice = Math.min(waitSliceSeconds, Math.max(1, Math.ceil(remainingMs / 1000)));
+                const result = await this.#client.wait(appName, id, state, instanceId, slice, signal);
+                if (result === 'reached')
+                    return state;
+                if (result !== 'timeout')
+                    return result;
+            }
+        };
+        // Most boots take a second or two; the crash watch starts a little later so an ordinary boot
+        // costs one request, and a crash is still reported moments after it happens.
+        // Once the boot is decided the delay is cut short; what crashWatch then says is not read.
+        const crashWatch = (0,promises_.setTimeout)(crashWatchDelayMs, undefined, { signal }).then(() => watch('stopped'), () => 'timeout');
+        const watches = [watch('started'), crashWatch];
+        try {
+            return await Promise.race(watches);
+        }
+        finally {
+            stop.abort();
+            await Promise.allSettled(watches);
+        }
+    }
+    /** Turns how a boot ended into an outcome, or into the machines to look at again. */
+    async #afterBoot(request, machine, result, change, log) {
+        const appName = request.appName;
+        switch (result) {
+            case 'started':
+                log.info(`Machine ${machine.id} started (instance ${machine.instance_id})`);
+                return { outcome: this.#ready(request, machine, machine.instance_id, change), machines: [] };
+            case 'stopped':
+            case 'timeout':
+                return { outcome: await this.#failed(request, machine, result), machines: [] };
+            case 'gone':
+                log.info(`Machine ${machine.id} was removed while booting (a racing run converging); looking again`);
+                return { machines: await this.#ourMachines(request) };
+            case 'replaced': {
+                const current = await this.#client.getMachine(appName, machine.id);
+                if (current === undefined)
+                    return { machines: await this.#ourMachines(request) };
+                if (current.instance_id === machine.instance_id) {
+                    throw new FlyApiError(`GET /v1/apps/${appName}/machines/${machine.id}/wait`, 400, 'the wait was refused');
+                }
+                log.info(`Machine ${machine.id} was updated by another run (instance ${current.instance_id}); looking again`);
+                return { machines: [current] };
+            }
+        }
+    }
+    async #failed(request, machine, result) {
+        const current = (await this.#client.getMachine(request.appName, machine.id)) ?? machine;
+        const events = current.events ?? (await this.#client.events(request.appName, machine.id));
+        const exit = events.find((e) => e.type === 'exit')?.request?.exit_event;
+        const exitCode = exit?.exit_code;
+        const seconds = Math.round(request.waitTimeoutMs / 1000);
+        const reason = result === 'stopped'
+            ? `The machine stopped during boot${exitCode === undefined ? '' : ` with exit code ${exitCode}`}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}.`
+            : `The machine did not reach "started" within ${seconds} s (wait-timeout); it is "${current.state}".`;
+        return {
+            kind: 'failed',
+            appName: request.appName,
+            hostname: this.hostnameFor(request.appName),
+            machineId: machine.id,
+            region: current.region,
+            reason,
+            state: current.state,
+            exitCode,
+            recentEvents: events.slice(0, recentEventCount).reverse().map(describeEvent),
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/fly/index.js
+
+
+function createFlyProvider(options) {
+    return new FlyProvider(options);
+}
+
+
+/***/ }),
+
+/***/ 2165:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EP: () => (/* binding */ connectionErrorCode),
+/* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   KO: () => (/* binding */ mayRetry),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   ur: () => (/* binding */ defaultRetryPolicy),
+/* harmony export */   vQ: () => (/* binding */ neverSent),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+// The retry policy both API clients share (Fly in src/fly/, GitHub in src/github/): when a failed
+// request may be tried again, and how long to wait first, within one overall deadline.
+const defaultRetryPolicy = {
+    maxAttempts: 6,
+    baseDelayMs: 300,
+    maxDelayMs: 8_000,
+    budgetMs: 60_000,
+};
+/**
+ * Milliseconds a `Retry-After` header asks for: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+ * undefined when absent or unreadable, so the caller falls back to its own backoff.
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    const raw = Array.isArray(value) ? value[0] : value;
+    if (raw === undefined)
+        return undefined;
+    const text = raw.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const at = Date.parse(text);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/** Exponential backoff with full jitter: spreads racing runs apart instead of retrying in lockstep. */
+function backoffDelay(policy, attempt, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling * random());
+}
+/**
+ * Whether another attempt fits: attempts left and the wait ending before the budget does.
+ * `elapsedMs` is time since the call began; `delayMs` the wait about to start.
+ */
+function mayRetry(policy, attempt, elapsedMs, delayMs) {
+    return attempt < policy.maxAttempts && elapsedMs + delayMs <= policy.budgetMs;
+}
+/** Error codes of Node and undici for a connection that failed or broke; the request may be retried. */
+const connectionErrorCodes = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+]);
+/** The error code of a network failure, looking through `cause` chains (fetch and Octokit wrap them). */
+function connectionErrorCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+        const code = current.code;
+        if (typeof code === 'string' && connectionErrorCodes.has(code))
+            return code;
+        current = current.cause;
+    }
+    return undefined;
+}
+/** Whether a connection error proves the request never reached the server (safe to send again). */
+function neverSent(code) {
+    return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'UND_ERR_CONNECT_TIMEOUT';
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+
+/***/ })
+
+};

@@ -1,0 +1,139 @@
+// `npm run bench`: the action's cost, measured in one run on this machine against the local doubles.
+// `npm run bench -- --readme` also writes the table into README.md between the bench markers.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pullRequestPayload, repoRoot, runAction, webhookExample } from '../test/sim/action-runner.ts';
+import { startFlySim } from '../test/sim/fly.ts';
+import { startGitHubSim } from '../test/sim/github.ts';
+
+const coldRuns = 15;
+const deployRuns = 5;
+const bootMs = 300;
+const flyToken = 'bench-fly-token';
+const githubToken = 'bench-github-token';
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+function timeCommand(args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const started = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} exited ${result.status}`);
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+/** The skip path: a `push` event, as when a workflow also runs the action outside PRs. */
+function coldStart(): { bare: number; skip: number } {
+  const payloadPath = join(repoRoot, 'node_modules', '.bench-push-event.json');
+  writeFileSync(payloadPath, JSON.stringify(webhookExample('push')));
+  const env = {
+    PATH: process.env['PATH'] ?? '',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_EVENT_PATH: payloadPath,
+    GITHUB_REPOSITORY: 'Codertocat/Hello-World',
+    GITHUB_OUTPUT: '/dev/null',
+    'INPUT_FLY-API-TOKEN': flyToken,
+  };
+  const bare: number[] = [];
+  const skip: number[] = [];
+  // Interleaved, so a slow moment of the machine hits both alike.
+  for (let i = 0; i < coldRuns; i++) {
+    bare.push(timeCommand(['-e', '']));
+    skip.push(timeCommand([join(repoRoot, 'dist', 'index.js')], env));
+  }
+  return { bare: median(bare), skip: median(skip) };
+}
+
+function bundleBytes(): number {
+  const dir = join(repoRoot, 'dist');
+  return readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
+}
+
+interface DeployFigures {
+  fly: number;
+  github: number;
+  wallMs: number;
+  bootWaitMs: number;
+}
+
+async function deployFigures(): Promise<{ fresh: DeployFigures; update: DeployFigures }> {
+  const fresh: DeployFigures[] = [];
+  const update: DeployFigures[] = [];
+  for (let i = 0; i < deployRuns; i++) {
+    const [fly, github] = await Promise.all([startFlySim({ tokens: [flyToken], bootMs }), startGitHubSim({ token: githubToken })]);
+    try {
+      const measure = async (image: string, changes: Parameters<typeof pullRequestPayload>[1], action: string): Promise<DeployFigures> => {
+        fly.clearRequests();
+        github.clearRequests();
+        const started = process.hrtime.bigint();
+        const run = await runAction({
+          eventName: 'pull_request',
+          payload: pullRequestPayload(action, changes),
+          repository: 'Codertocat/Hello-World',
+          githubApiUrl: github.url,
+          inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, image },
+        });
+        const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+        if (run.exitCode !== 0) throw new Error(`deploy failed:\n${run.stdout}${run.stderr}`);
+        // The wait that saw the machine start is the simulated boot; the rest is the action's own time.
+        const bootWaitMs = fly.requests
+          .filter((r) => r.path.endsWith('/wait') && r.status === 200)
+          .reduce((longest, r) => Math.max(longest, r.durationMs), 0);
+        return { fly: fly.requests.length, github: github.requests.length, wallMs, bootWaitMs };
+      };
+      fresh.push(await measure('registry.fly.io/bench:one', { headSha: 'a'.repeat(40), updatedAt: '2019-05-15T15:20:33Z' }, 'opened'));
+      update.push(await measure('registry.fly.io/bench:two', { headSha: 'b'.repeat(40), updatedAt: '2019-05-15T15:25:00Z' }, 'synchronize'));
+    } finally {
+      await Promise.all([fly.close(), github.close()]);
+    }
+  }
+  const summarise = (runs: DeployFigures[]): DeployFigures => ({
+    fly: median(runs.map((r) => r.fly)),
+    github: median(runs.map((r) => r.github)),
+    wallMs: median(runs.map((r) => r.wallMs)),
+    bootWaitMs: median(runs.map((r) => r.bootWaitMs)),
+  });
+  return { fresh: summarise(fresh), update: summarise(update) };
+}
+
+const cold = coldStart();
+const bytes = bundleBytes();
+const { fresh, update } = await deployFigures();
+const ownFresh = fresh.wallMs - fresh.bootWaitMs;
+const ownUpdate = update.wallMs - update.bootWaitMs;
+const ms = (n: number): string => `${Math.round(n)} ms`;
+const check = (ok: boolean): string => (ok ? '✅' : '❌');
+
+const rows: [string, string, string, string][] = [
+  ['cold start, skip path (`push` event)', `${ms(cold.skip)} vs bare \`node -e ''\` ${ms(cold.bare)} = ${(cold.skip / cold.bare).toFixed(2)}×`, '≤ 3×', check(cold.skip <= 3 * cold.bare)],
+  ['bundle size of `dist/`', `${(bytes / 1e6).toFixed(2)} MB`, '≤ 1.5 MB', check(bytes <= 1.5e6)],
+  ['requests, fresh deploy', `${fresh.fly} Fly, ${fresh.github} GitHub`, '≤ 7 Fly, ≤ 4 GitHub', check(fresh.fly <= 7 && fresh.github <= 4)],
+  ['requests, update on push', `${update.fly} Fly, ${update.github} GitHub`, '', ''],
+  ['action time beyond the machine boot, fresh deploy', `${ms(ownFresh)} (${ms(fresh.wallMs)} wall − ${ms(fresh.bootWaitMs)} boot wait)`, '≤ 300 ms', check(ownFresh <= 300)],
+  ['action time beyond the machine boot, update', `${ms(ownUpdate)} (${ms(update.wallMs)} wall − ${ms(update.bootWaitMs)} boot wait)`, '', ''],
+];
+const nodeVersion = process.version;
+const table = [
+  `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${nodeVersion}, ${coldRuns} cold starts and ${deployRuns} deploys (medians), simulated boot ${bootMs} ms.`,
+  '',
+  '| what | measured | target | |',
+  '|---|---|---|---|',
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+].join('\n');
+console.log(table);
+
+if (process.argv.includes('--readme')) {
+  const readmePath = join(repoRoot, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const begin = '<!-- bench:begin -->';
+  const end = '<!-- bench:end -->';
+  const at = readme.indexOf(begin);
+  const to = readme.indexOf(end);
+  if (at === -1 || to === -1) throw new Error(`README.md has no ${begin} … ${end} section`);
+  writeFileSync(readmePath, `${readme.slice(0, at + begin.length)}\n${table}\n${readme.slice(to)}`);
+  console.log('\nREADME.md updated.');
+}
