@@ -120,15 +120,12 @@ export class HttpDouble {
     this.inject(match, { kind: 'delay', ms }, times);
   }
 
-  #takeFaults(method: string, path: string): Fault[] {
-    const taken: Fault[] = [];
-    for (const pending of this.#faults) {
-      if (pending.remaining > 0 && matches(pending.match, method, path)) {
-        pending.remaining--;
-        taken.push(pending.fault);
-      }
-    }
-    return taken;
+  /** The oldest pending fault for this request, so faults injected in turn hit requests in turn. */
+  #takeFault(method: string, path: string): Fault | undefined {
+    const pending = this.#faults.find((f) => f.remaining > 0 && matches(f.match, method, path));
+    if (pending === undefined) return undefined;
+    pending.remaining--;
+    return pending.fault;
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -155,18 +152,17 @@ export class HttpDouble {
       });
     };
 
-    const faults = this.#takeFaults(method, url.pathname);
-    for (const fault of faults) if (fault.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
-    if (faults.some((f) => f.kind === 'drop')) {
+    const fault = this.#takeFault(method, url.pathname);
+    if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
+    if (fault?.kind === 'drop') {
       record(0);
       req.socket.destroy();
       return;
     }
-    const status = faults.find((f) => f.kind === 'status');
-    if (status !== undefined && status.kind === 'status') {
-      const extra: Record<string, string> = status.retryAfter === undefined ? {} : { 'retry-after': status.retryAfter };
-      record(status.status);
-      send(res, { status: status.status, body: status.body ?? { error: `injected ${status.status}` }, headers: extra });
+    if (fault?.kind === 'status') {
+      const extra: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter };
+      record(fault.status);
+      send(res, { status: fault.status, body: fault.body ?? { error: `injected ${fault.status}` }, headers: extra });
       return;
     }
 
@@ -188,7 +184,7 @@ export class HttpDouble {
       reply = error.reply;
     }
     record(reply.status);
-    if (faults.some((f) => f.kind === 'lose')) {
+    if (fault?.kind === 'lose') {
       // The change is made; only the answer never arrives.
       req.socket.destroy();
       return;
