@@ -28713,7 +28713,8 @@ function guest(cpuKindRaw, cpusRaw, memoryRaw) {
 }
 /** `KEY=VALUE` per line. Errors name the line, never the value: values are often secrets. */
 function parseEnv(raw) {
-    const env = {};
+    // A Map, so a key like __proto__ is an ordinary variable and not the object's prototype.
+    const env = new Map();
     const lines = raw.split(/\r?\n/);
     lines.forEach((line, index) => {
         const trimmed = line.trim();
@@ -28727,14 +28728,14 @@ function parseEnv(raw) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
             throw new InputError('env', `${where} has the key ${quote(key)}; keys are letters, digits and _, not starting with a digit`);
         }
-        if (Object.hasOwn(env, key))
+        if (env.has(key))
             throw new InputError('env', `${where} sets ${key} a second time`);
         const value = line.slice(at + 1);
         if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value))
             throw new InputError('env', `${where}: the value of ${key} holds control characters`);
-        env[key] = value;
+        env.set(key, value);
     });
-    return env;
+    return Object.fromEntries(env);
 }
 function apiUrl(raw) {
     let url;

@@ -81,22 +81,25 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Whether the machine already runs what we would send. The order label is left out: a later event
+ * Whether the machine already runs what we would send. Fly echoes a config with defaults filled
+ * in, so only what this action sets is compared; the order label is left out, since a later event
  * for the same commit (a label added, say) needs no restart.
  */
 function sameConfig(current: MachineConfig, desired: MachineConfig): boolean {
-  const comparable = (c: MachineConfig) => {
+  const fingerprint = (c: MachineConfig) => {
     const { [orderKey]: _order, ...metadata } = c.metadata ?? {};
     return canonical({
       image: c.image,
-      guest: c.guest,
+      guest: c.guest === undefined ? undefined : { cpu_kind: c.guest.cpu_kind, cpus: c.guest.cpus, memory_mb: c.guest.memory_mb },
       env: c.env ?? {},
       metadata,
-      services: c.services ?? [],
-      restart: c.restart,
+      services: (c.services ?? []).map((service) => ({
+        internal_port: service.internal_port,
+        ports: service.ports.map((port) => ({ port: port.port, handlers: [...port.handlers].sort(), force_https: port.force_https === true })),
+      })),
     });
   };
-  return comparable(current) === comparable(desired);
+  return fingerprint(current) === fingerprint(desired);
 }
 
 function describeEvent(e: MachineEvent): string {
@@ -241,19 +244,16 @@ export class FlyProvider implements PreviewProvider {
     for (let round = 1; round <= maxRounds; round++) {
       if (ours.length === 0) {
         const created = await this.#create(request, config, log);
-        // Another run may have created one too; the oldest survives, so only the younger one steps back.
-        const boot = new AbortController();
-        const booting = this.#waitForBoot(request.appName, created.id, created.instance_id, deadline, boot.signal);
-        booting.catch(() => undefined);
+        const result = await this.#waitForBoot(request.appName, created.id, created.instance_id, deadline);
+        // Another run may have created one too. Looking only after the boot, which takes far longer
+        // than a create, lets both runs see both machines; each keeps the oldest, so they agree.
         const older = (await this.#ourMachines(request)).filter((m) => m.id !== created.id && byAge(m, created) < 0);
         if (older.length > 0) {
-          boot.abort();
           await this.#client.deleteMachine(request.appName, created.id);
           log.info(`Machine ${older[0]?.id} was created first by a racing run; removed duplicate ${created.id}`);
           ours = older;
           continue;
         }
-        const result = await booting;
         const next = await this.#afterBoot(request, created, result, 'created', log);
         if (next.outcome !== undefined) return next.outcome;
         ours = next.machines;
@@ -307,7 +307,9 @@ export class FlyProvider implements PreviewProvider {
     } catch (error) {
       if (!(error instanceof FlyAmbiguousError)) throw error;
       log.info(`The answer to creating the machine was lost (${error.detail}); looking before creating again`);
-      const made = (await this.#ourMachines(request)).filter((m) => sameConfig(m.config, config));
+      const made = (await this.#ourMachines(request)).filter(
+        (m) => deployedRevision(m).id === request.revision.id && m.config.image === request.image,
+      );
       const latest = made.at(-1);
       if (latest !== undefined) {
         log.info(`Found machine ${latest.id}: the lost create did go through`);
@@ -400,9 +402,9 @@ export class FlyProvider implements PreviewProvider {
    * Waits for this instance to be `started` and, at the same time, `stopped`, so a crash at boot is
    * reported when it happens instead of when wait-timeout runs out. Blocking waits, no polling.
    */
-  async #waitForBoot(appName: string, id: string, instanceId: string, deadline: number, outer?: AbortSignal): Promise<BootResult> {
+  async #waitForBoot(appName: string, id: string, instanceId: string, deadline: number): Promise<BootResult> {
     const stop = new AbortController();
-    const signal = outer === undefined ? stop.signal : AbortSignal.any([stop.signal, outer]);
+    const { signal } = stop;
     const watch = async (state: 'started' | 'stopped'): Promise<BootResult> => {
       for (;;) {
         const remainingMs = deadline - this.#now();
