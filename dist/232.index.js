@@ -431,7 +431,14 @@ class FlyProvider {
     }
     /** Makes sure the app exists; true when this run created it (so it has nothing in it yet). */
     async #ensureApp(request, log) {
-        const existing = await this.#client.getApp(request.appName);
+        const existing = await this.#client.getApp(request.appName).catch((error) => {
+            // A valid token is refused one app when that app belongs to an organization it cannot reach.
+            if (error instanceof FlyAuthError && error.status === 403) {
+                throw new Error(`The Fly API refused access to the app "${request.appName}" (403: ${error.detail}): the name is probably ` +
+                    `taken by an app in another organization. Choose another name with the app-name input, or check that fly-api-token can reach org "${request.org}".`);
+            }
+            throw error;
+        });
         if (existing !== undefined) {
             this.#checkOrg(request, existing.organization?.slug);
             return false;

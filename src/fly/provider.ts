@@ -13,7 +13,7 @@ import type {
 import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelay, defaultRetryPolicy, sleep } from '../retry.js';
 import { FlyClient } from './client.js';
-import { FlyAmbiguousError, FlyApiError, type FlyHttpOptions } from './http.js';
+import { FlyAmbiguousError, FlyApiError, FlyAuthError, type FlyHttpOptions } from './http.js';
 import type { Machine, MachineConfig, MachineEvent } from './types.js';
 
 /** Metadata keys for what is deployed; owner labels come from the caller. */
@@ -169,7 +169,16 @@ export class FlyProvider implements PreviewProvider {
 
   /** Makes sure the app exists; true when this run created it (so it has nothing in it yet). */
   async #ensureApp(request: DeployRequest, log: ProgressLog): Promise<boolean> {
-    const existing = await this.#client.getApp(request.appName);
+    const existing = await this.#client.getApp(request.appName).catch((error: unknown) => {
+      // A valid token is refused one app when that app belongs to an organization it cannot reach.
+      if (error instanceof FlyAuthError && error.status === 403) {
+        throw new Error(
+          `The Fly API refused access to the app "${request.appName}" (403: ${error.detail}): the name is probably ` +
+            `taken by an app in another organization. Choose another name with the app-name input, or check that fly-api-token can reach org "${request.org}".`,
+        );
+      }
+      throw error;
+    });
     if (existing !== undefined) {
       this.#checkOrg(request, existing.organization?.slug);
       return false;

@@ -329,3 +329,12 @@ describe('credentials and limits', () => {
     expect(fly.requests).toHaveLength(1);
   });
 });
+
+describe('comment: false', () => {
+  it('deploys without a single GitHub request, still writing the job summary', async () => {
+    const result = await run({ inputs: { comment: 'false' } });
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(github.requests).toEqual([]);
+    expect(result.summary).toContain(`Preview ready: https://${app}.fly.dev`);
+  });
+});

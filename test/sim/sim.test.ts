@@ -1,0 +1,146 @@
+// The simulator's own behaviour that the client and the e2e tests rely on: if these drift from the
+// real API (test/sim/FLY_API.md), every test built on the simulator would prove less.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFlySim, type FlySim } from './fly.ts';
+import { startGitHubSim } from './github.ts';
+
+let sim: FlySim;
+const token = 'sim-token';
+
+beforeEach(async () => {
+  sim = await startFlySim({ tokens: [token], bootMs: 60, maxWaitMs: 400 });
+});
+afterEach(async () => {
+  await sim.close();
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>), headers: response.headers };
+}
+
+async function machine(app = 'demo', image = 'nginx') {
+  await call('POST', '/v1/apps', { app_name: app, org_slug: 'personal' });
+  const created = await call('POST', `/v1/apps/${app}/machines`, { region: 'iad', config: { image } });
+  return created.body as { id: string; instance_id: string; state: string };
+}
+
+describe('Fly simulator', () => {
+  it('refuses a missing or unknown token with 401 and Fly’s error body', async () => {
+    const response = await fetch(`${sim.url}/v1/apps/demo`, { headers: { authorization: 'Bearer nope' } });
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: 'unauthorized' });
+  });
+
+  it('creates an app once: a second create is 422 name_taken, a bad name 400', async () => {
+    const [a, b] = await Promise.all([
+      call('POST', '/v1/apps', { app_name: 'demo', org_slug: 'personal' }),
+      call('POST', '/v1/apps', { app_name: 'demo', org_slug: 'personal' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([201, 422]);
+    expect([a.body, b.body]).toContainEqual({ error: 'Name has already been taken', status: 'name_taken' });
+    expect((await call('POST', '/v1/apps', { app_name: 'Bad_Name', org_slug: 'personal' })).status).toBe(400);
+    expect((await call('GET', '/v1/apps?org_slug=personal')).body).toMatchObject({ total_apps: 1 });
+  });
+
+  it('boots a machine created → starting → started, and wait blocks until then', async () => {
+    const m = await machine();
+    expect(m.state).toBe('created');
+    const wait = await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&instance_id=${m.instance_id}&timeout=10`);
+    expect(wait).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).body).toMatchObject({ state: 'started' });
+    const events = (await call('GET', `/v1/apps/demo/machines/${m.id}/events`)).body as unknown as { status: string }[];
+    expect(events.map((e) => e.status)).toEqual(['started', 'starting', 'created']);
+  });
+
+  it('ends a wait with 408 when it runs out, and never waits past the proxy cap', async () => {
+    sim.imageNeverStarts('stuck');
+    const m = await machine('demo', 'stuck');
+    const wait = await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&timeout=300`);
+    expect(wait.status).toBe(408);
+    expect(sim.requests.at(-1)?.durationMs).toBeLessThan(2_000);
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&timeout=301`)).status).toBe(400);
+  });
+
+  it('fails a wait on a replaced instance at once, also when it is replaced during the wait', async () => {
+    const m = await machine();
+    const waiting = call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&instance_id=${m.instance_id}&timeout=10`);
+    const updated = await call('POST', `/v1/apps/demo/machines/${m.id}`, { config: { image: 'nginx:2' } });
+    expect(updated.body).toMatchObject({ state: 'replacing' });
+    expect((updated.body as { instance_id: string }).instance_id).not.toBe(m.instance_id);
+    expect((await waiting).status).toBe(400);
+    const stale = await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&version=${m.instance_id}`);
+    expect(stale.status).toBe(400);
+    expect(String(stale.body?.['error'])).toContain('was replaced');
+  });
+
+  it('stops an image marked to exit at boot, with the exit code in an event', async () => {
+    sim.imageExitsAtBoot('crash', 2);
+    const m = await machine('demo', 'crash');
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&instance_id=${m.instance_id}`)).status).toBe(200);
+    const events = (await call('GET', `/v1/apps/demo/machines/${m.id}/events`)).body as unknown as Record<string, unknown>[];
+    expect(events[0]).toMatchObject({ type: 'exit', status: 'stopped', request: { exit_event: { exit_code: 2 } } });
+  });
+
+  it('guards a leased machine: 409 for another holder, the nonce unlocks it', async () => {
+    const m = await machine();
+    const lease = await call('POST', `/v1/apps/demo/machines/${m.id}/lease`, { ttl: 30 });
+    const nonce = (lease.body?.['data'] as { nonce: string }).nonce;
+    expect((await call('POST', `/v1/apps/demo/machines/${m.id}/lease`, { ttl: 30 })).status).toBe(409);
+    expect((await call('POST', `/v1/apps/demo/machines/${m.id}`, { config: { image: 'x' } })).status).toBe(409);
+    expect((await call('POST', `/v1/apps/demo/machines/${m.id}`, { config: { image: 'x' } }, { 'fly-machine-lease-nonce': nonce })).status).toBe(200);
+    expect((await call('DELETE', `/v1/apps/demo/machines/${m.id}/lease`, undefined, { 'fly-machine-lease-nonce': nonce })).status).toBe(200);
+    expect((await call('POST', `/v1/apps/demo/machines/${m.id}/lease`, { ttl: 30 })).status).toBe(200);
+  });
+
+  it('refuses to delete an app with running machines unless forced', async () => {
+    const m = await machine();
+    await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started`);
+    expect((await call('DELETE', '/v1/apps/demo')).status).toBe(412);
+    expect((await call('DELETE', '/v1/apps/demo?force=true')).status).toBe(202);
+    expect((await call('GET', '/v1/apps/demo')).status).toBe(404);
+  });
+
+  it('injects faults: a status with Retry-After, a dropped connection, an answer lost after the change', async () => {
+    sim.failNext({ path: '/v1/apps/demo' }, { status: 429, retryAfter: '7' });
+    const limited = await call('GET', '/v1/apps/demo');
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    sim.dropNext({ path: '/v1/apps/demo' });
+    await expect(call('GET', '/v1/apps/demo')).rejects.toThrow();
+    sim.loseAnswerNext({ method: 'POST', path: '/v1/apps' });
+    await expect(call('POST', '/v1/apps', { app_name: 'lost', org_slug: 'personal' })).rejects.toThrow();
+    expect(sim.apps().map((a) => a.name)).toContain('lost');
+  });
+
+  it('rejects what the real API rejects: no image, bad JSON, an unknown wait state', async () => {
+    await call('POST', '/v1/apps', { app_name: 'demo', org_slug: 'personal' });
+    expect(await call('POST', '/v1/apps/demo/machines', { config: {} })).toMatchObject({ status: 400, body: { error: 'config.image is required' } });
+    const raw = await fetch(`${sim.url}/v1/apps/demo/machines`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{' });
+    expect(raw.status).toBe(400);
+    const m = await machine();
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=running`)).status).toBe(400);
+  });
+});
+
+describe('GitHub simulator', () => {
+  it('pages comments with a Link header, as GitHub does', async () => {
+    const github = await startGitHubSim({ token: 'gh' });
+    try {
+      github.seedComments('o', 'r', 1, Array.from({ length: 5 }, (_, i) => `c${i}`));
+      const response = await fetch(`${github.url}/repos/o/r/issues/1/comments?per_page=2`, { headers: { authorization: 'token gh' } });
+      expect(((await response.json()) as unknown[]).length).toBe(2);
+      expect(response.headers.get('link')).toBe(
+        `<${github.url}/repos/o/r/issues/1/comments?per_page=2&page=2>; rel="next", <${github.url}/repos/o/r/issues/1/comments?per_page=2&page=3>; rel="last"`,
+      );
+      expect((await fetch(`${github.url}/repos/o/r/issues/1/comments`)).status).toBe(401);
+    } finally {
+      await github.close();
+    }
+  });
+});
