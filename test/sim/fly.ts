@@ -2,7 +2,7 @@
 // boot on a timer through created → starting → started, a `wait` that really blocks, leases,
 // events, bearer auth, and the fault injection of http-double.ts.
 import { randomBytes } from 'node:crypto';
-import { bad, HttpDouble, type Match, type ParsedRequest, type Reply, type RequestRecord } from './http-double.ts';
+import { bad, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
 
 export type { RequestRecord } from './http-double.ts';
 
@@ -89,14 +89,7 @@ export interface MachineSnapshot {
   events: MachineEvent[];
 }
 
-export interface FlySim {
-  url: string;
-  requests: RequestRecord[];
-  clearRequests(): void;
-  failNext(match: Match, fault: { status: number; body?: unknown; retryAfter?: string }, times?: number): void;
-  dropNext(match: Match, times?: number): void;
-  loseAnswerNext(match: Match, times?: number): void;
-  delayNext(match: Match, ms: number, times?: number): void;
+export interface FlySim extends DoubleControls {
   /** Machines of this image stop during boot with an exit event carrying `exitCode`. */
   imageExitsAtBoot(image: string, exitCode: number): void;
   /** Machines of this image stay in `starting`. */
@@ -187,6 +180,21 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         setState(m, 'stopped');
       });
     });
+  }
+
+  function newMachine(fields: Pick<SimMachine, 'name' | 'region' | 'state' | 'config'>): SimMachine {
+    const now = isoSeconds();
+    return {
+      ...fields,
+      id: hex(7),
+      instance_id: ulid(),
+      private_ip: `fdaa:0:${hex(2)}:a7b:${hex(2)}:${hex(2)}:${hex(2)}:2`,
+      created_at: now,
+      updated_at: now,
+      events: [],
+      lease: undefined,
+      timers: [],
+    };
   }
 
   function snapshot(m: SimMachine): MachineSnapshot {
@@ -363,21 +371,12 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         const config = validateConfig(body['config']);
         const region = typeof body['region'] === 'string' ? body['region'] : 'iad';
         if (!/^[a-z]{3}$/.test(region)) throw bad(400, `unknown region "${region}"`);
-        const now = isoSeconds();
-        const m: SimMachine = {
-          id: hex(7),
+        const m = newMachine({
           name: typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : `machine-${hex(3)}`,
           region,
           state: 'created',
-          instance_id: ulid(),
-          private_ip: `fdaa:0:${hex(2)}:a7b:${hex(2)}:${hex(2)}:${hex(2)}:2`,
           config,
-          created_at: now,
-          updated_at: now,
-          events: [],
-          lease: undefined,
-          timers: [],
-        };
+        });
         a.machines.set(m.id, m);
         event(m, 'launch', 'created');
         if (body['skip_launch'] !== true) boot(m);
@@ -489,15 +488,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   await server.listen();
 
   return {
-    get url() {
-      return server.url;
-    },
-    requests: server.requests,
-    clearRequests: () => server.clearRequests(),
-    failNext: (match, fault, times) => server.failNext(match, fault, times),
-    dropNext: (match, times) => server.dropNext(match, times),
-    loseAnswerNext: (match, times) => server.loseAnswerNext(match, times),
-    delayNext: (match, ms, times) => server.delayNext(match, ms, times),
+    ...server.controls(),
     imageExitsAtBoot: (image, exitCode) => void exitsAtBoot.set(image, exitCode),
     imageNeverStarts: (image) => void neverStarts.add(image),
     apps: () => [...apps.values()].filter((a) => !a.foreign).map((a) => ({ name: a.name, org: a.org, machineCount: a.machines.size })),
@@ -509,21 +500,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     addMachine(app, opts) {
       const a = apps.get(app);
       if (a === undefined) throw new Error(`no app ${app}`);
-      const now = isoSeconds();
-      const m: SimMachine = {
-        id: hex(7),
-        name: opts.name,
-        region: 'iad',
-        state: 'started',
-        instance_id: ulid(),
-        private_ip: `fdaa:0:${hex(2)}::2`,
-        config: { image: opts.image, metadata: opts.metadata ?? {} },
-        created_at: now,
-        updated_at: now,
-        events: [],
-        lease: undefined,
-        timers: [],
-      };
+      const m = newMachine({ name: opts.name, region: 'iad', state: 'started', config: { image: opts.image, metadata: opts.metadata ?? {} } });
       a.machines.set(m.id, m);
       return snapshot(m);
     },

@@ -1,6 +1,6 @@
 // A small double of GitHub's REST API: issue comments (with real pagination) and deployments,
 // with the request log and fault injection of http-double.ts.
-import { bad, HttpDouble, type Match, type ParsedRequest, type Reply, type RequestRecord } from './http-double.ts';
+import { bad, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
 
 export interface CommentSnapshot {
   id: number;
@@ -12,14 +12,7 @@ export interface CommentSnapshot {
   updated_at: string;
 }
 
-export interface GitHubSim {
-  url: string;
-  requests: RequestRecord[];
-  clearRequests(): void;
-  failNext(match: Match, fault: { status: number; body?: unknown; retryAfter?: string }, times?: number): void;
-  dropNext(match: Match, times?: number): void;
-  loseAnswerNext(match: Match, times?: number): void;
-  delayNext(match: Match, ms: number, times?: number): void;
+export interface GitHubSim extends DoubleControls {
   /** The comments of one issue or PR, oldest first. */
   comments(owner: string, repo: string, number: number): CommentSnapshot[];
   /** Adds comments directly (no request logged), e.g. a long discussion before the preview's. */
@@ -153,15 +146,7 @@ export async function startGitHubSim(options: { token?: string; login?: string }
   origin = server.url;
 
   return {
-    get url() {
-      return server.url;
-    },
-    requests: server.requests,
-    clearRequests: () => server.clearRequests(),
-    failNext: (match, fault, times) => server.failNext(match, fault, times),
-    dropNext: (match, times) => server.dropNext(match, times),
-    loseAnswerNext: (match, times) => server.loseAnswerNext(match, times),
-    delayNext: (match, ms, times) => server.delayNext(match, ms, times),
+    ...server.controls(),
     comments: (owner, repo, number) => structuredClone(thread(owner, repo, number)),
     seedComments(owner, repo, number, bodies, author = 'octocat') {
       for (const body of bodies) make(owner, repo, number, body, author);

@@ -67,6 +67,17 @@ function matches(match: Match, method: string, path: string): boolean {
 /** Headers worth keeping in the log: the ones tests assert on, never the token. */
 const loggedHeaders = ['fly-machine-lease-nonce', 'content-type', 'user-agent'];
 
+/** The log and fault controls every double hands to its tests. */
+export interface DoubleControls {
+  readonly url: string;
+  requests: RequestRecord[];
+  clearRequests(): void;
+  failNext(match: Match, fault: { status: number; body?: unknown; retryAfter?: string }, times?: number): void;
+  dropNext(match: Match, times?: number): void;
+  loseAnswerNext(match: Match, times?: number): void;
+  delayNext(match: Match, ms: number, times?: number): void;
+}
+
 export class HttpDouble {
   readonly requests: RequestRecord[] = [];
   readonly #faults: PendingFault[] = [];
@@ -98,6 +109,18 @@ export class HttpDouble {
 
   clearRequests(): void {
     this.requests.length = 0;
+  }
+
+  controls(): DoubleControls {
+    return {
+      url: this.url,
+      requests: this.requests,
+      clearRequests: () => this.clearRequests(),
+      failNext: (match, fault, times) => this.failNext(match, fault, times),
+      dropNext: (match, times) => this.dropNext(match, times),
+      loseAnswerNext: (match, times) => this.loseAnswerNext(match, times),
+      delayNext: (match, ms, times) => this.delayNext(match, ms, times),
+    };
   }
 
   inject(match: Match, fault: Fault, times = 1): void {
