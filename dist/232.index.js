@@ -33,9 +33,7 @@ class FlyApiError extends Error {
     status;
     /** Fly's `error` text, or the connection error code when there was no answer. */
     detail;
-    /** Fly's machine-readable `status` field (e.g. `name_taken`), when it sent one. */
-    flyStatus;
-    constructor(call, status, detail, flyStatus, message) {
+    constructor(call, status, detail, message) {
         super(message ??
             (status === undefined
                 ? `Fly API: ${call} failed: ${detail}`
@@ -44,13 +42,12 @@ class FlyApiError extends Error {
         this.call = call;
         this.status = status;
         this.detail = detail;
-        this.flyStatus = flyStatus;
     }
 }
 /** 401/403: retrying cannot help, so this is thrown after one request. */
 class FlyAuthError extends FlyApiError {
     constructor(call, status, detail) {
-        super(call, status, detail, undefined, `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
+        super(call, status, detail, `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
             'it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).');
         this.name = 'FlyAuthError';
     }
@@ -66,12 +63,13 @@ class FlyAmbiguousError extends FlyApiError {
     }
 }
 const retryableStatuses = new Set([500, 502, 503, 504]);
+/** Fly's own `error` text from an error answer, else the body or the status. */
 function errorText(body, fallback) {
     if (typeof body === 'object' && body !== null) {
-        const { error, status } = body;
-        return { text: typeof error === 'string' && error !== '' ? error : fallback, flyStatus: typeof status === 'string' ? status : undefined };
+        const { error } = body;
+        return typeof error === 'string' && error !== '' ? error : fallback;
     }
-    return { text: typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback, flyStatus: undefined };
+    return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback;
 }
 class FlyHttp {
     #origin;
@@ -157,7 +155,7 @@ class FlyHttp {
             this.#debug(`${call} → ${status}`);
             if ((status >= 200 && status < 300) || options.expect?.includes(status) === true)
                 return { status, data: data };
-            const { text, flyStatus } = errorText(data, `HTTP ${status}`);
+            const text = errorText(data, `HTTP ${status}`);
             if (status === 401 || status === 403)
                 throw new FlyAuthError(call, status, text);
             if (status === 429) {
@@ -165,7 +163,7 @@ class FlyHttp {
                 const delay = askedMs ?? (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
                 if (!(0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
                     const asked = askedMs === undefined ? '' : `; Fly asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
-                    throw new FlyApiError(call, status, `${text} (rate limited${asked})`, flyStatus);
+                    throw new FlyApiError(call, status, `${text} (rate limited${asked})`);
                 }
                 this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
                 await this.#sleep(delay);
@@ -181,9 +179,9 @@ class FlyHttp {
                     await this.#sleep(delay);
                     continue;
                 }
-                throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`, flyStatus);
+                throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`);
             }
-            throw new FlyApiError(call, status, text, flyStatus);
+            throw new FlyApiError(call, status, text);
         }
     }
 }
@@ -217,11 +215,16 @@ class FlyClient {
     }
     /** 'taken' when the name already exists: created by a racing run, or by somebody else. */
     async createApp(name, org) {
-        const { status } = await this.#http.call('POST', '/v1/apps', {
+        const { status, data } = await this.#http.call('POST', '/v1/apps', {
             body: { app_name: name, org_slug: org },
             expect: [422],
         });
-        return status === 422 ? 'taken' : 'created';
+        if (status !== 422)
+            return 'created';
+        const answer = data;
+        if (answer?.status === 'name_taken' || /taken/i.test(answer?.error ?? ''))
+            return 'taken';
+        throw new FlyApiError('POST /v1/apps', status, errorText(answer, 'HTTP 422'));
     }
     /** 'absent' when it was already gone. */
     async deleteApp(name) {
@@ -542,7 +545,7 @@ class FlyProvider {
             if (sameConfig(keep.config, config)) {
                 if (keep.state === 'started') {
                     log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
-                    return this.#ready(request, keep, keep.instance_id, 'unchanged');
+                    return this.#ready(request, keep, 'unchanged');
                 }
                 // Same config but not running yet: another run of this revision is booting it, or it crashed.
                 const result = await this.#waitForBoot(request.appName, keep.id, keep.instance_id, deadline);
@@ -603,14 +606,13 @@ class FlyProvider {
             deployedRevisionId: deployed.id,
         };
     }
-    #ready(request, machine, instanceId, change) {
+    #ready(request, machine, change) {
         return {
             kind: 'ready',
             appName: request.appName,
             hostname: this.hostnameFor(request.appName),
             machineId: machine.id,
             region: machine.region,
-            instanceId,
             change,
         };
     }
@@ -706,7 +708,7 @@ class FlyProvider {
         switch (result) {
             case 'started':
                 log.info(`Machine ${machine.id} started (instance ${machine.instance_id})`);
-                return { outcome: this.#ready(request, machine, machine.instance_id, change), machines: [] };
+                return { outcome: this.#ready(request, machine, change), machines: [] };
             case 'stopped':
             case 'timeout':
                 return { outcome: await this.#failed(request, machine, result), machines: [] };

@@ -28816,7 +28816,6 @@ function readPullRequest(payload) {
         headRepoFullName,
         isFork: headRepoFullName === null || headRepoFullName.toLowerCase() !== fullName.toLowerCase(),
         updatedAtMs: Number.isNaN(updatedAt) ? 0 : updatedAt,
-        htmlUrl: isString(pr['html_url']) ? pr['html_url'] : '',
         state: isString(pr['state']) ? pr['state'] : 'open',
         sender,
     };
@@ -28907,12 +28906,11 @@ const log = {
 };
 /** The event as the runner describes it; read directly, as @actions/github's context would. */
 function eventContext() {
-    const [owner = '', repo = ''] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
     const path = process.env['GITHUB_EVENT_PATH'];
     const payload = path === undefined || path === '' ? {} : JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
     const rawAction = typeof payload === 'object' && payload !== null ? payload.action : undefined;
     const action = typeof rawAction === 'string' ? rawAction : undefined;
-    return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload, repository: { owner, repo } };
+    return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload };
 }
 function runUrl() {
     const repository = process.env['GITHUB_REPOSITORY'];
@@ -29037,7 +29035,7 @@ async function deploy(settings, provider, report, target, pr, image) {
     });
     switch (outcome.kind) {
         case 'ready':
-            core/* notice */.lm(`Preview ready: https://${outcome.hostname} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId})`);
+            core/* notice */.lm(`Preview ready: https://${outcome.hostname} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId} ${outcome.change === 'unchanged' ? 'already ran it' : outcome.change})`);
             return;
         case 'superseded':
             core/* notice */.lm(`Superseded: ${outcome.deployedRevisionId.slice(0, 7)} is newer than ${pr.headSha.slice(0, 7)} and is already deployed at https://${outcome.hostname}; left it in place.`);

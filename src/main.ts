@@ -38,12 +38,11 @@ const log: ProgressLog = {
 
 /** The event as the runner describes it; read directly, as @actions/github's context would. */
 function eventContext(): EventContext {
-  const [owner = '', repo = ''] = (process.env['GITHUB_REPOSITORY'] ?? '').split('/');
   const path = process.env['GITHUB_EVENT_PATH'];
   const payload: unknown = path === undefined || path === '' ? {} : JSON.parse(readFileSync(path, 'utf8'));
   const rawAction = typeof payload === 'object' && payload !== null ? (payload as { action?: unknown }).action : undefined;
   const action = typeof rawAction === 'string' ? rawAction : undefined;
-  return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload, repository: { owner, repo } };
+  return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload };
 }
 
 function runUrl(): string | undefined {
@@ -185,7 +184,9 @@ async function deploy(
   });
   switch (outcome.kind) {
     case 'ready':
-      core.notice(`Preview ready: https://${outcome.hostname} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId})`);
+      core.notice(
+        `Preview ready: https://${outcome.hostname} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId} ${outcome.change === 'unchanged' ? 'already ran it' : outcome.change})`,
+      );
       return;
     case 'superseded':
       core.notice(

@@ -12,15 +12,12 @@ export interface PullRequest {
   isFork: boolean;
   /** pull_request.updated_at in ms: orders runs so an older run never overwrites a newer deploy. */
   updatedAtMs: number;
-  htmlUrl: string;
 }
 
 export interface EventContext {
   eventName: string;
   action: string | undefined;
   payload: unknown;
-  /** GITHUB_REPOSITORY split, for naming when the payload lacks a PR. */
-  repository: { owner: string; repo: string };
 }
 
 export type Plan =
@@ -67,7 +64,6 @@ function readPullRequest(payload: Json): PullRequest & { state: string; sender: 
     headRepoFullName,
     isFork: headRepoFullName === null || headRepoFullName.toLowerCase() !== fullName.toLowerCase(),
     updatedAtMs: Number.isNaN(updatedAt) ? 0 : updatedAt,
-    htmlUrl: isString(pr['html_url']) ? pr['html_url'] : '',
     state: isString(pr['state']) ? pr['state'] : 'open',
     sender,
   };

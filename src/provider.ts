@@ -54,7 +54,6 @@ interface DeployedPlace {
 export type DeployOutcome =
   | (DeployedPlace & {
       kind: 'ready';
-      instanceId: string;
       /** created: a new machine; updated: new config on the existing one; unchanged: it already ran this exact config. */
       change: 'created' | 'updated' | 'unchanged';
     })

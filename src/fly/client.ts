@@ -1,8 +1,9 @@
 // Typed Machines API calls. Each method is one request; what to do with the answers is provider.ts's.
-import { FlyHttp, type FlyHttpOptions } from './http.js';
+import { errorText, FlyApiError, FlyHttp, type FlyHttpOptions } from './http.js';
 import type {
   CreateMachineRequest,
   FlyApp,
+  FlyErrorBody,
   IpAssignment,
   IpType,
   Lease,
@@ -39,11 +40,14 @@ export class FlyClient {
 
   /** 'taken' when the name already exists: created by a racing run, or by somebody else. */
   async createApp(name: string, org: string): Promise<'created' | 'taken'> {
-    const { status } = await this.#http.call<FlyApp>('POST', '/v1/apps', {
+    const { status, data } = await this.#http.call<FlyApp | FlyErrorBody>('POST', '/v1/apps', {
       body: { app_name: name, org_slug: org },
       expect: [422],
     });
-    return status === 422 ? 'taken' : 'created';
+    if (status !== 422) return 'created';
+    const answer = data as FlyErrorBody | undefined;
+    if (answer?.status === 'name_taken' || /taken/i.test(answer?.error ?? '')) return 'taken';
+    throw new FlyApiError('POST /v1/apps', status, errorText(answer, 'HTTP 422'));
   }
 
   /** 'absent' when it was already gone. */

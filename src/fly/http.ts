@@ -19,9 +19,7 @@ export class FlyApiError extends Error {
   readonly status: number | undefined;
   /** Fly's `error` text, or the connection error code when there was no answer. */
   readonly detail: string;
-  /** Fly's machine-readable `status` field (e.g. `name_taken`), when it sent one. */
-  readonly flyStatus: string | undefined;
-  constructor(call: string, status: number | undefined, detail: string, flyStatus?: string, message?: string) {
+  constructor(call: string, status: number | undefined, detail: string, message?: string) {
     super(
       message ??
         (status === undefined
@@ -32,7 +30,6 @@ export class FlyApiError extends Error {
     this.call = call;
     this.status = status;
     this.detail = detail;
-    this.flyStatus = flyStatus;
   }
 }
 
@@ -43,7 +40,6 @@ export class FlyAuthError extends FlyApiError {
       call,
       status,
       detail,
-      undefined,
       `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
         'it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).',
     );
@@ -94,12 +90,13 @@ export interface FlyResponse<T> {
 
 const retryableStatuses = new Set([500, 502, 503, 504]);
 
-function errorText(body: unknown, fallback: string): { text: string; flyStatus: string | undefined } {
+/** Fly's own `error` text from an error answer, else the body or the status. */
+export function errorText(body: unknown, fallback: string): string {
   if (typeof body === 'object' && body !== null) {
-    const { error, status } = body as FlyErrorBody;
-    return { text: typeof error === 'string' && error !== '' ? error : fallback, flyStatus: typeof status === 'string' ? status : undefined };
+    const { error } = body as FlyErrorBody;
+    return typeof error === 'string' && error !== '' ? error : fallback;
   }
-  return { text: typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback, flyStatus: undefined };
+  return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback;
 }
 
 export class FlyHttp {
@@ -184,14 +181,14 @@ export class FlyHttp {
       this.#debug(`${call} → ${status}`);
       if ((status >= 200 && status < 300) || options.expect?.includes(status) === true) return { status, data: data as T };
 
-      const { text, flyStatus } = errorText(data, `HTTP ${status}`);
+      const text = errorText(data, `HTTP ${status}`);
       if (status === 401 || status === 403) throw new FlyAuthError(call, status, text);
       if (status === 429) {
         const askedMs = parseRetryAfter(retryAfter);
         const delay = askedMs ?? backoffDelay(this.#policy, attempt, this.#random);
         if (!mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
           const asked = askedMs === undefined ? '' : `; Fly asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
-          throw new FlyApiError(call, status, `${text} (rate limited${asked})`, flyStatus);
+          throw new FlyApiError(call, status, `${text} (rate limited${asked})`);
         }
         this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
         await this.#sleep(delay);
@@ -206,9 +203,9 @@ export class FlyHttp {
           await this.#sleep(delay);
           continue;
         }
-        throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`, flyStatus);
+        throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`);
       }
-      throw new FlyApiError(call, status, text, flyStatus);
+      throw new FlyApiError(call, status, text);
     }
   }
 }

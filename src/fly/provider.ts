@@ -280,7 +280,7 @@ export class FlyProvider implements PreviewProvider {
       if (sameConfig(keep.config, config)) {
         if (keep.state === 'started') {
           log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
-          return this.#ready(request, keep, keep.instance_id, 'unchanged');
+          return this.#ready(request, keep, 'unchanged');
         }
         // Same config but not running yet: another run of this revision is booting it, or it crashed.
         const result = await this.#waitForBoot(request.appName, keep.id, keep.instance_id, deadline);
@@ -343,14 +343,13 @@ export class FlyProvider implements PreviewProvider {
     };
   }
 
-  #ready(request: DeployRequest, machine: Machine, instanceId: string, change: 'created' | 'updated' | 'unchanged'): DeployOutcome {
+  #ready(request: DeployRequest, machine: Machine, change: 'created' | 'updated' | 'unchanged'): DeployOutcome {
     return {
       kind: 'ready',
       appName: request.appName,
       hostname: this.hostnameFor(request.appName),
       machineId: machine.id,
       region: machine.region,
-      instanceId,
       change,
     };
   }
@@ -452,7 +451,7 @@ export class FlyProvider implements PreviewProvider {
     switch (result) {
       case 'started':
         log.info(`Machine ${machine.id} started (instance ${machine.instance_id})`);
-        return { outcome: this.#ready(request, machine, machine.instance_id, change), machines: [] };
+        return { outcome: this.#ready(request, machine, change), machines: [] };
       case 'stopped':
       case 'timeout':
         return { outcome: await this.#failed(request, machine, result), machines: [] };

@@ -168,7 +168,7 @@ describe('FlyProvider with scripted exchanges', () => {
     const provider = createFlyProvider(options);
     const outcome = await provider.deploy(request, log);
     await provider.close();
-    expect(outcome).toMatchObject({ kind: 'ready', machineId: 'm1', instanceId: 'I1', change: 'created', hostname: 'demo.fly.dev' });
+    expect(outcome).toMatchObject({ kind: 'ready', machineId: 'm1', change: 'created', hostname: 'demo.fly.dev' });
   });
 
   it('after a lost create, finds the machine it made instead of making a second', async () => {

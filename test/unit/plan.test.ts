@@ -6,12 +6,10 @@ import { pullRequestPayload, webhookExample } from '../sim/action-runner.ts';
 const settings = (values: Record<string, string> = {}): Settings =>
   readSettings((name) => ({ 'fly-api-token': 'fly-token', image: 'registry.fly.io/app:pr-2', ...values })[name] ?? '');
 
-const repository = { owner: 'Codertocat', repo: 'Hello-World' };
 const pullRequest = (action: string, payload: unknown = pullRequestPayload(action), eventName = 'pull_request') => ({
   eventName,
   action,
   payload,
-  repository,
 });
 
 describe('planRun in auto mode, with GitHub example payloads', () => {
@@ -53,7 +51,7 @@ describe('planRun in auto mode, with GitHub example payloads', () => {
   });
 
   it('skips other events, naming them', () => {
-    const plan = planRun(settings(), { eventName: 'push', action: undefined, payload: webhookExample('push'), repository });
+    const plan = planRun(settings(), { eventName: 'push', action: undefined, payload: webhookExample('push') });
     expect(plan).toEqual({ action: 'skip', reason: expect.stringContaining("this run is for 'push'") });
   });
 
@@ -120,7 +118,7 @@ describe('missing values', () => {
 
   it('mode deploy on a non-PR event fails naming mode and the event', () => {
     expect(() =>
-      planRun(settings({ mode: 'deploy' }), { eventName: 'push', action: undefined, payload: webhookExample('push'), repository }),
+      planRun(settings({ mode: 'deploy' }), { eventName: 'push', action: undefined, payload: webhookExample('push') }),
     ).toThrow(/Input 'mode' deploy needs a pull_request or pull_request_target event; this run is for 'push'/);
   });
 
