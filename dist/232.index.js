@@ -316,6 +316,8 @@ const waitSliceSeconds = 60;
 const maxRounds = 6;
 const recentEventCount = 5;
 const crashWatchDelayMs = 1_500;
+/** States on the way to `started`, in which the current instance is still worth waiting for. */
+const booting = new Set(['created', 'starting', 'replacing']);
 const gone = (m) => m.state === 'destroyed' || m.state === 'destroying';
 function carries(m, labels) {
     const metadata = m.config.metadata ?? {};
@@ -542,12 +544,12 @@ class FlyProvider {
             const superseded = this.#superseded(request, keep);
             if (superseded !== undefined)
                 return superseded;
-            if (sameConfig(keep.config, config)) {
-                if (keep.state === 'started') {
-                    log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
-                    return this.#ready(request, keep, 'unchanged');
-                }
-                // Same config but not running yet: another run of this revision is booting it, or it crashed.
+            if (sameConfig(keep.config, config) && keep.state === 'started') {
+                log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
+                return this.#ready(request, keep, 'unchanged');
+            }
+            if (sameConfig(keep.config, config) && booting.has(keep.state)) {
+                // Another run of this revision is booting it: wait for that boot rather than start another.
                 const result = await this.#waitForBoot(request.appName, keep.id, keep.instance_id, deadline);
                 const next = await this.#afterBoot(request, keep, result, 'unchanged', log);
                 if (next.outcome !== undefined)
@@ -643,8 +645,11 @@ class FlyProvider {
             const superseded = this.#superseded(request, current);
             if (superseded !== undefined)
                 return { outcome: superseded };
-            if (sameConfig(current.config, config))
+            // A machine that already has this config but stopped (a crash at boot, say) is updated all
+            // the same: the update boots a fresh instance, so a re-run retries instead of re-reporting.
+            if (sameConfig(current.config, config) && (current.state === 'started' || booting.has(current.state))) {
                 return { machine: current };
+            }
             log.changing();
             try {
                 const updated = await this.#client.updateMachine(appName, machine.id, { region: request.region, config }, lease.nonce);

@@ -34,6 +34,9 @@ export interface FlyProviderOptions extends FlyHttpOptions {
 
 type BootResult = 'started' | 'stopped' | 'timeout' | 'replaced' | 'gone';
 
+/** States on the way to `started`, in which the current instance is still worth waiting for. */
+const booting = new Set(['created', 'starting', 'replacing']);
+
 const gone = (m: Machine): boolean => m.state === 'destroyed' || m.state === 'destroying';
 
 function carries(m: Machine, labels: Readonly<Record<string, string>>): boolean {
@@ -277,12 +280,12 @@ export class FlyProvider implements PreviewProvider {
       }
       const superseded = this.#superseded(request, keep);
       if (superseded !== undefined) return superseded;
-      if (sameConfig(keep.config, config)) {
-        if (keep.state === 'started') {
-          log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
-          return this.#ready(request, keep, 'unchanged');
-        }
-        // Same config but not running yet: another run of this revision is booting it, or it crashed.
+      if (sameConfig(keep.config, config) && keep.state === 'started') {
+        log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
+        return this.#ready(request, keep, 'unchanged');
+      }
+      if (sameConfig(keep.config, config) && booting.has(keep.state)) {
+        // Another run of this revision is booting it: wait for that boot rather than start another.
         const result = await this.#waitForBoot(request.appName, keep.id, keep.instance_id, deadline);
         const next = await this.#afterBoot(request, keep, result, 'unchanged', log);
         if (next.outcome !== undefined) return next.outcome;
@@ -383,7 +386,11 @@ export class FlyProvider implements PreviewProvider {
       if (current === undefined) return {};
       const superseded = this.#superseded(request, current);
       if (superseded !== undefined) return { outcome: superseded };
-      if (sameConfig(current.config, config)) return { machine: current };
+      // A machine that already has this config but stopped (a crash at boot, say) is updated all
+      // the same: the update boots a fresh instance, so a re-run retries instead of re-reporting.
+      if (sameConfig(current.config, config) && (current.state === 'started' || booting.has(current.state))) {
+        return { machine: current };
+      }
       log.changing();
       try {
         const updated = await this.#client.updateMachine(appName, machine.id, { region: request.region, config }, lease.nonce);

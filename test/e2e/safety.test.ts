@@ -338,3 +338,19 @@ describe('comment: false', () => {
     expect(result.summary).toContain(`Preview ready: https://${app}.fly.dev`);
   });
 });
+
+describe('re-running a failed deploy', () => {
+  it('boots the same config again instead of re-reporting the old crash', async () => {
+    fly.imageExitsAtBoot('registry.fly.io/hello:flaky', 1);
+    const failed = await run({ inputs: { image: 'registry.fly.io/hello:flaky' } });
+    expect(failed.exitCode).toBe(1);
+    expect(fly.machines(app)[0]?.state).toBe('stopped');
+    // The crash was transient (a dependency was down, say); the same event is re-run.
+    fly.imageBootsNormally('registry.fly.io/hello:flaky');
+    const rerun = await run({ inputs: { image: 'registry.fly.io/hello:flaky' } });
+    expect(rerun.exitCode, log(rerun)).toBe(0);
+    expect(fly.machines(app)).toHaveLength(1);
+    expect(fly.machines(app)[0]?.state).toBe('started');
+    expect(comments()[0]?.body).toContain('✅ Preview ready');
+  });
+});

@@ -94,6 +94,8 @@ export interface FlySim extends DoubleControls {
   imageExitsAtBoot(image: string, exitCode: number): void;
   /** Machines of this image stay in `starting`. */
   imageNeverStarts(image: string): void;
+  /** Undoes imageExitsAtBoot and imageNeverStarts. */
+  imageBootsNormally(image: string): void;
   apps(): { name: string; org: string; machineCount: number }[];
   machines(app: string): MachineSnapshot[];
   ips(app: string): IpSnapshot[];
@@ -491,6 +493,10 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     ...server.controls(),
     imageExitsAtBoot: (image, exitCode) => void exitsAtBoot.set(image, exitCode),
     imageNeverStarts: (image) => void neverStarts.add(image),
+    imageBootsNormally(image) {
+      exitsAtBoot.delete(image);
+      neverStarts.delete(image);
+    },
     apps: () => [...apps.values()].filter((a) => !a.foreign).map((a) => ({ name: a.name, org: a.org, machineCount: a.machines.size })),
     machines: (app) => [...(apps.get(app)?.machines.values() ?? [])].map(snapshot),
     ips: (app) => structuredClone(apps.get(app)?.ips ?? []),
