@@ -377,6 +377,12 @@ function sameConfig(current, desired) {
     };
     return fingerprint(current) === fingerprint(desired);
 }
+/** Which public addresses an app lacks: IPv6 (not the private fdaa: range) and IPv4. */
+function lacking(ips) {
+    const hasV6 = ips.some((ip) => ip.ip.includes(':') && !ip.ip.toLowerCase().startsWith('fdaa:'));
+    const hasV4 = ips.some((ip) => ip.ip.includes('.'));
+    return [...(hasV6 ? [] : ['v6']), ...(hasV4 ? [] : ['shared_v4'])];
+}
 function describeEvent(e) {
     const exit = e.request?.exit_event;
     const extra = exit === undefined
@@ -483,29 +489,19 @@ class FlyProvider {
     }
     /** Without a public IP `<app>.fly.dev` does not answer; allocate what is missing, as flyctl's first deploy does. */
     async #ensureIps(appName, fresh, log) {
-        const missing = async () => {
-            if (fresh)
-                return ['v6', 'shared_v4'];
-            const ips = await this.#client.listIps(appName);
-            const hasV6 = ips.some((ip) => ip.ip.includes(':') && !ip.ip.toLowerCase().startsWith('fdaa:'));
-            const hasV4 = ips.some((ip) => ip.ip.includes('.'));
-            return [...(hasV6 ? [] : ['v6']), ...(hasV4 ? [] : ['shared_v4'])];
-        };
-        const allocate = async (type) => {
+        const publicTypes = ['v6', 'shared_v4'];
+        const missing = fresh ? publicTypes : lacking(await this.#client.listIps(appName));
+        await Promise.all(missing.map(async (type) => {
             try {
                 const ip = await this.#client.allocateIp(appName, type);
                 log.info(`Allocated ${type === 'v6' ? 'IPv6' : 'shared IPv4'} ${ip.ip} for ${appName}`);
             }
             catch (error) {
-                if (!(error instanceof FlyAmbiguousError))
-                    throw error;
-                const ips = await this.#client.listIps(appName);
-                const present = ips.some((ip) => (type === 'v6' ? ip.ip.includes(':') && !ip.ip.startsWith('fdaa:') : ip.ip.includes('.')));
-                if (!present)
+                // Whether a lost allocation went through is seen in the list.
+                if (!(error instanceof FlyAmbiguousError) || lacking(await this.#client.listIps(appName)).includes(type))
                     throw error;
             }
-        };
-        await Promise.all((await missing()).map(allocate));
+        }));
     }
     async #ourMachines(target) {
         const machines = (await this.#client.listMachines(target.appName)) ?? [];

@@ -14,7 +14,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelay, defaultRetryPolicy, sleep } from '../retry.js';
 import { FlyClient } from './client.js';
 import { FlyAmbiguousError, FlyApiError, FlyAuthError, type FlyHttpOptions } from './http.js';
-import type { Machine, MachineConfig, MachineEvent } from './types.js';
+import type { IpAssignment, Machine, MachineConfig, MachineEvent } from './types.js';
 
 /** Metadata keys for what is deployed; owner labels come from the caller. */
 const revisionKey = 'fly_preview_sha';
@@ -103,6 +103,13 @@ function sameConfig(current: MachineConfig, desired: MachineConfig): boolean {
     });
   };
   return fingerprint(current) === fingerprint(desired);
+}
+
+/** Which public addresses an app lacks: IPv6 (not the private fdaa: range) and IPv4. */
+function lacking(ips: IpAssignment[]): ('v6' | 'shared_v4')[] {
+  const hasV6 = ips.some((ip) => ip.ip.includes(':') && !ip.ip.toLowerCase().startsWith('fdaa:'));
+  const hasV4 = ips.some((ip) => ip.ip.includes('.'));
+  return [...(hasV6 ? [] : (['v6'] as const)), ...(hasV4 ? [] : (['shared_v4'] as const))];
 }
 
 function describeEvent(e: MachineEvent): string {
@@ -223,25 +230,19 @@ export class FlyProvider implements PreviewProvider {
 
   /** Without a public IP `<app>.fly.dev` does not answer; allocate what is missing, as flyctl's first deploy does. */
   async #ensureIps(appName: string, fresh: boolean, log: ProgressLog): Promise<void> {
-    const missing = async (): Promise<('v6' | 'shared_v4')[]> => {
-      if (fresh) return ['v6', 'shared_v4'];
-      const ips = await this.#client.listIps(appName);
-      const hasV6 = ips.some((ip) => ip.ip.includes(':') && !ip.ip.toLowerCase().startsWith('fdaa:'));
-      const hasV4 = ips.some((ip) => ip.ip.includes('.'));
-      return [...(hasV6 ? [] : (['v6'] as const)), ...(hasV4 ? [] : (['shared_v4'] as const))];
-    };
-    const allocate = async (type: 'v6' | 'shared_v4'): Promise<void> => {
-      try {
-        const ip = await this.#client.allocateIp(appName, type);
-        log.info(`Allocated ${type === 'v6' ? 'IPv6' : 'shared IPv4'} ${ip.ip} for ${appName}`);
-      } catch (error) {
-        if (!(error instanceof FlyAmbiguousError)) throw error;
-        const ips = await this.#client.listIps(appName);
-        const present = ips.some((ip) => (type === 'v6' ? ip.ip.includes(':') && !ip.ip.startsWith('fdaa:') : ip.ip.includes('.')));
-        if (!present) throw error;
-      }
-    };
-    await Promise.all((await missing()).map(allocate));
+    const publicTypes = ['v6', 'shared_v4'] as const;
+    const missing = fresh ? publicTypes : lacking(await this.#client.listIps(appName));
+    await Promise.all(
+      missing.map(async (type) => {
+        try {
+          const ip = await this.#client.allocateIp(appName, type);
+          log.info(`Allocated ${type === 'v6' ? 'IPv6' : 'shared IPv4'} ${ip.ip} for ${appName}`);
+        } catch (error) {
+          // Whether a lost allocation went through is seen in the list.
+          if (!(error instanceof FlyAmbiguousError) || lacking(await this.#client.listIps(appName)).includes(type)) throw error;
+        }
+      }),
+    );
   }
 
   async #ourMachines(target: PreviewTarget): Promise<Machine[]> {

@@ -144,6 +144,13 @@ describe('lost answers are resolved by looking', () => {
     expect(log(result)).toContain('but the update went through');
   });
 
+  it('an IP allocation whose answer is lost is not repeated', async () => {
+    fly.loseAnswerNext({ method: 'POST', path: `/v1/apps/${app}/ip_assignments` });
+    const result = await run();
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(fly.ips(app).map((ip) => ip.type).sort()).toEqual(['shared_v4', 'v6']);
+  });
+
   it('a run that died half-way is repaired by the next: missing IPs are allocated', async () => {
     fly.addApp(app);
     const result = await run();
