@@ -361,3 +361,14 @@ describe('re-running a failed deploy', () => {
     expect(comments()[0]?.body).toContain('✅ Preview ready');
   });
 });
+
+describe('a read-only GitHub token', () => {
+  it('costs the comment, not the deploy: a warning says which permission is missing', async () => {
+    github.failNext({ method: 'POST', path: /\/comments$/ }, { status: 403, body: { message: 'Resource not accessible by integration' } }, 5);
+    const result = await run();
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(result.outputs['status']).toBe('deployed');
+    expect(result.stdout).toContain('::warning::Could not write the PR comment: GitHub API: POST /repos/Codertocat/Hello-World/issues/2/comments failed with 403: Resource not accessible by integration');
+    expect(result.stdout).toContain('pull-requests: write');
+  });
+});
