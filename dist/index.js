@@ -28750,6 +28750,14 @@ function apiUrl(raw) {
     }
     return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
+function environmentPrefix(raw) {
+    if (raw === '')
+        return undefined;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/.test(raw)) {
+        throw new InputError('deployment-environment', `must be an environment name prefix of letters, digits, ".", "_" and "-" (up to 200), such as preview; got ${quote(raw)}`);
+    }
+    return raw;
+}
 function optionalSecret(raw) {
     return raw === '' ? undefined : raw;
 }
@@ -28772,6 +28780,7 @@ function readSettings(read) {
         env: parseEnv(read('env')),
         waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', '300'), 1, 3600, ' seconds'),
         comment: inputs_boolean('comment', value('comment', 'true')),
+        deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),
         allowForks: inputs_boolean('allow-forks', value('allow-forks', 'false')),
         flyApiUrl: apiUrl(value('fly-api-url', 'https://api.machines.dev')),
     };
@@ -28919,23 +28928,35 @@ function runUrl() {
         return undefined;
     return `${process.env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${repository}/actions/runs/${runId}`;
 }
-/** The PR comment and job summary. A comment that cannot be written is a warning, never a failed deploy. */
+/**
+ * What the PR shows: the sticky comment, the job summary and, when enabled, a GitHub deployment.
+ * None of them can fail a deploy: a GitHub error is a warning saying which permission is missing.
+ */
 class Report {
     #github;
     #gh;
+    #options;
     #issue;
     #appName;
+    #sha;
     #revisionOrder;
     #footer = { runUrl: runUrl() };
-    constructor(github, gh, pr, appName) {
+    #deployment = Promise.resolve(undefined);
+    constructor(github, gh, options, pr, appName) {
         this.#github = github;
         this.#gh = gh;
+        this.#options = options;
         this.#issue = { owner: pr.owner, repo: pr.repo, number: pr.number };
         this.#appName = appName;
+        this.#sha = pr.headSha;
         this.#revisionOrder = pr.updatedAtMs;
     }
-    async comment(view, final = false) {
-        if (this.#gh === undefined)
+    get #environment() {
+        const prefix = this.#options.deploymentEnvironment;
+        return prefix === undefined ? undefined : this.#github.previewEnvironment(prefix, this.#issue.number);
+    }
+    async #comment(view, final) {
+        if (this.#gh === undefined || !this.#options.comment)
             return;
         try {
             const result = await this.#github.upsertComment(this.#gh, this.#issue, {
@@ -28951,9 +28972,54 @@ class Report {
                 'The job needs `permissions: pull-requests: write` (fork PRs get a read-only token).');
         }
     }
-    /** The final word: comment and job summary. */
+    /** Runs a deployment call; a failure is a warning, never a failed preview. */
+    async #deploymentCall(call) {
+        const environment = this.#environment;
+        if (this.#gh === undefined || environment === undefined)
+            return undefined;
+        try {
+            return await call(this.#gh, environment);
+        }
+        catch (error) {
+            core/* warning */.$e(`Could not update the GitHub deployment: ${message(error)}. The job needs \`permissions: deployments: write\`.`);
+            return undefined;
+        }
+    }
+    /** The first change is under way: say so on the PR, and open the deployment. */
+    async announce(view) {
+        this.#deployment = this.#deploymentCall(async (gh, environment) => {
+            const id = await this.#github.startDeployment(gh, this.#issue, {
+                environment,
+                sha: this.#sha,
+                description: `fly-preview: ${this.#appName}`,
+                logUrl: this.#footer.runUrl,
+            });
+            core/* info */.pq(`GitHub deployment ${id} in environment ${environment}`);
+            return id;
+        });
+        await Promise.all([this.#comment(view, false), this.#deployment]);
+    }
+    /** The final word: comment, job summary, and the deployment's state. */
     async publish(view, final = false) {
-        await Promise.all([this.comment(view, final), this.#github.writeSummary(this.#github.renderPreview(view, this.#footer))]);
+        await Promise.all([
+            this.#comment(view, final),
+            this.#github.writeSummary(this.#github.renderPreview(view, this.#footer)),
+            this.#settleDeployment(view),
+        ]);
+    }
+    async #settleDeployment(view) {
+        if (view.state === 'destroyed') {
+            await this.#deploymentCall((gh, environment) => this.#github.deactivateEnvironment(gh, this.#issue, environment, this.#footer.runUrl));
+            return;
+        }
+        const id = await this.#deployment;
+        if (id === undefined || view.state === 'deploying')
+            return;
+        const outcome = view.state === 'ready' ? 'success' : view.state === 'failed' ? 'failure' : 'inactive';
+        await this.#deploymentCall((gh) => this.#github.finishDeployment(gh, this.#issue, id, outcome, {
+            environmentUrl: view.state === 'ready' ? view.url : undefined,
+            logUrl: this.#footer.runUrl,
+        }));
     }
 }
 const message = (error) => (error instanceof Error ? error.message : String(error));
@@ -29004,7 +29070,7 @@ async function deploy(settings, provider, report, target, pr, image) {
             if (announcing)
                 return;
             announcing = true;
-            announced = report.comment({ state: 'deploying', ...place });
+            announced = report.announce({ state: 'deploying', ...place });
         },
     };
     let outcome;
@@ -29066,10 +29132,11 @@ async function run() {
             core/* setOutput */.uH('status', 'skipped');
             return;
         }
-        const [{ createFlyProvider }, github] = await Promise.all([__nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 7232)), Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(29)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4029))]);
+        const [{ createFlyProvider }, github] = await Promise.all([__nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 7232)), Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(908)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4908))]);
         provider = createFlyProvider({ apiUrl: settings.flyApiUrl, token: plan.flyApiToken });
-        const gh = settings.comment && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
-        const report = new Report(github, gh, plan.pr, plan.appName);
+        const reporting = settings.comment || settings.deploymentEnvironment !== undefined;
+        const gh = reporting && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
+        const report = new Report(github, gh, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment }, plan.pr, plan.appName);
         const target = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
         if (plan.action === 'deploy')
             await deploy(settings, provider, report, target, plan.pr, plan.image);

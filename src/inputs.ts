@@ -19,6 +19,8 @@ export interface Settings {
   env: Record<string, string>;
   waitTimeoutSeconds: number;
   comment: boolean;
+  /** Prefix of a per-PR GitHub environment (`<prefix>-pr-<number>`); undefined: no deployments. */
+  deploymentEnvironment: string | undefined;
   allowForks: boolean;
   /** Origin of the Machines API, no trailing slash, e.g. https://api.machines.dev */
   flyApiUrl: string;
@@ -176,6 +178,17 @@ function apiUrl(raw: string): string {
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
 
+function environmentPrefix(raw: string): string | undefined {
+  if (raw === '') return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/.test(raw)) {
+    throw new InputError(
+      'deployment-environment',
+      `must be an environment name prefix of letters, digits, ".", "_" and "-" (up to 200), such as preview; got ${quote(raw)}`,
+    );
+  }
+  return raw;
+}
+
 function optionalSecret(raw: string): string | undefined {
   return raw === '' ? undefined : raw;
 }
@@ -199,6 +212,7 @@ export function readSettings(read: (name: string) => string): Settings {
     env: parseEnv(read('env')),
     waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', '300'), 1, 3600, ' seconds'),
     comment: boolean('comment', value('comment', 'true')),
+    deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),
     allowForks: boolean('allow-forks', value('allow-forks', 'false')),
     flyApiUrl: apiUrl(value('fly-api-url', 'https://api.machines.dev')),
   };

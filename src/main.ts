@@ -52,25 +52,44 @@ function runUrl(): string | undefined {
   return `${process.env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${repository}/actions/runs/${runId}`;
 }
 
-/** The PR comment and job summary. A comment that cannot be written is a warning, never a failed deploy. */
+interface ReportOptions {
+  comment: boolean;
+  /** Prefix of the per-PR GitHub environment; undefined leaves deployments alone. */
+  deploymentEnvironment: string | undefined;
+}
+
+/**
+ * What the PR shows: the sticky comment, the job summary and, when enabled, a GitHub deployment.
+ * None of them can fail a deploy: a GitHub error is a warning saying which permission is missing.
+ */
 class Report {
   readonly #github: GitHubModule;
   readonly #gh: GitHubClient | undefined;
+  readonly #options: ReportOptions;
   readonly #issue: IssueRef;
   readonly #appName: string;
+  readonly #sha: string;
   readonly #revisionOrder: number;
   readonly #footer = { runUrl: runUrl() };
+  #deployment: Promise<number | undefined> = Promise.resolve(undefined);
 
-  constructor(github: GitHubModule, gh: GitHubClient | undefined, pr: PullRequest, appName: string) {
+  constructor(github: GitHubModule, gh: GitHubClient | undefined, options: ReportOptions, pr: PullRequest, appName: string) {
     this.#github = github;
     this.#gh = gh;
+    this.#options = options;
     this.#issue = { owner: pr.owner, repo: pr.repo, number: pr.number };
     this.#appName = appName;
+    this.#sha = pr.headSha;
     this.#revisionOrder = pr.updatedAtMs;
   }
 
-  async comment(view: PreviewView, final = false): Promise<void> {
-    if (this.#gh === undefined) return;
+  get #environment(): string | undefined {
+    const prefix = this.#options.deploymentEnvironment;
+    return prefix === undefined ? undefined : this.#github.previewEnvironment(prefix, this.#issue.number);
+  }
+
+  async #comment(view: PreviewView, final: boolean): Promise<void> {
+    if (this.#gh === undefined || !this.#options.comment) return;
     try {
       const result = await this.#github.upsertComment(this.#gh, this.#issue, {
         appName: this.#appName,
@@ -87,9 +106,56 @@ class Report {
     }
   }
 
-  /** The final word: comment and job summary. */
+  /** Runs a deployment call; a failure is a warning, never a failed preview. */
+  async #deploymentCall<T>(call: (gh: GitHubClient, environment: string) => Promise<T>): Promise<T | undefined> {
+    const environment = this.#environment;
+    if (this.#gh === undefined || environment === undefined) return undefined;
+    try {
+      return await call(this.#gh, environment);
+    } catch (error) {
+      core.warning(`Could not update the GitHub deployment: ${message(error)}. The job needs \`permissions: deployments: write\`.`);
+      return undefined;
+    }
+  }
+
+  /** The first change is under way: say so on the PR, and open the deployment. */
+  async announce(view: PreviewView): Promise<void> {
+    this.#deployment = this.#deploymentCall(async (gh, environment) => {
+      const id = await this.#github.startDeployment(gh, this.#issue, {
+        environment,
+        sha: this.#sha,
+        description: `fly-preview: ${this.#appName}`,
+        logUrl: this.#footer.runUrl,
+      });
+      core.info(`GitHub deployment ${id} in environment ${environment}`);
+      return id;
+    });
+    await Promise.all([this.#comment(view, false), this.#deployment]);
+  }
+
+  /** The final word: comment, job summary, and the deployment's state. */
   async publish(view: PreviewView, final = false): Promise<void> {
-    await Promise.all([this.comment(view, final), this.#github.writeSummary(this.#github.renderPreview(view, this.#footer))]);
+    await Promise.all([
+      this.#comment(view, final),
+      this.#github.writeSummary(this.#github.renderPreview(view, this.#footer)),
+      this.#settleDeployment(view),
+    ]);
+  }
+
+  async #settleDeployment(view: PreviewView): Promise<void> {
+    if (view.state === 'destroyed') {
+      await this.#deploymentCall((gh, environment) => this.#github.deactivateEnvironment(gh, this.#issue, environment, this.#footer.runUrl));
+      return;
+    }
+    const id = await this.#deployment;
+    if (id === undefined || view.state === 'deploying') return;
+    const outcome = view.state === 'ready' ? 'success' : view.state === 'failed' ? 'failure' : 'inactive';
+    await this.#deploymentCall((gh) =>
+      this.#github.finishDeployment(gh, this.#issue, id, outcome, {
+        environmentUrl: view.state === 'ready' ? view.url : undefined,
+        logUrl: this.#footer.runUrl,
+      }),
+    );
   }
 }
 
@@ -151,7 +217,7 @@ async function deploy(
     changing: () => {
       if (announcing) return;
       announcing = true;
-      announced = report.comment({ state: 'deploying', ...place });
+      announced = report.announce({ state: 'deploying', ...place });
     },
   };
   let outcome: DeployOutcome;
@@ -224,8 +290,9 @@ export async function run(): Promise<void> {
     }
     const [{ createFlyProvider }, github] = await Promise.all([import('./fly/index.js'), import('./github/index.js')]);
     provider = createFlyProvider({ apiUrl: settings.flyApiUrl, token: plan.flyApiToken });
-    const gh = settings.comment && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
-    const report = new Report(github, gh, plan.pr, plan.appName);
+    const reporting = settings.comment || settings.deploymentEnvironment !== undefined;
+    const gh = reporting && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
+    const report = new Report(github, gh, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment }, plan.pr, plan.appName);
     const target: PreviewTarget = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
     if (plan.action === 'deploy') await deploy(settings, provider, report, target, plan.pr, plan.image);
     else await destroy(provider, report, target, plan.pr);

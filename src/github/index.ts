@@ -2,3 +2,4 @@
 export { renderPreview, upsertComment, type IssueRef, type PreviewView } from './comment.js';
 export { createGitHubClient, type GitHubClient } from './octokit.js';
 export { writeSummary } from './summary.js';
+export { deactivateEnvironment, finishDeployment, previewEnvironment, startDeployment } from './deployment.js';

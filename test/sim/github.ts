@@ -12,7 +12,19 @@ export interface CommentSnapshot {
   updated_at: string;
 }
 
+export interface DeploymentSnapshot {
+  id: number;
+  ref: string;
+  environment: string;
+  transient_environment: boolean;
+  production_environment: boolean;
+  /** Oldest first. */
+  statuses: { id: number; state: string; environment_url: string; log_url: string }[];
+}
+
 export interface GitHubSim extends DoubleControls {
+  /** The deployments of a repository, oldest first. */
+  deployments(owner: string, repo: string): DeploymentSnapshot[];
   /** The comments of one issue or PR, oldest first. */
   comments(owner: string, repo: string, number: number): CommentSnapshot[];
   /** Adds comments directly (no request logged), e.g. a long discussion before the preview's. */
@@ -81,7 +93,13 @@ export async function startGitHubSim(options: { token?: string; login?: string }
     };
   }
 
-  const deployments: Array<Record<string, unknown>> = [];
+  const deploymentsByRepo = new Map<string, DeploymentSnapshot[]>();
+  const deploymentsOf = (owner: string, repo: string): DeploymentSnapshot[] => {
+    const key = `${owner}/${repo}`.toLowerCase();
+    let list = deploymentsByRepo.get(key);
+    if (list === undefined) deploymentsByRepo.set(key, (list = []));
+    return list;
+  };
 
   function route(req: ParsedRequest): Reply {
     const auth = req.headers.authorization ?? '';
@@ -117,21 +135,38 @@ export async function startGitHubSim(options: { token?: string; login?: string }
         }
       }
       if (kind === 'deployments' && a === undefined) {
+        const list = deploymentsOf(owner, repo);
         if (req.method === 'GET') {
           const environment = req.query.get('environment');
-          return page(req, deployments.filter((d) => environment === null || d['environment'] === environment) as unknown as CommentSnapshot[]);
+          // GitHub lists the newest first.
+          return page(req, list.filter((d) => environment === null || d.environment === environment).reverse());
         }
         if (req.method === 'POST') {
-          const deployment = { id: nextId++, ref: body['ref'], sha: body['sha'] ?? body['ref'], environment: body['environment'] ?? 'production', statuses: [] as unknown[] };
-          deployments.push(deployment);
+          if (typeof body['ref'] !== 'string' || body['ref'] === '') return { status: 422, body: { message: 'ref is required' } };
+          const deployment: DeploymentSnapshot = {
+            id: nextId++,
+            ref: body['ref'],
+            environment: typeof body['environment'] === 'string' ? body['environment'] : 'production',
+            transient_environment: body['transient_environment'] === true,
+            production_environment: body['production_environment'] === true,
+            statuses: [],
+          };
+          list.push(deployment);
           return { status: 201, body: deployment };
         }
       }
       if (kind === 'deployments' && a !== undefined && b === 'statuses' && req.method === 'POST') {
-        const deployment = deployments.find((d) => d['id'] === Number(a));
+        const deployment = deploymentsOf(owner, repo).find((d) => d.id === Number(a));
         if (deployment === undefined) throw new BadComment();
-        const status = { id: nextId++, state: body['state'], environment_url: body['environment_url'] ?? '', log_url: body['log_url'] ?? '' };
-        (deployment['statuses'] as unknown[]).push(status);
+        const states = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+        if (typeof body['state'] !== 'string' || !states.includes(body['state'])) return { status: 422, body: { message: 'invalid state' } };
+        const status = {
+          id: nextId++,
+          state: body['state'],
+          environment_url: typeof body['environment_url'] === 'string' ? body['environment_url'] : '',
+          log_url: typeof body['log_url'] === 'string' ? body['log_url'] : '',
+        };
+        deployment.statuses.push(status);
         return { status: 201, body: status };
       }
     } catch (error) {
@@ -148,6 +183,7 @@ export async function startGitHubSim(options: { token?: string; login?: string }
   return {
     ...server.controls(),
     comments: (owner, repo, number) => structuredClone(thread(owner, repo, number)),
+    deployments: (owner, repo) => structuredClone(deploymentsOf(owner, repo)),
     seedComments(owner, repo, number, bodies, author = 'octocat') {
       for (const body of bodies) make(owner, repo, number, body, author);
     },

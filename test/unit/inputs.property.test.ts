@@ -36,6 +36,7 @@ const roundTrips: Record<string, { check: Check; alsoNamed?: string[] }> = {
   memory: { check: sameNumber((s) => s.guest.memoryMb) },
   'wait-timeout': { check: sameNumber((s) => s.waitTimeoutSeconds) },
   comment: { check: sameBoolean((s) => s.comment) },
+  'deployment-environment': { check: sameText((s) => s.deploymentEnvironment) },
   'allow-forks': { check: sameBoolean((s) => s.allowForks) },
   'fly-api-url': {
     check: (settings) => expect(readSettings((n) => (n === 'fly-api-url' ? settings.flyApiUrl : '')).flyApiUrl).toBe(settings.flyApiUrl),

@@ -28,6 +28,7 @@ describe('readSettings', () => {
       env: {},
       waitTimeoutSeconds: 300,
       comment: true,
+      deploymentEnvironment: undefined,
       allowForks: false,
       flyApiUrl: 'https://api.machines.dev',
     });
@@ -118,6 +119,7 @@ describe('readSettings', () => {
     ['wait-timeout', { 'wait-timeout': '86400' }, /Input 'wait-timeout'/],
     ['comment', { comment: 'yes' }, /Input 'comment' must be true or false; got "yes"/],
     ['allow-forks', { 'allow-forks': '1' }, /Input 'allow-forks' must be true or false/],
+    ['deployment-environment', { 'deployment-environment': 'pre view' }, /Input 'deployment-environment' must be an environment name prefix/],
     ['fly-api-url', { 'fly-api-url': 'api.machines.dev' }, /Input 'fly-api-url' must be an http\(s\) URL/],
     ['fly-api-url', { 'fly-api-url': 'ftp://api.machines.dev' }, /Input 'fly-api-url'/],
     ['fly-api-url', { 'fly-api-url': 'https://user:pw@api.machines.dev' }, /without credentials/],
