@@ -133,22 +133,29 @@ class Report {
     await Promise.all([this.#comment(view, false), this.#deployment]);
   }
 
-  /** The final word: comment, job summary, and the deployment's state. */
-  async publish(view: PreviewView, final = false): Promise<void> {
-    await Promise.all([
-      this.#comment(view, final),
-      this.#github.writeSummary(this.#github.renderPreview(view, this.#footer)),
-      this.#settleDeployment(view),
-    ]);
+  /** The final word on a deploy: comment, job summary, and the deployment's state. */
+  async publish(view: PreviewView): Promise<void> {
+    await Promise.all([this.#comment(view, false), this.#summary(view), this.#settleDeployment(view)]);
+  }
+
+  /**
+   * The preview is gone, whatever revision wrote last. `removed`: this run deleted something, so
+   * the deployment becomes inactive now; a repeated close has nothing new to say to it.
+   */
+  async closed(view: PreviewView, removed: boolean): Promise<void> {
+    const deactivate = removed
+      ? this.#deploymentCall((gh, environment) => this.#github.deactivateEnvironment(gh, this.#issue, environment, this.#footer.runUrl))
+      : undefined;
+    await Promise.all([this.#comment(view, true), this.#summary(view), deactivate]);
+  }
+
+  #summary(view: PreviewView): Promise<void> {
+    return this.#github.writeSummary(this.#github.renderPreview(view, this.#footer));
   }
 
   async #settleDeployment(view: PreviewView): Promise<void> {
-    if (view.state === 'destroyed') {
-      await this.#deploymentCall((gh, environment) => this.#github.deactivateEnvironment(gh, this.#issue, environment, this.#footer.runUrl));
-      return;
-    }
     const id = await this.#deployment;
-    if (id === undefined || view.state === 'deploying') return;
+    if (id === undefined || view.state === 'deploying' || view.state === 'destroyed') return;
     const outcome = view.state === 'ready' ? 'success' : view.state === 'failed' ? 'failure' : 'inactive';
     await this.#deploymentCall((gh) =>
       this.#github.finishDeployment(gh, this.#issue, id, outcome, {
@@ -268,7 +275,7 @@ async function deploy(
 async function destroy(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest): Promise<void> {
   const outcome = await provider.destroy(target, log);
   const keptMachines = outcome.kind === 'machines-destroyed' ? outcome.foreignMachines.map((m) => `${m.id} (${m.name})`) : [];
-  await report.publish({ state: 'destroyed', appName: target.appName, sha: pr.headSha, keptMachines }, true);
+  await report.closed({ state: 'destroyed', appName: target.appName, sha: pr.headSha, keptMachines }, outcome.kind !== 'absent');
   setOutputs({ status: 'destroyed', appName: target.appName });
   core.notice(
     outcome.kind === 'absent'

@@ -49,7 +49,13 @@ async function step(
     payload: pullRequestPayload(action, changes),
     repository: 'Codertocat/Hello-World',
     githubApiUrl: github.url,
-    inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, ...inputs },
+    inputs: {
+      'fly-api-token': flyToken,
+      'github-token': githubToken,
+      'fly-api-url': fly.url,
+      'deployment-environment': 'preview',
+      ...inputs,
+    },
   });
   const ms = Date.now() - started;
   console.log(`  ${bold('Action log')}`);
@@ -64,6 +70,12 @@ async function step(
     .join('  ');
   const verdict = run.exitCode === 0 ? green('exit 0') : red(`exit ${run.exitCode}`);
   console.log(`  ${bold('Outputs')} ${outputs}  ${verdict} ${dim(`in ${ms} ms`)}`);
+  const latest = github.deployments('Codertocat', 'Hello-World').at(-1);
+  if (latest !== undefined) {
+    const status = latest.statuses.at(-1);
+    const url = status?.environment_url ? ` → ${status.environment_url}` : '';
+    console.log(`  ${bold('GitHub deployment')} ${latest.environment} ${latest.ref.slice(0, 7)}: ${latest.statuses.map((s) => s.state).join(' → ')}${url}`);
+  }
   return run;
 }
 
@@ -90,7 +102,8 @@ async function main(): Promise<void> {
     console.log(
       dim(`Local Fly Machines API at ${fly.url}, local GitHub API at ${github.url}.\n`) +
         dim('Each step runs `node dist/index.js` as a GitHub runner would, with GitHub\'s own example\n') +
-        dim('pull_request payloads (Codertocat/Hello-World#2). Machines take 400 ms to boot.'),
+        dim('pull_request payloads (Codertocat/Hello-World#2), with `deployment-environment: preview`.\n') +
+        dim('Machines take 400 ms to boot.'),
     );
     const first = { headSha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821', updatedAt: '2019-05-15T15:20:33Z' };
     const second = { headSha: '9f4a1c0d2b3e4f5a6b7c8d9e0f1a2b3c4d5e6f70', updatedAt: '2019-05-15T15:25:00Z' };
