@@ -32,17 +32,22 @@ interface Lease {
   version: string;
 }
 
-interface SimMachine {
+/** A machine as the API shows it. */
+export interface MachineSnapshot {
   id: string;
   name: string;
-  region: string;
   state: string;
+  region: string;
   instance_id: string;
   private_ip: string;
   config: MachineConfig;
   created_at: string;
   updated_at: string;
   events: MachineEvent[];
+}
+
+/** What the simulator keeps beside it: the lease and the boot timers. */
+interface SimMachine extends MachineSnapshot {
   lease: Lease | undefined;
   timers: NodeJS.Timeout[];
 }
@@ -74,19 +79,6 @@ interface SimApp {
   foreign: boolean;
   ips: IpSnapshot[];
   machines: Map<string, SimMachine>;
-}
-
-export interface MachineSnapshot {
-  id: string;
-  name: string;
-  state: string;
-  region: string;
-  instance_id: string;
-  private_ip: string;
-  config: MachineConfig;
-  created_at: string;
-  updated_at: string;
-  events: MachineEvent[];
 }
 
 export interface FlySim extends DoubleControls {

@@ -185,28 +185,13 @@ describe('FlyProvider with scripted exchanges', () => {
     expect(outcome).toMatchObject({ kind: 'ready', machineId: 'm1' });
     expect(log.lines).toContain('Found machine m1: the lost create did go through');
   });
-});
 
-it('a 403 on the app itself says the name is probably taken in another organization', async () => {
-  nock(api).get('/v1/apps/taken').reply(403, { error: 'Not authorized to access this app' });
-  const provider = createFlyProvider(options);
-  const log: ProgressLog = { info() {}, warning() {}, debug() {}, changing() {} };
-  await expect(
-    provider.deploy(
-      {
-        appName: 'taken',
-        org: 'acme',
-        ownerLabels: { fly_preview_pr: '1' },
-        region: 'iad',
-        image: 'nginx',
-        guest: { cpuKind: 'shared', cpus: 1, memoryMb: 256 },
-        env: {},
-        internalPort: 8080,
-        revision: { id: 'a', order: 1 },
-        waitTimeoutMs: 1_000,
-      },
-      log,
-    ),
-  ).rejects.toThrow(/refused access to the app "taken" \(403: Not authorized to access this app\): the name is probably taken by an app in another organization/);
-  await provider.close();
+  it('a 403 on the app itself says the name is probably taken in another organization', async () => {
+    nock(api).get('/v1/apps/demo').reply(403, { error: 'Not authorized to access this app' });
+    const provider = createFlyProvider(options);
+    await expect(provider.deploy({ ...request, org: 'acme' }, log)).rejects.toThrow(
+      /refused access to the app "demo" \(403: Not authorized to access this app\): the name is probably taken by an app in another organization/,
+    );
+    await provider.close();
+  });
 });
