@@ -569,7 +569,8 @@ class FlyProvider {
         throw new Error(`Gave up after ${maxRounds} rounds: other runs kept changing the machines of app ${request.appName}. Re-run the job.`);
     }
     async #create(request, config, log) {
-        const body = { name: 'preview', region: request.region, config };
+        // No machine name: Fly makes one, and a fixed name could collide between racing creates.
+        const body = { region: request.region, config };
         log.changing();
         try {
             const machine = await this.#client.createMachine(request.appName, body);

@@ -311,7 +311,8 @@ export class FlyProvider implements PreviewProvider {
   }
 
   async #create(request: DeployRequest, config: MachineConfig, log: ProgressLog): Promise<Machine> {
-    const body = { name: 'preview', region: request.region, config };
+    // No machine name: Fly makes one, and a fixed name could collide between racing creates.
+    const body = { region: request.region, config };
     log.changing();
     try {
       const machine = await this.#client.createMachine(request.appName, body);
