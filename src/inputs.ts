@@ -95,7 +95,7 @@ function image(raw: string): string | undefined {
 }
 
 /** Fly's app name rule: lowercase letters, digits and dashes, starting with a letter, at most 63. */
-export const appNamePattern = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const appNamePattern = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 function appName(raw: string): string | undefined {
   if (raw === '') return undefined;
