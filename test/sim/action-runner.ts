@@ -9,25 +9,53 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bundle = join(repoRoot, 'dist', 'index.js');
 
+export interface ActionInput {
+  description: string;
+  required?: boolean;
+  default?: string | number | boolean;
+}
+
+/** action.yml as the runner reads it; the fields this repository's tools and tests use. */
+export interface ActionMetadata {
+  name: string;
+  description: string;
+  inputs: Record<string, ActionInput>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string };
+}
+
+/**
+ * action.yml read with a YAML parser, as the runner reads it. A file the runner would refuse throws
+ * here with the parser's line and column, so no test, demo or bench runs against metadata users
+ * could not load.
+ */
+export function readActionMetadata(path: string = join(repoRoot, 'action.yml')): ActionMetadata {
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(readFileSync(path, 'utf8'), { prettyErrors: true });
+  } catch (error) {
+    throw new Error(`${path} is not valid YAML, so no runner can load the action: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const meta = parsed as Partial<ActionMetadata> | null;
+  if (meta === null || typeof meta !== 'object' || typeof meta.inputs !== 'object' || typeof meta.outputs !== 'object' || typeof meta.runs !== 'object') {
+    throw new Error(`${path} parses, but lacks the inputs, outputs or runs mappings of action metadata`);
+  }
+  return meta as ActionMetadata;
+}
+
 /** Defaults from action.yml, as the runner fills them in for inputs a workflow leaves out. */
 function actionDefaults(): Record<string, string> {
-  const text = readFileSync(join(repoRoot, 'action.yml'), 'utf8');
-  const inputsBlock = text.slice(text.indexOf('\ninputs:'), text.indexOf('\noutputs:'));
   const defaults: Record<string, string> = {};
-  let current: string | undefined;
-  for (const line of inputsBlock.split('\n')) {
-    const name = /^ {2}([a-z-]+):\s*$/.exec(line);
-    if (name !== null) current = name[1];
-    const value = /^ {4}default:\s*(.*)$/.exec(line);
-    if (value !== null && current !== undefined) {
-      const raw = value[1] ?? '';
-      // `${{ github.token }}` is the runner's to expand; the harness passes github-token itself.
-      if (!raw.startsWith('${{')) defaults[current] = raw.replace(/^"(.*)"$/, '$1');
-    }
+  for (const [name, input] of Object.entries(readActionMetadata().inputs)) {
+    if (input.default === undefined) continue;
+    const value = String(input.default);
+    // `${{ github.token }}` is the runner's to expand; the harness passes github-token itself.
+    if (!value.startsWith('${{')) defaults[name] = value;
   }
   return defaults;
 }
