@@ -32,9 +32,13 @@ export interface YamlSource {
 
 /** Schema errors nest (oneOf/anyOf states); the leaves say what is wrong and where. */
 export function schemaErrorLines(errors: ValidationError[], source: YamlSource): string[] {
+  return [...new Set(leafErrorLines(errors, source))];
+}
+
+function leafErrorLines(errors: ValidationError[], source: YamlSource): string[] {
   return errors.flatMap((error): string[] => {
     if ('states' in error && error.states !== undefined && error.states.length > 0) {
-      return error.states.flatMap((state) => schemaErrorLines(state.errors, source));
+      return error.states.flatMap((state) => leafErrorLines(state.errors, source));
     }
     const pointer = 'path' in error ? error.path : '';
     const line = 'location' in error && error.location !== undefined ? error.location.line : lineOfPointer(source.text, pointer);
