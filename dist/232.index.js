@@ -774,8 +774,9 @@ function createFlyProvider(options) {
 /* harmony export */   vQ: () => (/* binding */ neverSent),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-// The retry policy both API clients share (Fly in src/fly/, GitHub in src/github/): when a failed
-// request may be tried again, and how long to wait first, within one overall deadline.
+// When a failed request may be tried again, and how long to wait first, within one overall deadline:
+// the Fly client's policy (src/fly/). The GitHub client (src/github/) leaves retries to Octokit's
+// plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
 const defaultRetryPolicy = {
     maxAttempts: 6,
     baseDelayMs: 300,

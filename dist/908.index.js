@@ -20,13 +20,26 @@ __webpack_require__.d(__webpack_exports__, {
   writeSummary: () => (/* reexport */ writeSummary)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
-var github = __webpack_require__(2413);
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __webpack_require__(6257);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __webpack_require__(3251);
 // EXTERNAL MODULE: ./lib/retry.js
 var retry = __webpack_require__(2165);
 ;// CONCATENATED MODULE: ./lib/github/octokit.js
 // The GitHub REST client: Octokit from @actions/github (so GITHUB_API_URL, proxies and GHES work as
-// in every other action), with the retry policy of src/retry.ts and errors that name the call.
+// in every other action) with Octokit's own retry and throttling plugins, configured so that a write
+// whose answer was lost is never sent twice, and errors that name the call.
+
+
+
+
 
 
 /** A failed GitHub call: which call, the status and GitHub's own message. */
@@ -42,43 +55,82 @@ class GitHubApiError extends Error {
         this.status = status;
     }
 }
-function describe(error) {
+/** `POST /repos/octo/shop/issues/7/comments`: the route with its parameters filled in, no query. */
+function describeCall(options) {
+    const method = String(options.method).toUpperCase();
+    const route = String(options.url).replace(/\{(\w+)\}/g, (_, key) => String(options[key] ?? key));
+    // Pagination passes the next page as a full URL; the call is its path.
+    return `${method} ${new URL(route, 'https://api.github.com').pathname}`;
+}
+function toGitHubApiError(call, error) {
+    if (error instanceof GitHubApiError)
+        return error;
     const shape = (typeof error === 'object' && error !== null ? error : {});
     const network = (0,retry/* connectionErrorCode */.EP)(error);
     // Octokit reports a connection failure as status 500; it is not an answer from GitHub.
     const status = network === undefined && typeof shape.status === 'number' ? shape.status : undefined;
-    const message = network ?? (typeof shape.message === 'string' ? shape.message : String(error));
-    return { status, message, retryAfterMs: (0,retry/* parseRetryAfter */.mu)(shape.response?.headers?.['retry-after']) };
+    const detail = network ?? (typeof shape.message === 'string' ? shape.message : String(error));
+    return new GitHubApiError(call, status, detail);
 }
 const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH']);
+/**
+ * A POST whose answer was lost (the connection broke after sending, or a 5xx) may have been carried
+ * out; sending it again could post a second comment or deployment. This plugin, applied before the
+ * retry plugin so its error hook runs first, turns such a failure into a final GitHubApiError, which
+ * the retry plugin passes on untouched (it retries only Octokit RequestErrors).
+ */
+function lostWritesAreFinal(octokit) {
+    octokit.hook.error('request', (error, options) => {
+        const method = String(options.method).toUpperCase();
+        const network = (0,retry/* connectionErrorCode */.EP)(error);
+        const status = error.status;
+        const lost = network !== undefined ? !(0,retry/* neverSent */.vQ)(network) : typeof status === 'number' && status >= 500;
+        if (!idempotent.has(method) && lost)
+            throw toGitHubApiError(describeCall(options), error);
+        throw error;
+    });
+}
+/** The longest total wait for rate limits on one call; a reset further away fails the step instead. */
+const rateLimitBudgetSeconds = 60;
 function createGitHubClient(token, options = {}) {
-    const policy = options.retryPolicy ?? retry/* defaultRetryPolicy */.ur;
-    const wait = options.sleep ?? retry/* sleep */.yy;
-    const octokit = (0,github/* getOctokit */.Q)(token, { log: { debug() { }, info() { }, warn() { }, error() { } } });
+    const msPerSecond = options.msPerSecond ?? 1000;
+    const log = options.log ?? ((line) => core/* info */.pq(line));
+    const waited = new WeakMap();
+    const onLimit = (kind) => (retryAfter, request) => {
+        const total = (waited.get(request) ?? 0) + retryAfter;
+        if (total > rateLimitBudgetSeconds)
+            return false;
+        waited.set(request, total);
+        log(`GitHub ${kind} on ${describeCall(request)}; retrying in ${retryAfter} s`);
+        return true;
+    };
+    // The throttling plugin would also space every write 1 s apart (3 s for comments): meant for bulk
+    // clients, it would add seconds to a run that makes at most four writes. Unpaced groups keep its
+    // reaction to rate limits and drop the pacing.
+    const unpaced = () => new light.Group({ maxConcurrent: 10 });
+    const octokit = (0,github/* getOctokit */.Q)(token, {
+        log: { debug() { }, info() { }, warn() { }, error() { } },
+        retry: {
+            retryAfterBaseValue: msPerSecond,
+            // 403 and 429 are rate limits (the throttling plugin's, which reads their headers) or refusals.
+            doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+        },
+        throttle: {
+            retryAfterBaseValue: msPerSecond,
+            write: unpaced(),
+            notifications: unpaced(),
+            search: unpaced(),
+            onRateLimit: onLimit('rate limit'),
+            onSecondaryRateLimit: onLimit('secondary rate limit'),
+        },
+    }, lostWritesAreFinal, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+    // Outermost: whatever still fails after the plugins gave up names the call.
     octokit.hook.wrap('request', async (request, requestOptions) => {
-        const method = String(requestOptions.method).toUpperCase();
-        const path = String(requestOptions.url).replace(/\{(\w+)\}/g, (_, key) => String(requestOptions[key] ?? key));
-        const call = `${method} ${path.split('?')[0]}`;
-        const started = Date.now();
-        for (let attempt = 1;; attempt++) {
-            try {
-                return await request(requestOptions);
-            }
-            catch (error) {
-                const { status, message, retryAfterMs } = describe(error);
-                const network = (0,retry/* connectionErrorCode */.EP)(error);
-                // A POST whose answer was lost may have been carried out; repeating it could duplicate a comment,
-                // so only answers that prove nothing happened (429, 5xx before sending) are retried for it.
-                const retryable = status === 429 ||
-                    (status === 403 && retryAfterMs !== undefined) ||
-                    (status !== undefined && status >= 500 && idempotent.has(method)) ||
-                    (network !== undefined && (idempotent.has(method) || (0,retry/* neverSent */.vQ)(network)));
-                const delay = retryAfterMs ?? (0,retry/* backoffDelay */.EY)(policy, attempt);
-                if (!retryable || !(0,retry/* mayRetry */.KO)(policy, attempt, Date.now() - started, delay)) {
-                    throw new GitHubApiError(call, status, message);
-                }
-                await wait(delay);
-            }
+        try {
+            return await request(requestOptions);
+        }
+        catch (error) {
+            throw toGitHubApiError(describeCall(requestOptions), error);
         }
     });
     return octokit;
@@ -212,8 +264,6 @@ async function upsertComment(gh, issue, comment) {
     return { action: 'updated', id: keeper.id, url: keeper.html_url };
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
-var core = __webpack_require__(6257);
 ;// CONCATENATED MODULE: ./lib/github/summary.js
 
 /** The job summary repeats the comment, so the result is on the run page even with `comment: false`. */
@@ -288,8 +338,9 @@ async function deactivateEnvironment(gh, repo, environment, logUrl) {
 /* harmony export */   vQ: () => (/* binding */ neverSent),
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
-// The retry policy both API clients share (Fly in src/fly/, GitHub in src/github/): when a failed
-// request may be tried again, and how long to wait first, within one overall deadline.
+// When a failed request may be tried again, and how long to wait first, within one overall deadline:
+// the Fly client's policy (src/fly/). The GitHub client (src/github/) leaves retries to Octokit's
+// plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
 const defaultRetryPolicy = {
     maxAttempts: 6,
     baseDelayMs: 300,

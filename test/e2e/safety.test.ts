@@ -309,7 +309,12 @@ describe('credentials and limits', () => {
     fly.failNext({ method: 'GET', path: `/v1/apps/${app}` }, { status: 503, body: { error: 'upstream unavailable' } });
     fly.dropNext({ method: 'GET', path: `/v1/apps/${app}` });
     github.failNext({ method: 'GET', path: /\/comments$/ }, { status: 503, body: { message: 'unavailable' } });
-    github.failNext({ method: 'GET', path: /\/comments$/ }, { status: 429, retryAfter: '0', body: { message: 'secondary rate limit' } });
+    // GitHub's secondary limit names itself in the message; Octokit's throttling plugin reads a
+    // retry-after of 0 as absent and then waits GitHub's documented fallback of a minute.
+    github.failNext(
+      { method: 'GET', path: /\/comments$/ },
+      { status: 429, retryAfter: '1', body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' } },
+    );
     const result = await run();
     expect(result.exitCode, log(result)).toBe(0);
     expect(result.outputs['status']).toBe('deployed');

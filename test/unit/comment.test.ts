@@ -6,8 +6,8 @@ import { createGitHubClient } from '../../src/github/octokit.js';
 const api = 'https://api.github.com';
 const issue = { owner: 'octo', repo: 'shop', number: 7 };
 const commentsPath = '/repos/octo/shop/issues/7/comments';
-const noSleep = async (): Promise<void> => {};
-const gh = () => createGitHubClient('ghs_test_token', { sleep: noSleep });
+// Every wait of a second lasts a millisecond here.
+const gh = () => createGitHubClient('ghs_test_token', { msPerSecond: 1, log: () => {} });
 
 const ready: PreviewView = {
   state: 'ready',
@@ -137,7 +137,11 @@ describe('upsertComment', () => {
 
   it('retries a 503 and a 429 with Retry-After, and names the call when GitHub refuses', async () => {
     nock(api).get(commentsPath).query(true).reply(503, { message: 'unavailable' });
-    nock(api).get(commentsPath).query(true).reply(429, { message: 'slow down' }, { 'retry-after': '1' });
+    // GitHub's secondary rate limit, as its REST docs describe it ("Exceeding the rate limit").
+    nock(api)
+      .get(commentsPath)
+      .query(true)
+      .reply(429, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' });
     nock(api).get(commentsPath).query(true).reply(200, []);
     nock(api).post(commentsPath).reply(403, { message: 'Resource not accessible by integration' });
     await expect(upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body })).rejects.toThrow(
