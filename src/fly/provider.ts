@@ -371,7 +371,7 @@ export class FlyProvider implements PreviewProvider {
     log: ProgressLog,
   ): Promise<{ machine?: Machine; outcome?: DeployOutcome }> {
     const appName = request.appName;
-    let lease;
+    let lease: Awaited<ReturnType<FlyClient['acquireLease']>>;
     for (let attempt = 1; ; attempt++) {
       lease = await this.#client.acquireLease(appName, machine.id, leaseTtlSeconds, 'fly-preview deploy');
       if (lease !== undefined) break;

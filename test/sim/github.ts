@@ -41,8 +41,8 @@ export async function startGitHubSim(options: { token?: string; login?: string }
 
   const thread = (owner: string, repo: string, number: number): CommentSnapshot[] => {
     const key = `${owner}/${repo}#${number}`.toLowerCase();
-    let list = threads.get(key);
-    if (list === undefined) threads.set(key, (list = []));
+    const list = threads.get(key) ?? [];
+    threads.set(key, list);
     return list;
   };
 
@@ -96,8 +96,8 @@ export async function startGitHubSim(options: { token?: string; login?: string }
   const deploymentsByRepo = new Map<string, DeploymentSnapshot[]>();
   const deploymentsOf = (owner: string, repo: string): DeploymentSnapshot[] => {
     const key = `${owner}/${repo}`.toLowerCase();
-    let list = deploymentsByRepo.get(key);
-    if (list === undefined) deploymentsByRepo.set(key, (list = []));
+    const list = deploymentsByRepo.get(key) ?? [];
+    deploymentsByRepo.set(key, list);
     return list;
   };
 

@@ -90,7 +90,7 @@ describe('Fly simulator', () => {
   it('guards a leased machine: 409 for another holder, the nonce unlocks it', async () => {
     const m = await machine();
     const lease = await call('POST', `/v1/apps/demo/machines/${m.id}/lease`, { ttl: 30 });
-    const nonce = (lease.body?.['data'] as { nonce: string }).nonce;
+    const nonce = (lease.body as { data: { nonce: string } }).data.nonce;
     expect((await call('POST', `/v1/apps/demo/machines/${m.id}/lease`, { ttl: 30 })).status).toBe(409);
     expect((await call('POST', `/v1/apps/demo/machines/${m.id}`, { config: { image: 'x' } })).status).toBe(409);
     expect((await call('POST', `/v1/apps/demo/machines/${m.id}`, { config: { image: 'x' } }, { 'fly-machine-lease-nonce': nonce })).status).toBe(200);
