@@ -72,6 +72,13 @@ describe('GitHub server errors and lost answers', () => {
     expect((await list()).data).toEqual([{ id: 1 }]);
   });
 
+  it('retries a GET whose connection broke (reading twice changes nothing)', async () => {
+    const { list } = client();
+    nock(api).get(commentsPath).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    nock(api).get(commentsPath).reply(200, [{ id: 2 }]);
+    expect((await list()).data).toEqual([{ id: 2 }]);
+  });
+
   it('gives up on a GET after three retries, with the last status', async () => {
     const { list } = client();
     nock(api).get(commentsPath).times(4).reply(503, { message: 'unavailable' });
