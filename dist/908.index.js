@@ -42,14 +42,16 @@ var retry = __webpack_require__(2165);
 
 
 
-/** A failed GitHub call: which call, the status and GitHub's own message. */
+/** A failed GitHub call: which call, the status, GitHub's own message and its request id. */
 class GitHubApiError extends Error {
     status;
     call;
-    constructor(call, status, detail) {
+    constructor(call, status, detail, requestId) {
+        // The request id is what GitHub Support asks for.
+        const id = requestId === undefined ? '' : ` (x-github-request-id ${requestId})`;
         super(status === undefined
-            ? `GitHub API: ${call} failed: ${detail}`
-            : `GitHub API: ${call} failed with ${status}: ${detail}`);
+            ? `GitHub API: ${call} failed: ${detail}${id}`
+            : `GitHub API: ${call} failed with ${status}: ${detail}${id}`);
         this.name = 'GitHubApiError';
         this.call = call;
         this.status = status;
@@ -70,7 +72,8 @@ function toGitHubApiError(call, error) {
     // Octokit reports a connection failure as status 500; it is not an answer from GitHub.
     const status = network === undefined && typeof shape.status === 'number' ? shape.status : undefined;
     const detail = network ?? (typeof shape.message === 'string' ? shape.message : String(error));
-    return new GitHubApiError(call, status, detail);
+    const requestId = shape.response?.headers?.['x-github-request-id'];
+    return new GitHubApiError(call, status, detail, typeof requestId === 'string' ? requestId : undefined);
 }
 const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH']);
 /**

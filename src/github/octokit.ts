@@ -18,15 +18,17 @@ export interface GitHubClientOptions {
   log?: (line: string) => void;
 }
 
-/** A failed GitHub call: which call, the status and GitHub's own message. */
+/** A failed GitHub call: which call, the status, GitHub's own message and its request id. */
 export class GitHubApiError extends Error {
   readonly status: number | undefined;
   readonly call: string;
-  constructor(call: string, status: number | undefined, detail: string) {
+  constructor(call: string, status: number | undefined, detail: string, requestId?: string) {
+    // The request id is what GitHub Support asks for.
+    const id = requestId === undefined ? '' : ` (x-github-request-id ${requestId})`;
     super(
       status === undefined
-        ? `GitHub API: ${call} failed: ${detail}`
-        : `GitHub API: ${call} failed with ${status}: ${detail}`,
+        ? `GitHub API: ${call} failed: ${detail}${id}`
+        : `GitHub API: ${call} failed with ${status}: ${detail}${id}`,
     );
     this.name = 'GitHubApiError';
     this.call = call;
@@ -50,12 +52,17 @@ function describeCall(options: RequestShape): string {
 
 function toGitHubApiError(call: string, error: unknown): GitHubApiError {
   if (error instanceof GitHubApiError) return error;
-  const shape = (typeof error === 'object' && error !== null ? error : {}) as { status?: unknown; message?: unknown };
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as {
+    status?: unknown;
+    message?: unknown;
+    response?: { headers?: Record<string, unknown> };
+  };
   const network = connectionErrorCode(error);
   // Octokit reports a connection failure as status 500; it is not an answer from GitHub.
   const status = network === undefined && typeof shape.status === 'number' ? shape.status : undefined;
   const detail = network ?? (typeof shape.message === 'string' ? shape.message : String(error));
-  return new GitHubApiError(call, status, detail);
+  const requestId = shape.response?.headers?.['x-github-request-id'];
+  return new GitHubApiError(call, status, detail, typeof requestId === 'string' ? requestId : undefined);
 }
 
 const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH']);

@@ -63,6 +63,18 @@ describe('GitHub rate limits', () => {
   });
 });
 
+describe('GitHub errors', () => {
+  it("name the call, the status, GitHub's message and its request id, after one request", async () => {
+    const { post } = client();
+    nock(api)
+      .post(commentsPath)
+      .reply(403, { message: 'Resource not accessible by integration' }, { 'x-github-request-id': 'C0DE:1A2B:3C4D' });
+    await expect(post()).rejects.toThrow(
+      `GitHub API: POST ${commentsPath} failed with 403: Resource not accessible by integration (x-github-request-id C0DE:1A2B:3C4D)`,
+    );
+  });
+});
+
 describe('GitHub server errors and lost answers', () => {
   it('retries a GET that met 5xx answers and returns what the next attempt got', async () => {
     const { list } = client();
