@@ -62,9 +62,31 @@ export async function readPulls(gh: GitHubClient, repo: RepoRef, numbers: readon
   }
   // Most recently updated first: PRs closed since the last sweep come early.
   const pages = gh.paginate.iterator(gh.rest.pulls.list, { ...repo, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 });
+  let pagesRead = 0;
   for await (const page of pages) {
+    pagesRead++;
     for (const pull of page.data) if (wanted.has(pull.number)) found.set(pull.number, summary(pull));
-    if (found.size === wanted.size) break;
+    const missing = [...wanted].filter((n) => !found.has(n));
+    if (missing.length === 0) break;
+    // A number that is no PR at all (an issue's, say) is only proven missing by the last page:
+    // when fewer reads of single PRs than pages are left, those answer sooner.
+    const last = lastPage(page.headers.link);
+    if (last !== undefined && missing.length <= singleReadsUpTo && missing.length < last - pagesRead) {
+      const pulls = await Promise.all(missing.map((n) => readPull(gh, repo, n)));
+      for (const pull of pulls) if (pull !== undefined) found.set(pull.number, pull);
+      break;
+    }
   }
   return found;
+}
+
+/** The page number of the Link header's rel="last" (RFC 8288), as GitHub paginates. */
+function lastPage(link: string | undefined): number | undefined {
+  for (const part of (link ?? '').split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="last"/.exec(part);
+    if (match?.[1] === undefined) continue;
+    const page = Number(new URL(match[1]).searchParams.get('page'));
+    return Number.isInteger(page) && page > 0 ? page : undefined;
+  }
+  return undefined;
 }
