@@ -28977,7 +28977,6 @@ function planRun(settings, event) {
     const action = verdict ?? (settings.mode === 'auto' ? (event.action === 'closed' ? 'destroy' : 'deploy') : settings.mode);
     return decide(settings, pr, action, event.eventName, event.action);
 }
-/** The PR main read through the API for a `resolve` plan, planned as its pull_request event would be. */
 function planResolved(settings, pr, intent, eventName) {
     const action = intent === 'auto' ? (pr.state === 'closed' ? 'destroy' : 'deploy') : intent;
     if (action === 'deploy' && pr.state === 'closed') {
@@ -29042,7 +29041,6 @@ function inWords(ms) {
 ;// CONCATENATED MODULE: ./lib/main.js
 // The only module that knows both sides: it turns the plan into provider calls (Fly) and reports
 // them to the pull request (GitHub).
-
 
 
 
@@ -29314,6 +29312,15 @@ async function reactTo(github, gh, repo, command, content) {
         core/* warning */.$e(`Could not react to the /preview comment: ${message(error)}. The job needs \`permissions: pull-requests: write\`.`);
     }
 }
+/** A reply to a `/preview` comment is a courtesy too. */
+async function replyTo(github, gh, issue, body) {
+    try {
+        await github.reply(gh, issue, body);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not reply to the /preview comment: ${message(error)}. The job needs \`permissions: pull-requests: write\`.`);
+    }
+}
 /** A PR named by pr-number or a `/preview` comment: read it (and who asked), then act as its PR event would. */
 async function resolveAndAct(settings, plan, eventName, open) {
     if (settings.githubToken === undefined) {
@@ -29327,7 +29334,7 @@ async function resolveAndAct(settings, plan, eventName, open) {
     if (command !== undefined) {
         const [allowed] = await Promise.all([github.canWrite(gh, repo, command.author), reactTo(github, gh, repo, command, 'eyes')]);
         if (!allowed) {
-            await github.reply(gh, issue, `Thanks for asking, @${command.author}! Only people with write access to this repository can start or remove a preview with \`/preview\`, ` +
+            await replyTo(github, gh, issue, `Thanks for asking, @${command.author}! Only people with write access to this repository can start or remove a preview with \`/preview\`, ` +
                 'so nothing was done. A maintainer can comment `/preview` on this PR to deploy one.');
             core/* notice */.lm(`@${command.author} has no write access to ${plan.owner}/${plan.repo}; /preview ignored and a reply posted.`);
             core/* setOutput */.uH('status', 'skipped');
@@ -29352,12 +29359,12 @@ async function resolveAndAct(settings, plan, eventName, open) {
             state: pull.state,
         };
         const resolved = planResolved(settings, pr, plan.intent, eventName);
-        if (resolved.action !== 'deploy' && resolved.action !== 'destroy') {
-            const reason = resolved.action === 'skip' ? resolved.reason : `nothing to do for PR #${plan.number}`;
+        if (resolved.action === 'skip') {
+            const reason = resolved.reason;
             core/* notice */.lm(reason);
             core/* setOutput */.uH('status', 'skipped');
             if (command !== undefined)
-                await github.reply(gh, issue, `\`/preview${command.intent === 'destroy' ? ' destroy' : ''}\` did nothing: ${reason}`);
+                await replyTo(github, gh, issue, `\`/preview${command.intent === 'destroy' ? ' destroy' : ''}\` did nothing: ${reason}`);
             return;
         }
         provider = open(resolved.flyApiToken);

@@ -2,8 +2,8 @@
 // them to the pull request (GitHub).
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
-import type { GitHubClient, IssueRef, PreviewView } from './github/index.js';
-import { readSettings, type Settings } from './inputs.js';
+import type { GitHubClient, IssueRef, PreviewView, SweepRow } from './github/index.js';
+import { InputError, readSettings, type Settings } from './inputs.js';
 import {
   inWords,
   planResolved,
@@ -16,7 +16,6 @@ import {
   type PullRequestState,
 } from './plan.js';
 import type { DeployOutcome, PreviewListing, PreviewProvider, PreviewTarget, ProgressLog } from './provider.js';
-import { InputError } from './inputs.js';
 
 // The Fly and GitHub clients are loaded only when a run deploys or destroys: a skipped run (a push,
 // a fork PR) then starts in a fraction of the time.
@@ -342,6 +341,15 @@ async function reactTo(github: GitHubModule, gh: GitHubClient, repo: { owner: st
   }
 }
 
+/** A reply to a `/preview` comment is a courtesy too. */
+async function replyTo(github: GitHubModule, gh: GitHubClient, issue: IssueRef, body: string): Promise<void> {
+  try {
+    await github.reply(gh, issue, body);
+  } catch (error) {
+    core.warning(`Could not reply to the /preview comment: ${message(error)}. The job needs \`permissions: pull-requests: write\`.`);
+  }
+}
+
 /** A PR named by pr-number or a `/preview` comment: read it (and who asked), then act as its PR event would. */
 async function resolveAndAct(settings: Settings, plan: Extract<Plan, { action: 'resolve' }>, eventName: string, open: (token: string) => Provider): Promise<void> {
   if (settings.githubToken === undefined) {
@@ -355,7 +363,8 @@ async function resolveAndAct(settings: Settings, plan: Extract<Plan, { action: '
   if (command !== undefined) {
     const [allowed] = await Promise.all([github.canWrite(gh, repo, command.author), reactTo(github, gh, repo, command, 'eyes')]);
     if (!allowed) {
-      await github.reply(
+      await replyTo(
+        github,
         gh,
         issue,
         `Thanks for asking, @${command.author}! Only people with write access to this repository can start or remove a preview with \`/preview\`, ` +
@@ -383,11 +392,11 @@ async function resolveAndAct(settings: Settings, plan: Extract<Plan, { action: '
       state: pull.state,
     };
     const resolved = planResolved(settings, pr, plan.intent, eventName);
-    if (resolved.action !== 'deploy' && resolved.action !== 'destroy') {
-      const reason = resolved.action === 'skip' ? resolved.reason : `nothing to do for PR #${plan.number}`;
+    if (resolved.action === 'skip') {
+      const reason = resolved.reason;
       core.notice(reason);
       core.setOutput('status', 'skipped');
-      if (command !== undefined) await github.reply(gh, issue, `\`/preview${command.intent === 'destroy' ? ' destroy' : ''}\` did nothing: ${reason}`);
+      if (command !== undefined) await replyTo(github, gh, issue, `\`/preview${command.intent === 'destroy' ? ' destroy' : ''}\` did nothing: ${reason}`);
       return;
     }
     provider = open(resolved.flyApiToken);
@@ -438,7 +447,7 @@ async function sweep(settings: Settings, plan: Extract<Plan, { action: 'sweep' }
   const numbers = [...new Set(previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])))];
   const pulls = await github.readPulls(gh, repo, numbers);
   const now = Date.now();
-  const rows: import('./github/index.js').SweepRow[] = [];
+  const rows: SweepRow[] = [];
   const destroyed: string[] = [];
   let failures = 0;
   const reporting = settings.comment || settings.deploymentEnvironment !== undefined ? gh : undefined;

@@ -208,7 +208,10 @@ export function planRun(settings: Settings, event: EventContext): Plan {
 }
 
 /** The PR main read through the API for a `resolve` plan, planned as its pull_request event would be. */
-export function planResolved(settings: Settings, pr: PullRequestState, intent: Intent, eventName: string): Plan {
+/** What one PR's event comes down to, once the PR is known. */
+export type PullRequestPlan = Extract<Plan, { action: 'deploy' | 'destroy' | 'skip' }>;
+
+export function planResolved(settings: Settings, pr: PullRequestState, intent: Intent, eventName: string): PullRequestPlan {
   const action = intent === 'auto' ? (pr.state === 'closed' ? 'destroy' : 'deploy') : intent;
   if (action === 'deploy' && pr.state === 'closed') {
     return { action: 'skip', reason: `PR #${pr.number} is closed; reopen it to get a preview again.` };
@@ -222,7 +225,7 @@ function decide(
   action: 'deploy' | 'destroy',
   eventName: string,
   eventAction: string | undefined,
-): Plan {
+): PullRequestPlan {
   const { state, sender: _sender, ...pullRequest } = pr;
   if (action === 'deploy' && settings.mode === 'auto' && state === 'closed') {
     return { action: 'skip', reason: `PR #${pr.number} is closed; '${eventAction ?? eventName}' does not bring its preview back.` };
