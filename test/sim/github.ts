@@ -197,7 +197,8 @@ export async function startGitHubSim(options: { token?: string; login?: string }
       if (kind === 'pulls' && a === undefined && req.method === 'GET') {
         const state = req.query.get('state') ?? 'open';
         const sort = req.query.get('sort') ?? 'created';
-        const direction = req.query.get('direction') ?? (sort === 'created' ? 'asc' : 'desc');
+        // GitHub's defaults (`pulls/list`): desc when sorting by creation, asc otherwise.
+        const direction = req.query.get('direction') ?? (sort === 'created' ? 'desc' : 'asc');
         const list = [...pullsOf(owner, repo).values()]
           .filter((p) => state === 'all' || p.state === state)
           .sort((x, y) => (sort === 'updated' ? Date.parse(x.updatedAt) - Date.parse(y.updatedAt) || x.number - y.number : x.number - y.number));

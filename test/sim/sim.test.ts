@@ -162,7 +162,8 @@ describe('GitHub simulator', () => {
       expect(((await first.json()) as { number: number }[]).map((p) => p.number)).toEqual([1, 3]);
       expect(first.headers.get('link')).toContain('page=2>; rel="next"');
       const open = (await (await get('/repos/o/r/pulls')).json()) as { number: number }[];
-      expect(open.map((p) => p.number)).toEqual([2, 3]);
+      // Newest first by default, as GitHub lists them.
+      expect(open.map((p) => p.number)).toEqual([3, 2]);
       const three = (await (await get('/repos/o/r/pulls/3')).json()) as { head: { repo: { full_name: string } }; merged_at: null };
       expect(three).toMatchObject({ head: { repo: { full_name: 'fork/r' } }, merged_at: null });
       expect((await get('/repos/o/r/pulls/9')).status).toBe(404);
