@@ -500,7 +500,6 @@ class FlyProvider {
                 appName: a.name,
                 machines: machines.sort(byAge).map((m) => ({
                     id: m.id,
-                    state: m.state,
                     labels: { ...m.config.metadata },
                     createdAt: m.created_at,
                     updatedAt: m.updated_at,

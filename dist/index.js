@@ -29451,6 +29451,10 @@ async function sweep(settings, plan, provider) {
             const cause = verdict.cause === 'expired' ? { kind: 'expired', idleFor: inWords(settings.ttlMs ?? 0) } : { kind: 'sweep' };
             const keptMachines = outcome.kind === 'machines-destroyed' ? outcome.foreignMachines.map((m) => `${m.id} (${m.name})`) : [];
             await report.closed({ state: 'destroyed', appName: preview.appName, sha: pr.headSha, keptMachines, cause }, outcome.kind !== 'absent');
+            if (outcome.kind === 'absent') {
+                rows.push({ ...row, action: 'skipped', why: `${verdict.why}; already gone (a close run got there first)` });
+                continue;
+            }
             destroyed.push(preview.appName);
             rows.push({ ...row, action: 'destroyed', why: verdict.why });
             core/* info */.pq(`Destroyed ${preview.appName} (PR #${preview.pr}: ${verdict.why})`);

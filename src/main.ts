@@ -498,6 +498,10 @@ async function sweep(settings: Settings, plan: Extract<Plan, { action: 'sweep' }
       const cause = verdict.cause === 'expired' ? { kind: 'expired' as const, idleFor: inWords(settings.ttlMs ?? 0) } : { kind: 'sweep' as const };
       const keptMachines = outcome.kind === 'machines-destroyed' ? outcome.foreignMachines.map((m) => `${m.id} (${m.name})`) : [];
       await report.closed({ state: 'destroyed', appName: preview.appName, sha: pr.headSha, keptMachines, cause }, outcome.kind !== 'absent');
+      if (outcome.kind === 'absent') {
+        rows.push({ ...row, action: 'skipped', why: `${verdict.why}; already gone (a close run got there first)` });
+        continue;
+      }
       destroyed.push(preview.appName);
       rows.push({ ...row, action: 'destroyed', why: verdict.why });
       core.info(`Destroyed ${preview.appName} (PR #${preview.pr}: ${verdict.why})`);

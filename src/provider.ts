@@ -91,7 +91,6 @@ export interface PreviewScope {
 
 export interface PreviewMachine {
   id: string;
-  state: string;
   /** All labels the machine carries (the owner labels among them). */
   labels: Readonly<Record<string, string>>;
   /** ISO 8601. */
