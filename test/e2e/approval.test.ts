@@ -103,6 +103,11 @@ describe('a /preview comment', () => {
     expect(fly.machines(app)[0]?.config.image).toBe(image);
     expect(github.reactions(commentId).map((r) => r.content)).toEqual(['eyes', 'rocket']);
     expect(github.requests.some((r) => r.path === '/repos/Codertocat/Hello-World/pulls/2')).toBe(true);
+    const visible = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+    for (const text of [visible, result.stderr, result.summary]) {
+      expect(text).not.toContain(flyToken);
+      expect(text).not.toContain(githubToken);
+    }
   });
 
   it('a failed deploy gets 😕', async () => {

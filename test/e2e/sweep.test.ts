@@ -194,3 +194,46 @@ describe('a sweep on a quiet repository', () => {
     }
   });
 });
+
+describe('a sweep that cannot finish', () => {
+  it('a bad ttl fails before any call, naming the input and its form', async () => {
+    fly.clearRequests();
+    github.clearRequests();
+    const result = await sweep({ ttl: '7' });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain("::error::Input 'ttl' must be a whole number of hours or days such as 48h or 7d");
+    expect(fly.requests).toEqual([]);
+    expect(github.requests).toEqual([]);
+  });
+
+  it('a preview Fly refuses to delete is reported, the others still go, and the next sweep repairs it', async () => {
+    const [flySim, githubSim] = await Promise.all([startFlySim({ tokens: [flyToken] }), startGitHubSim({ token: githubToken })]);
+    try {
+      githubSim.seedPulls(owner, repo, [1, 2, 3, 4].map((number) => ({ number, state: 'closed' as const, updatedAt: iso(hour) })));
+      for (const n of [1, 2, 3, 4]) flySim.seedPreview(app(n), { metadata: ours(n) });
+      flySim.failNext({ method: 'DELETE', path: `/v1/apps/${app(2)}` }, { status: 422, body: { error: 'app is locked by an ongoing operation' } });
+      const run = () =>
+        runAction({
+          eventName: 'schedule',
+          payload: { schedule: '17 3 * * *' },
+          repository: `${owner}/${repo}`,
+          githubApiUrl: githubSim.url,
+          inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': flySim.url },
+        });
+      const first = await run();
+      expect(first.exitCode).toBe(1);
+      expect(first.outputs['status']).toBe('failed');
+      expect(JSON.parse(first.outputs['destroyed'] ?? 'null')).toEqual([app(1), app(3), app(4)]);
+      expect(first.stdout).toContain(`::error::Could not destroy ${app(2)} (PR #2): Fly API: DELETE /v1/apps/${app(2)} failed with 422: app is locked by an ongoing operation`);
+      expect(first.summary).toMatch(/\| #2 \| closed \|.*\| failed \| PR closed; Fly API: DELETE/);
+      expect(flySim.apps().map((a) => a.name)).toEqual([app(2)]);
+
+      const second = await run();
+      expect(second.exitCode, second.stdout + second.stderr).toBe(0);
+      expect(second.outputs['destroyed']).toBe(JSON.stringify([app(2)]));
+      expect(flySim.apps()).toEqual([]);
+    } finally {
+      await Promise.all([flySim.close(), githubSim.close()]);
+    }
+  });
+});
