@@ -28758,6 +28758,35 @@ function environmentPrefix(raw) {
     }
     return raw;
 }
+const hourMs = 3_600_000;
+/** `<n>h` or `<n>d` (at most a year) in ms; '' is no expiry. */
+function parseTtl(raw) {
+    if (raw === '')
+        return undefined;
+    const match = /^([1-9][0-9]{0,4})([hd])$/.exec(raw);
+    const hours = match === null ? NaN : Number(match[1]) * (match[2] === 'd' ? 24 : 1);
+    if (!(hours <= 366 * 24)) {
+        throw new InputError('ttl', `must be a whole number of hours or days such as 48h or 7d (at most 366d), or empty for no expiry; got ${quote(raw)}`);
+    }
+    return hours * hourMs;
+}
+/** GitHub's label rules: up to 50 characters; a label name can hold spaces and emoji, not control characters. */
+function label(raw) {
+    if (raw === '')
+        return undefined;
+    if (raw.length > 50 || /[\u0000-\u001f\u007f]/.test(raw)) {
+        throw new InputError('label', `must be one GitHub label name of at most 50 characters on one line, such as preview; got ${quote(raw)}`);
+    }
+    return raw;
+}
+function prNumber(raw) {
+    if (raw === '')
+        return undefined;
+    if (!/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) {
+        throw new InputError('pr-number', `must be a pull request number such as 12 (no #); got ${quote(raw)}`);
+    }
+    return Number(raw);
+}
 function optionalSecret(raw) {
     return raw === '' ? undefined : raw;
 }
@@ -28768,7 +28797,7 @@ function readSettings(read) {
         return raw === '' ? fallback : raw;
     };
     return {
-        mode: oneOf('mode', value('mode', 'auto'), ['auto', 'deploy', 'destroy']),
+        mode: oneOf('mode', value('mode', 'auto'), ['auto', 'deploy', 'destroy', 'sweep']),
         flyApiToken: optionalSecret(read('fly-api-token').trim()),
         githubToken: optionalSecret(read('github-token').trim()),
         image: inputs_image(value('image', '')),
@@ -28783,6 +28812,10 @@ function readSettings(read) {
         deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),
         allowForks: inputs_boolean('allow-forks', value('allow-forks', 'false')),
         flyApiUrl: apiUrl(value('fly-api-url', 'https://api.machines.dev')),
+        ttlMs: parseTtl(value('ttl', '')),
+        dryRun: inputs_boolean('dry-run', value('dry-run', 'false')),
+        label: label(value('label', '')),
+        prNumber: prNumber(value('pr-number', '')),
     };
 }
 
@@ -28790,6 +28823,8 @@ function readSettings(read) {
 // What this event means for the preview: deploy, destroy, or skip (and why). Pure: no I/O.
 
 const pullRequestEvents = new Set(['pull_request', 'pull_request_target']);
+/** Events with no PR that, in auto mode, mean "sweep": a nightly schedule or a manual run. */
+const sweepEvents = new Set(['schedule', 'workflow_dispatch']);
 /** `pr-<number>-<owner>-<repo>`, made into a valid Fly app name. */
 function defaultAppName(owner, repo, number) {
     return `pr-${number}-${owner}-${repo}`
@@ -28844,21 +28879,115 @@ function withheldSecret(pr, eventName, action) {
     }
     return undefined;
 }
+function readLabels(pr) {
+    const labels = Array.isArray(pr['labels']) ? pr['labels'] : [];
+    return labels.flatMap((l) => (isObject(l) && isString(l['name']) ? [l['name']] : []));
+}
+/** What a label event means when `label` is set: undefined for "as any other PR activity". */
+function labelVerdict(settings, event, payload, pr) {
+    const wanted = settings.label;
+    if (wanted === undefined || event.action === 'closed')
+        return undefined;
+    const changed = isObject(payload['label']) && isString(payload['label']['name']) ? payload['label']['name'] : undefined;
+    if (changed === wanted && event.action === 'labeled')
+        return 'deploy';
+    if (changed === wanted && event.action === 'unlabeled')
+        return 'destroy';
+    return readLabels(pr).includes(wanted) ? undefined : 'skip';
+}
+/** `/preview` or `/preview deploy` deploys, `/preview destroy` destroys; anything else is not a command. */
+function parseCommand(body) {
+    const first = body.trim().split(/\r?\n/)[0]?.trim() ?? '';
+    const match = /^\/preview(?:\s+(deploy|destroy))?$/.exec(first);
+    if (match === null)
+        return undefined;
+    return match[1] === 'destroy' ? 'destroy' : 'deploy';
+}
+function repositoryOf(event, payload) {
+    const fromPayload = isObject(payload['repository']) && isString(payload['repository']['full_name']) ? payload['repository']['full_name'] : undefined;
+    const [owner = '', repo = ''] = (event.repository ?? fromPayload ?? '').split('/');
+    if (owner === '' || repo === '')
+        throw new Error('Cannot tell which repository this run is for: GITHUB_REPOSITORY is not set.');
+    return { owner, repo };
+}
+function sweepPlan(settings, event, payload) {
+    if (settings.flyApiToken === undefined)
+        throw new InputError('fly-api-token', `is required to sweep previews; ${tokenHint}`);
+    if (settings.githubToken === undefined) {
+        throw new InputError('github-token', 'is required to sweep previews: it reads the state of their PRs (the default `${{ github.token }}` will do)');
+    }
+    return { action: 'sweep', ...repositoryOf(event, payload), flyApiToken: settings.flyApiToken, githubToken: settings.githubToken };
+}
+/** A run outside pull_request events: a `/preview` comment, or a PR named by pr-number. */
+function resolvePlan(settings, event, payload) {
+    if (event.eventName === 'issue_comment') {
+        const issue = isObject(payload['issue']) ? payload['issue'] : {};
+        const comment = isObject(payload['comment']) ? payload['comment'] : {};
+        if (!isObject(issue['pull_request']))
+            return { action: 'skip', reason: 'This comment is on an issue, not a pull request; /preview acts on PRs only.' };
+        if (event.action !== 'created')
+            return { action: 'skip', reason: `Comment ${event.action ?? 'event'}: only new comments are read as /preview commands.` };
+        const intent = parseCommand(isString(comment['body']) ? comment['body'] : '');
+        if (intent === undefined)
+            return { action: 'skip', reason: 'This comment is not a /preview command (`/preview` or `/preview destroy`).' };
+        if (settings.mode !== 'auto') {
+            throw new InputError('mode', `must be auto for issue_comment runs: the /preview comment says whether to deploy or destroy; got ${settings.mode}`);
+        }
+        const number = settings.prNumber ?? field(issue, 'number', isNumber);
+        const command = {
+            commentId: field(comment, 'id', isNumber),
+            author: field(comment, 'user.login', isString),
+            intent,
+        };
+        return { action: 'resolve', ...repositoryOf(event, payload), number, intent, command };
+    }
+    if (settings.prNumber === undefined)
+        return undefined;
+    const intent = settings.mode === 'deploy' || settings.mode === 'destroy' ? settings.mode : 'auto';
+    return { action: 'resolve', ...repositoryOf(event, payload), number: settings.prNumber, intent, command: undefined };
+}
 function planRun(settings, event) {
     const isPullRequestEvent = pullRequestEvents.has(event.eventName);
     const payload = isObject(event.payload) ? event.payload : {};
     const hasPullRequest = isObject(payload['pull_request']);
+    if (settings.mode === 'sweep')
+        return sweepPlan(settings, event, payload);
+    if (!isPullRequestEvent) {
+        const resolve = resolvePlan(settings, event, payload);
+        if (resolve !== undefined)
+            return resolve;
+        if (settings.mode === 'auto' && sweepEvents.has(event.eventName))
+            return sweepPlan(settings, event, payload);
+    }
     if (settings.mode === 'auto' && !isPullRequestEvent) {
         return { action: 'skip', reason: `fly-preview acts on pull_request events; this run is for '${event.eventName}'. Nothing to do.` };
     }
     if (!hasPullRequest) {
-        throw new InputError('mode', `${settings.mode} needs a pull_request or pull_request_target event; this run is for '${event.eventName}'`);
+        throw new InputError('mode', `${settings.mode} needs a pull_request or pull_request_target event; this run is for '${event.eventName}' (set pr-number to name the PR)`);
     }
     const pr = readPullRequest(payload);
-    const action = settings.mode === 'auto' ? (event.action === 'closed' ? 'destroy' : 'deploy') : settings.mode;
+    const verdict = settings.mode === 'auto' ? labelVerdict(settings, event, payload, field(payload, 'pull_request', isObject)) : undefined;
+    if (verdict === 'skip') {
+        return {
+            action: 'skip',
+            reason: `PR #${pr.number} has no '${settings.label ?? ''}' label, and only labelled PRs get a preview here. ` +
+                `Add the label '${settings.label ?? ''}' to the PR to deploy one.`,
+        };
+    }
+    const action = verdict ?? (settings.mode === 'auto' ? (event.action === 'closed' ? 'destroy' : 'deploy') : settings.mode);
+    return decide(settings, pr, action, event.eventName, event.action);
+}
+function planResolved(settings, pr, intent, eventName) {
+    const action = intent === 'auto' ? (pr.state === 'closed' ? 'destroy' : 'deploy') : intent;
+    if (action === 'deploy' && pr.state === 'closed') {
+        return { action: 'skip', reason: `PR #${pr.number} is closed; reopen it to get a preview again.` };
+    }
+    return decide(settings, { ...pr, sender: undefined }, action, eventName, undefined);
+}
+function decide(settings, pr, action, eventName, eventAction) {
     const { state, sender: _sender, ...pullRequest } = pr;
     if (action === 'deploy' && settings.mode === 'auto' && state === 'closed') {
-        return { action: 'skip', reason: `PR #${pr.number} is closed; '${event.action ?? event.eventName}' does not bring its preview back.` };
+        return { action: 'skip', reason: `PR #${pr.number} is closed; '${eventAction ?? eventName}' does not bring its preview back.` };
     }
     if (action === 'deploy' && pr.isFork && !settings.allowForks) {
         return {
@@ -28868,7 +28997,7 @@ function planRun(settings, event) {
         };
     }
     if (settings.flyApiToken === undefined) {
-        const withheld = withheldSecret(pr, event.eventName, action);
+        const withheld = withheldSecret(pr, eventName, action);
         if (withheld !== undefined)
             return { action: 'skip', reason: withheld };
         throw new InputError('fly-api-token', `is required to ${action} a preview; ${tokenHint}`);
@@ -28880,6 +29009,33 @@ function planRun(settings, event) {
         throw new InputError('image', 'is required to deploy: the image reference your workflow built and pushed, e.g. registry.fly.io/myapp:pr-12-<sha>');
     }
     return { action, pr: pullRequest, appName, image: settings.image, flyApiToken: settings.flyApiToken };
+}
+/**
+ * Whether a sweep removes a preview. Activity is the PR's last update or the preview's last deploy,
+ * whichever is later, so a re-run that brought an expired preview back is not expired again at once.
+ */
+function sweepVerdict(pull, lastDeployMs, ttlMs, nowMs) {
+    if (pull === undefined)
+        return { destroy: false, why: 'no such PR in this repository; left for a person to look at' };
+    if (pull.state === 'closed')
+        return { destroy: true, cause: 'closed', why: pull.merged ? 'PR merged' : 'PR closed' };
+    const idleMs = nowMs - Math.max(pull.updatedAtMs, lastDeployMs);
+    if (ttlMs !== undefined && idleMs > ttlMs) {
+        return { destroy: true, cause: 'expired', why: `no activity for ${inWords(idleMs)}, longer than ttl ${inWords(ttlMs)}` };
+    }
+    return { destroy: false, why: ttlMs === undefined ? 'PR open' : `PR open, active within ttl ${inWords(ttlMs)}` };
+}
+/** A duration as people say it: "7 days", "36 hours", "5 minutes". */
+function inWords(ms) {
+    const minutes = Math.max(0, Math.floor(ms / 60_000));
+    const hours = Math.floor(minutes / 60);
+    const days = Math.floor(hours / 24);
+    const plural = (n, unit) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+    if (days >= 2 || (days >= 1 && hours % 24 === 0))
+        return plural(days, 'day');
+    if (hours >= 1)
+        return plural(hours, 'hour');
+    return plural(minutes, 'minute');
 }
 
 ;// CONCATENATED MODULE: ./lib/main.js
@@ -28919,7 +29075,7 @@ function eventContext() {
     const payload = path === undefined || path === '' ? {} : JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
     const rawAction = typeof payload === 'object' && payload !== null ? payload.action : undefined;
     const action = typeof rawAction === 'string' ? rawAction : undefined;
-    return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload };
+    return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload, repository: process.env['GITHUB_REPOSITORY'] };
 }
 function runUrl() {
     const repository = process.env['GITHUB_REPOSITORY'];
@@ -29014,6 +29170,8 @@ class Report {
         await Promise.all([this.#comment(view, true), this.#summary(view), deactivate]);
     }
     #summary(view) {
+        if (!this.#options.summary)
+            return Promise.resolve();
         return this.#github.writeSummary(this.#github.renderPreview(view, this.#footer));
     }
     async #settleDeployment(view) {
@@ -29107,14 +29265,15 @@ async function deploy(settings, provider, report, target, pr, image) {
     switch (outcome.kind) {
         case 'ready':
             core/* notice */.lm(`Preview ready: https://${outcome.hostname} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId} ${outcome.change === 'unchanged' ? 'already ran it' : outcome.change})`);
-            return;
+            return true;
         case 'superseded':
             core/* notice */.lm(`Superseded: ${outcome.deployedRevisionId.slice(0, 7)} is newer than ${pr.headSha.slice(0, 7)} and is already deployed at https://${outcome.hostname}; left it in place.`);
-            return;
+            return true;
         case 'failed':
             for (const line of outcome.recentEvents)
                 core/* info */.pq(neutralise(`  event: ${line}`));
             core/* setFailed */.C1(`Preview failed: ${outcome.reason} (app ${outcome.appName}, machine ${outcome.machineId}).`);
+            return false;
     }
 }
 async function destroy(provider, report, target, pr) {
@@ -29126,27 +29285,219 @@ async function destroy(provider, report, target, pr) {
         ? `Preview app ${target.appName} was already gone; nothing to destroy.`
         : `Preview destroyed: ${outcome.kind === 'app-destroyed' ? `app ${target.appName}` : `machines ${outcome.machineIds.join(', ')}`}.`);
 }
+/** Loads the platform and GitHub modules only now: a skipped run never pays for them. */
+async function load() {
+    const [{ createFlyProvider }, github] = await Promise.all([__nccwpck_require__.e(/* import() */ 745).then(__nccwpck_require__.bind(__nccwpck_require__, 7745)), Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(225)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9225))]);
+    return { createFlyProvider, github };
+}
+/** Deploys or destroys one PR's preview; false when the preview failed (the step is already marked failed). */
+async function act(settings, plan, provider, github, gh) {
+    const report = new Report(github, gh, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: true }, plan.pr, plan.appName);
+    const target = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
+    if (plan.action === 'deploy')
+        return deploy(settings, provider, report, target, plan.pr, plan.image);
+    await destroy(provider, report, target, plan.pr);
+    return true;
+}
+function reportingClient(settings, github) {
+    const reporting = settings.comment || settings.deploymentEnvironment !== undefined;
+    return reporting && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
+}
+/** A reaction is a courtesy: one that cannot be added is a warning. */
+async function reactTo(github, gh, repo, command, content) {
+    try {
+        await github.react(gh, repo, command.commentId, content);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not react to the /preview comment: ${message(error)}. The job needs \`permissions: pull-requests: write\`.`);
+    }
+}
+/** A reply to a `/preview` comment is a courtesy too. */
+async function replyTo(github, gh, issue, body) {
+    try {
+        await github.reply(gh, issue, body);
+    }
+    catch (error) {
+        core/* warning */.$e(`Could not reply to the /preview comment: ${message(error)}. The job needs \`permissions: pull-requests: write\`.`);
+    }
+}
+/** A PR named by pr-number or a `/preview` comment: read it (and who asked), then act as its PR event would. */
+async function resolveAndAct(settings, plan, eventName, open) {
+    if (settings.githubToken === undefined) {
+        throw new InputError('github-token', `is required to read PR #${plan.number} outside pull_request events (the default \`\${{ github.token }}\` will do)`);
+    }
+    const { github } = await load();
+    const gh = github.createGitHubClient(settings.githubToken);
+    const repo = { owner: plan.owner, repo: plan.repo };
+    const issue = { ...repo, number: plan.number };
+    const command = plan.command;
+    if (command !== undefined) {
+        const [allowed] = await Promise.all([github.canWrite(gh, repo, command.author), reactTo(github, gh, repo, command, 'eyes')]);
+        if (!allowed) {
+            await replyTo(github, gh, issue, `Thanks for asking, @${command.author}! Only people with write access to this repository can start or remove a preview with \`/preview\`, ` +
+                'so nothing was done. A maintainer can comment `/preview` on this PR to deploy one.');
+            core/* notice */.lm(`@${command.author} has no write access to ${plan.owner}/${plan.repo}; /preview ignored and a reply posted.`);
+            core/* setOutput */.uH('status', 'skipped');
+            return;
+        }
+    }
+    let succeeded = false;
+    let provider;
+    try {
+        const pull = await github.readPull(gh, repo, plan.number);
+        if (pull === undefined)
+            throw new Error(`${plan.owner}/${plan.repo} has no pull request #${plan.number} (from pr-number or the commented issue).`);
+        const headRepo = pull.headRepoFullName;
+        const pr = {
+            number: pull.number,
+            owner: plan.owner,
+            repo: plan.repo,
+            headSha: pull.headSha,
+            headRepoFullName: headRepo,
+            isFork: headRepo === null || headRepo.toLowerCase() !== pull.baseRepoFullName.toLowerCase(),
+            updatedAtMs: Date.parse(pull.updatedAt) || 0,
+            state: pull.state,
+        };
+        const resolved = planResolved(settings, pr, plan.intent, eventName);
+        if (resolved.action === 'skip') {
+            const reason = resolved.reason;
+            core/* notice */.lm(reason);
+            core/* setOutput */.uH('status', 'skipped');
+            if (command !== undefined)
+                await replyTo(github, gh, issue, `\`/preview${command.intent === 'destroy' ? ' destroy' : ''}\` did nothing: ${reason}`);
+            return;
+        }
+        provider = open(resolved.flyApiToken);
+        succeeded = await act(settings, resolved, provider, github, settings.comment || settings.deploymentEnvironment !== undefined ? gh : undefined);
+    }
+    finally {
+        await provider?.close();
+        if (command !== undefined)
+            await reactTo(github, gh, repo, command, succeeded ? 'rocket' : 'confused');
+    }
+}
+/** The marker of this repository's previews, the label a sweep lists them by. */
+const repoLabel = 'fly_preview_repo';
+const prLabel = 'fly_preview_pr';
+/** One preview per (app, PR): an app named by app-name can hold several PRs' machines. */
+function previewsOf(listing) {
+    const byPr = new Map();
+    for (const m of listing.machines) {
+        const key = m.labels[prLabel] ?? '';
+        byPr.set(key, [...(byPr.get(key) ?? []), m]);
+    }
+    return [...byPr].map(([key, machines]) => {
+        const times = machines.flatMap((m) => [Date.parse(m.createdAt), Date.parse(m.updatedAt ?? '')]).filter((t) => !Number.isNaN(t));
+        return {
+            appName: listing.appName,
+            pr: /^[1-9][0-9]*$/.test(key) ? Number(key) : undefined,
+            machineIds: machines.map((m) => m.id),
+            createdAtMs: Math.min(...machines.map((m) => Date.parse(m.createdAt) || Date.now())),
+            lastDeployMs: times.length === 0 ? 0 : Math.max(...times),
+        };
+    });
+}
+async function sweep(settings, plan, provider) {
+    const { github } = await load();
+    const gh = github.createGitHubClient(plan.githubToken);
+    const repo = { owner: plan.owner, repo: plan.repo };
+    const inventory = await provider.listPreviews({ org: settings.org, labels: { [repoLabel]: `${plan.owner}/${plan.repo}` } }, log);
+    const previews = inventory.previews.flatMap(previewsOf).sort((a, b) => (a.pr ?? 0) - (b.pr ?? 0) || (a.appName < b.appName ? -1 : 1));
+    const numbers = [...new Set(previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])))];
+    const pulls = await github.readPulls(gh, repo, numbers);
+    const now = Date.now();
+    const rows = [];
+    const destroyed = [];
+    let failures = 0;
+    const reporting = settings.comment || settings.deploymentEnvironment !== undefined ? gh : undefined;
+    for (const preview of previews) {
+        const pull = preview.pr === undefined ? undefined : pulls.get(preview.pr);
+        const row = {
+            appName: preview.appName,
+            pr: preview.pr,
+            prState: pull === undefined ? 'unknown' : pull.merged ? 'merged' : pull.state,
+            idle: pull === undefined ? '' : inWords(now - (Date.parse(pull.updatedAt) || now)),
+            age: inWords(now - preview.createdAtMs),
+        };
+        const verdict = preview.pr === undefined
+            ? { destroy: false, why: 'its machines name no PR' }
+            : sweepVerdict(pull === undefined ? undefined : { state: pull.state, merged: pull.merged, updatedAtMs: Date.parse(pull.updatedAt) || 0 }, preview.lastDeployMs, settings.ttlMs, now);
+        if (!verdict.destroy || pull === undefined || preview.pr === undefined) {
+            rows.push({ ...row, action: 'kept', why: verdict.why });
+            continue;
+        }
+        try {
+            if (await provider.busy(preview.appName, preview.machineIds)) {
+                rows.push({ ...row, action: 'skipped', why: `${verdict.why}, but a deploy holds its machine's lease; the next sweep looks again` });
+                continue;
+            }
+            if (settings.dryRun) {
+                destroyed.push(preview.appName);
+                rows.push({ ...row, action: 'would destroy', why: verdict.why });
+                continue;
+            }
+            const pr = {
+                number: preview.pr,
+                owner: plan.owner,
+                repo: plan.repo,
+                headSha: pull.headSha,
+                headRepoFullName: pull.headRepoFullName,
+                isFork: pull.headRepoFullName?.toLowerCase() !== pull.baseRepoFullName.toLowerCase(),
+                updatedAtMs: Date.parse(pull.updatedAt) || 0,
+            };
+            const target = { appName: preview.appName, org: settings.org, ownerLabels: ownerLabels(pr) };
+            const outcome = await provider.destroy(target, log);
+            const report = new Report(github, reporting, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: false }, pr, preview.appName);
+            const cause = verdict.cause === 'expired' ? { kind: 'expired', idleFor: inWords(settings.ttlMs ?? 0) } : { kind: 'sweep' };
+            const keptMachines = outcome.kind === 'machines-destroyed' ? outcome.foreignMachines.map((m) => `${m.id} (${m.name})`) : [];
+            await report.closed({ state: 'destroyed', appName: preview.appName, sha: pr.headSha, keptMachines, cause }, outcome.kind !== 'absent');
+            if (outcome.kind === 'absent') {
+                rows.push({ ...row, action: 'skipped', why: `${verdict.why}; already gone (a close run got there first)` });
+                continue;
+            }
+            destroyed.push(preview.appName);
+            rows.push({ ...row, action: 'destroyed', why: verdict.why });
+            core/* info */.pq(`Destroyed ${preview.appName} (PR #${preview.pr}: ${verdict.why})`);
+        }
+        catch (error) {
+            // One preview that cannot be removed must not keep the others running: report it and go on.
+            failures++;
+            core/* error */.z3(`Could not destroy ${preview.appName} (PR #${preview.pr}): ${message(error)}`);
+            rows.push({ ...row, action: 'failed', why: `${verdict.why}; ${message(error)}` });
+        }
+    }
+    core/* setOutput */.uH('destroyed', JSON.stringify(destroyed));
+    core/* setOutput */.uH('status', failures > 0 ? 'failed' : 'swept');
+    await github.writeSweepSummary({ rows, appsExamined: inventory.appsExamined, appsLeftAlone: inventory.appsLeftAlone, dryRun: settings.dryRun });
+    const kept = rows.length - destroyed.length;
+    core/* notice */.lm(`Sweep of ${plan.owner}/${plan.repo}: ${settings.dryRun ? 'would destroy' : 'destroyed'} ${destroyed.length} preview${destroyed.length === 1 ? '' : 's'}` +
+        `${destroyed.length === 0 ? '' : ` (${destroyed.join(', ')})`}; kept ${kept}; ${inventory.appsLeftAlone} of ${inventory.appsExamined} apps are not this repository's previews and were left alone.`);
+    if (failures > 0)
+        core/* setFailed */.C1(`The sweep could not destroy ${failures} preview${failures === 1 ? '' : 's'}; see the errors above. The next sweep tries again.`);
+}
 async function run() {
     let provider;
     try {
         maskSecrets();
         const settings = readSettings((name) => core/* getInput */.V4(name));
-        const plan = planRun(settings, eventContext());
+        const event = eventContext();
+        const plan = planRun(settings, event);
         if (plan.action === 'skip') {
             core/* notice */.lm(plan.reason);
             core/* setOutput */.uH('status', 'skipped');
             return;
         }
-        const [{ createFlyProvider }, github] = await Promise.all([__nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 7232)), Promise.all(/* import() */[__nccwpck_require__.e(239), __nccwpck_require__.e(908)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4908))]);
-        provider = createFlyProvider({ apiUrl: settings.flyApiUrl, token: plan.flyApiToken });
-        const reporting = settings.comment || settings.deploymentEnvironment !== undefined;
-        const gh = reporting && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
-        const report = new Report(github, gh, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment }, plan.pr, plan.appName);
-        const target = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
-        if (plan.action === 'deploy')
-            await deploy(settings, provider, report, target, plan.pr, plan.image);
+        const { createFlyProvider, github } = await load();
+        const open = (token) => createFlyProvider({ apiUrl: settings.flyApiUrl, token });
+        if (plan.action === 'resolve') {
+            await resolveAndAct(settings, plan, event.eventName, open);
+            return;
+        }
+        provider = open(plan.flyApiToken);
+        if (plan.action === 'sweep')
+            await sweep(settings, plan, provider);
         else
-            await destroy(provider, report, target, plan.pr);
+            await act(settings, plan, provider, github, reportingClient(settings, github));
     }
     catch (error) {
         core/* setFailed */.C1(message(error));
@@ -29166,6 +29517,7 @@ async function run() {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ core_debug),
+  z3: () => (/* binding */ error),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
   lm: () => (/* binding */ notice),
@@ -29176,7 +29528,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

@@ -2,7 +2,7 @@
 // network call, so a bad value fails the step without touching Fly or GitHub.
 import type { GuestSize } from './provider.js';
 
-export type Mode = 'auto' | 'deploy' | 'destroy';
+export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep';
 
 export interface Settings {
   mode: Mode;
@@ -24,6 +24,14 @@ export interface Settings {
   allowForks: boolean;
   /** Origin of the Machines API, no trailing slash, e.g. https://api.machines.dev */
   flyApiUrl: string;
+  /** Sweep: previews of open PRs idle longer than this are destroyed too; undefined: never. */
+  ttlMs: number | undefined;
+  /** Sweep: list what would be destroyed and change nothing. */
+  dryRun: boolean;
+  /** Only PRs carrying this label get a preview; undefined: every PR does. */
+  label: string | undefined;
+  /** The PR to act on outside pull_request events (workflow_dispatch, issue_comment). */
+  prNumber: number | undefined;
 }
 
 /** A bad input value. The message names the input, what is wrong, and the accepted form. */
@@ -189,6 +197,36 @@ function environmentPrefix(raw: string): string | undefined {
   return raw;
 }
 
+const hourMs = 3_600_000;
+
+/** `<n>h` or `<n>d` (at most a year) in ms; '' is no expiry. */
+export function parseTtl(raw: string): number | undefined {
+  if (raw === '') return undefined;
+  const match = /^([1-9][0-9]{0,4})([hd])$/.exec(raw);
+  const hours = match === null ? NaN : Number(match[1]) * (match[2] === 'd' ? 24 : 1);
+  if (!(hours <= 366 * 24)) {
+    throw new InputError('ttl', `must be a whole number of hours or days such as 48h or 7d (at most 366d), or empty for no expiry; got ${quote(raw)}`);
+  }
+  return hours * hourMs;
+}
+
+/** GitHub's label rules: up to 50 characters; a label name can hold spaces and emoji, not control characters. */
+function label(raw: string): string | undefined {
+  if (raw === '') return undefined;
+  if (raw.length > 50 || /[\u0000-\u001f\u007f]/.test(raw)) {
+    throw new InputError('label', `must be one GitHub label name of at most 50 characters on one line, such as preview; got ${quote(raw)}`);
+  }
+  return raw;
+}
+
+function prNumber(raw: string): number | undefined {
+  if (raw === '') return undefined;
+  if (!/^[1-9][0-9]{0,9}$/.test(raw) || Number(raw) > 2_147_483_647) {
+    throw new InputError('pr-number', `must be a pull request number such as 12 (no #); got ${quote(raw)}`);
+  }
+  return Number(raw);
+}
+
 function optionalSecret(raw: string): string | undefined {
   return raw === '' ? undefined : raw;
 }
@@ -200,7 +238,7 @@ export function readSettings(read: (name: string) => string): Settings {
     return raw === '' ? fallback : raw;
   };
   return {
-    mode: oneOf('mode', value('mode', 'auto'), ['auto', 'deploy', 'destroy'] as const),
+    mode: oneOf('mode', value('mode', 'auto'), ['auto', 'deploy', 'destroy', 'sweep'] as const),
     flyApiToken: optionalSecret(read('fly-api-token').trim()),
     githubToken: optionalSecret(read('github-token').trim()),
     image: image(value('image', '')),
@@ -215,5 +253,9 @@ export function readSettings(read: (name: string) => string): Settings {
     deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),
     allowForks: boolean('allow-forks', value('allow-forks', 'false')),
     flyApiUrl: apiUrl(value('fly-api-url', 'https://api.machines.dev')),
+    ttlMs: parseTtl(value('ttl', '')),
+    dryRun: boolean('dry-run', value('dry-run', 'false')),
+    label: label(value('label', '')),
+    prNumber: prNumber(value('pr-number', '')),
   };
 }

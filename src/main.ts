@@ -2,10 +2,20 @@
 // them to the pull request (GitHub).
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
-import type { GitHubClient, IssueRef, PreviewView } from './github/index.js';
-import { readSettings, type Settings } from './inputs.js';
-import { planRun, type EventContext, type PullRequest } from './plan.js';
-import type { DeployOutcome, PreviewProvider, PreviewTarget, ProgressLog } from './provider.js';
+import type { GitHubClient, IssueRef, PreviewView, SweepRow } from './github/index.js';
+import { InputError, readSettings, type Settings } from './inputs.js';
+import {
+  inWords,
+  planResolved,
+  planRun,
+  sweepVerdict,
+  type EventContext,
+  type Plan,
+  type PreviewCommand,
+  type PullRequest,
+  type PullRequestState,
+} from './plan.js';
+import type { DeployOutcome, PreviewListing, PreviewProvider, PreviewTarget, ProgressLog } from './provider.js';
 
 // The Fly and GitHub clients are loaded only when a run deploys or destroys: a skipped run (a push,
 // a fork PR) then starts in a fraction of the time.
@@ -42,7 +52,7 @@ function eventContext(): EventContext {
   const payload: unknown = path === undefined || path === '' ? {} : JSON.parse(readFileSync(path, 'utf8'));
   const rawAction = typeof payload === 'object' && payload !== null ? (payload as { action?: unknown }).action : undefined;
   const action = typeof rawAction === 'string' ? rawAction : undefined;
-  return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload };
+  return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload, repository: process.env['GITHUB_REPOSITORY'] };
 }
 
 function runUrl(): string | undefined {
@@ -56,6 +66,8 @@ interface ReportOptions {
   comment: boolean;
   /** Prefix of the per-PR GitHub environment; undefined leaves deployments alone. */
   deploymentEnvironment: string | undefined;
+  /** false in a sweep, whose summary is one table of all previews. */
+  summary: boolean;
 }
 
 /**
@@ -150,6 +162,7 @@ class Report {
   }
 
   #summary(view: PreviewView): Promise<void> {
+    if (!this.#options.summary) return Promise.resolve();
     return this.#github.writeSummary(this.#github.renderPreview(view, this.#footer));
   }
 
@@ -212,7 +225,7 @@ async function deploy(
   target: PreviewTarget,
   pr: PullRequest,
   image: string,
-): Promise<void> {
+): Promise<boolean> {
   const hostname = provider.hostnameFor(target.appName);
   const place = { appName: target.appName, url: `https://${hostname}`, region: settings.region, sha: pr.headSha };
   // The "deploying" note goes out alongside the first change, so it costs the deploy no time, and a
@@ -260,15 +273,16 @@ async function deploy(
       core.notice(
         `Preview ready: https://${outcome.hostname} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId} ${outcome.change === 'unchanged' ? 'already ran it' : outcome.change})`,
       );
-      return;
+      return true;
     case 'superseded':
       core.notice(
         `Superseded: ${outcome.deployedRevisionId.slice(0, 7)} is newer than ${pr.headSha.slice(0, 7)} and is already deployed at https://${outcome.hostname}; left it in place.`,
       );
-      return;
+      return true;
     case 'failed':
       for (const line of outcome.recentEvents) core.info(neutralise(`  event: ${line}`));
       core.setFailed(`Preview failed: ${outcome.reason} (app ${outcome.appName}, machine ${outcome.machineId}).`);
+      return false;
   }
 }
 
@@ -284,25 +298,252 @@ async function destroy(provider: PreviewProvider, report: Report, target: Previe
   );
 }
 
+/** Loads the platform and GitHub modules only now: a skipped run never pays for them. */
+async function load(): Promise<{ createFlyProvider: typeof import('./fly/index.js').createFlyProvider; github: GitHubModule }> {
+  const [{ createFlyProvider }, github] = await Promise.all([import('./fly/index.js'), import('./github/index.js')]);
+  return { createFlyProvider, github };
+}
+
+type Provider = PreviewProvider & { close(): Promise<void> };
+
+/** Deploys or destroys one PR's preview; false when the preview failed (the step is already marked failed). */
+async function act(
+  settings: Settings,
+  plan: Extract<Plan, { action: 'deploy' | 'destroy' }>,
+  provider: Provider,
+  github: GitHubModule,
+  gh: GitHubClient | undefined,
+): Promise<boolean> {
+  const report = new Report(
+    github,
+    gh,
+    { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: true },
+    plan.pr,
+    plan.appName,
+  );
+  const target: PreviewTarget = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
+  if (plan.action === 'deploy') return deploy(settings, provider, report, target, plan.pr, plan.image);
+  await destroy(provider, report, target, plan.pr);
+  return true;
+}
+
+function reportingClient(settings: Settings, github: GitHubModule): GitHubClient | undefined {
+  const reporting = settings.comment || settings.deploymentEnvironment !== undefined;
+  return reporting && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
+}
+
+/** A reaction is a courtesy: one that cannot be added is a warning. */
+async function reactTo(github: GitHubModule, gh: GitHubClient, repo: { owner: string; repo: string }, command: PreviewCommand, content: 'eyes' | 'rocket' | 'confused'): Promise<void> {
+  try {
+    await github.react(gh, repo, command.commentId, content);
+  } catch (error) {
+    core.warning(`Could not react to the /preview comment: ${message(error)}. The job needs \`permissions: pull-requests: write\`.`);
+  }
+}
+
+/** A reply to a `/preview` comment is a courtesy too. */
+async function replyTo(github: GitHubModule, gh: GitHubClient, issue: IssueRef, body: string): Promise<void> {
+  try {
+    await github.reply(gh, issue, body);
+  } catch (error) {
+    core.warning(`Could not reply to the /preview comment: ${message(error)}. The job needs \`permissions: pull-requests: write\`.`);
+  }
+}
+
+/** A PR named by pr-number or a `/preview` comment: read it (and who asked), then act as its PR event would. */
+async function resolveAndAct(settings: Settings, plan: Extract<Plan, { action: 'resolve' }>, eventName: string, open: (token: string) => Provider): Promise<void> {
+  if (settings.githubToken === undefined) {
+    throw new InputError('github-token', `is required to read PR #${plan.number} outside pull_request events (the default \`\${{ github.token }}\` will do)`);
+  }
+  const { github } = await load();
+  const gh = github.createGitHubClient(settings.githubToken);
+  const repo = { owner: plan.owner, repo: plan.repo };
+  const issue = { ...repo, number: plan.number };
+  const command = plan.command;
+  if (command !== undefined) {
+    const [allowed] = await Promise.all([github.canWrite(gh, repo, command.author), reactTo(github, gh, repo, command, 'eyes')]);
+    if (!allowed) {
+      await replyTo(
+        github,
+        gh,
+        issue,
+        `Thanks for asking, @${command.author}! Only people with write access to this repository can start or remove a preview with \`/preview\`, ` +
+          'so nothing was done. A maintainer can comment `/preview` on this PR to deploy one.',
+      );
+      core.notice(`@${command.author} has no write access to ${plan.owner}/${plan.repo}; /preview ignored and a reply posted.`);
+      core.setOutput('status', 'skipped');
+      return;
+    }
+  }
+  let succeeded = false;
+  let provider: Provider | undefined;
+  try {
+    const pull = await github.readPull(gh, repo, plan.number);
+    if (pull === undefined) throw new Error(`${plan.owner}/${plan.repo} has no pull request #${plan.number} (from pr-number or the commented issue).`);
+    const headRepo = pull.headRepoFullName;
+    const pr: PullRequestState = {
+      number: pull.number,
+      owner: plan.owner,
+      repo: plan.repo,
+      headSha: pull.headSha,
+      headRepoFullName: headRepo,
+      isFork: headRepo === null || headRepo.toLowerCase() !== pull.baseRepoFullName.toLowerCase(),
+      updatedAtMs: Date.parse(pull.updatedAt) || 0,
+      state: pull.state,
+    };
+    const resolved = planResolved(settings, pr, plan.intent, eventName);
+    if (resolved.action === 'skip') {
+      const reason = resolved.reason;
+      core.notice(reason);
+      core.setOutput('status', 'skipped');
+      if (command !== undefined) await replyTo(github, gh, issue, `\`/preview${command.intent === 'destroy' ? ' destroy' : ''}\` did nothing: ${reason}`);
+      return;
+    }
+    provider = open(resolved.flyApiToken);
+    succeeded = await act(settings, resolved, provider, github, settings.comment || settings.deploymentEnvironment !== undefined ? gh : undefined);
+  } finally {
+    await provider?.close();
+    if (command !== undefined) await reactTo(github, gh, repo, command, succeeded ? 'rocket' : 'confused');
+  }
+}
+
+/** The marker of this repository's previews, the label a sweep lists them by. */
+const repoLabel = 'fly_preview_repo';
+const prLabel = 'fly_preview_pr';
+
+interface SweptPreview {
+  appName: string;
+  pr: number | undefined;
+  machineIds: string[];
+  createdAtMs: number;
+  lastDeployMs: number;
+}
+
+/** One preview per (app, PR): an app named by app-name can hold several PRs' machines. */
+function previewsOf(listing: PreviewListing): SweptPreview[] {
+  const byPr = new Map<string, PreviewListing['machines']>();
+  for (const m of listing.machines) {
+    const key = m.labels[prLabel] ?? '';
+    byPr.set(key, [...(byPr.get(key) ?? []), m]);
+  }
+  return [...byPr].map(([key, machines]) => {
+    const times = machines.flatMap((m) => [Date.parse(m.createdAt), Date.parse(m.updatedAt ?? '')]).filter((t) => !Number.isNaN(t));
+    return {
+      appName: listing.appName,
+      pr: /^[1-9][0-9]*$/.test(key) ? Number(key) : undefined,
+      machineIds: machines.map((m) => m.id),
+      createdAtMs: Math.min(...machines.map((m) => Date.parse(m.createdAt) || Date.now())),
+      lastDeployMs: times.length === 0 ? 0 : Math.max(...times),
+    };
+  });
+}
+
+async function sweep(settings: Settings, plan: Extract<Plan, { action: 'sweep' }>, provider: Provider): Promise<void> {
+  const { github } = await load();
+  const gh = github.createGitHubClient(plan.githubToken);
+  const repo = { owner: plan.owner, repo: plan.repo };
+  const inventory = await provider.listPreviews({ org: settings.org, labels: { [repoLabel]: `${plan.owner}/${plan.repo}` } }, log);
+  const previews = inventory.previews.flatMap(previewsOf).sort((a, b) => (a.pr ?? 0) - (b.pr ?? 0) || (a.appName < b.appName ? -1 : 1));
+  const numbers = [...new Set(previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])))];
+  const pulls = await github.readPulls(gh, repo, numbers);
+  const now = Date.now();
+  const rows: SweepRow[] = [];
+  const destroyed: string[] = [];
+  let failures = 0;
+  const reporting = settings.comment || settings.deploymentEnvironment !== undefined ? gh : undefined;
+  for (const preview of previews) {
+    const pull = preview.pr === undefined ? undefined : pulls.get(preview.pr);
+    const row = {
+      appName: preview.appName,
+      pr: preview.pr,
+      prState: pull === undefined ? 'unknown' : pull.merged ? 'merged' : pull.state,
+      idle: pull === undefined ? '' : inWords(now - (Date.parse(pull.updatedAt) || now)),
+      age: inWords(now - preview.createdAtMs),
+    };
+    const verdict =
+      preview.pr === undefined
+        ? ({ destroy: false, why: 'its machines name no PR' } as const)
+        : sweepVerdict(
+            pull === undefined ? undefined : { state: pull.state, merged: pull.merged, updatedAtMs: Date.parse(pull.updatedAt) || 0 },
+            preview.lastDeployMs,
+            settings.ttlMs,
+            now,
+          );
+    if (!verdict.destroy || pull === undefined || preview.pr === undefined) {
+      rows.push({ ...row, action: 'kept', why: verdict.why });
+      continue;
+    }
+    try {
+      if (await provider.busy(preview.appName, preview.machineIds)) {
+        rows.push({ ...row, action: 'skipped', why: `${verdict.why}, but a deploy holds its machine's lease; the next sweep looks again` });
+        continue;
+      }
+      if (settings.dryRun) {
+        destroyed.push(preview.appName);
+        rows.push({ ...row, action: 'would destroy', why: verdict.why });
+        continue;
+      }
+      const pr: PullRequest = {
+        number: preview.pr,
+        owner: plan.owner,
+        repo: plan.repo,
+        headSha: pull.headSha,
+        headRepoFullName: pull.headRepoFullName,
+        isFork: pull.headRepoFullName?.toLowerCase() !== pull.baseRepoFullName.toLowerCase(),
+        updatedAtMs: Date.parse(pull.updatedAt) || 0,
+      };
+      const target: PreviewTarget = { appName: preview.appName, org: settings.org, ownerLabels: ownerLabels(pr) };
+      const outcome = await provider.destroy(target, log);
+      const report = new Report(github, reporting, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: false }, pr, preview.appName);
+      const cause = verdict.cause === 'expired' ? { kind: 'expired' as const, idleFor: inWords(settings.ttlMs ?? 0) } : { kind: 'sweep' as const };
+      const keptMachines = outcome.kind === 'machines-destroyed' ? outcome.foreignMachines.map((m) => `${m.id} (${m.name})`) : [];
+      await report.closed({ state: 'destroyed', appName: preview.appName, sha: pr.headSha, keptMachines, cause }, outcome.kind !== 'absent');
+      if (outcome.kind === 'absent') {
+        rows.push({ ...row, action: 'skipped', why: `${verdict.why}; already gone (a close run got there first)` });
+        continue;
+      }
+      destroyed.push(preview.appName);
+      rows.push({ ...row, action: 'destroyed', why: verdict.why });
+      core.info(`Destroyed ${preview.appName} (PR #${preview.pr}: ${verdict.why})`);
+    } catch (error) {
+      // One preview that cannot be removed must not keep the others running: report it and go on.
+      failures++;
+      core.error(`Could not destroy ${preview.appName} (PR #${preview.pr}): ${message(error)}`);
+      rows.push({ ...row, action: 'failed', why: `${verdict.why}; ${message(error)}` });
+    }
+  }
+  core.setOutput('destroyed', JSON.stringify(destroyed));
+  core.setOutput('status', failures > 0 ? 'failed' : 'swept');
+  await github.writeSweepSummary({ rows, appsExamined: inventory.appsExamined, appsLeftAlone: inventory.appsLeftAlone, dryRun: settings.dryRun });
+  const kept = rows.length - destroyed.length;
+  core.notice(
+    `Sweep of ${plan.owner}/${plan.repo}: ${settings.dryRun ? 'would destroy' : 'destroyed'} ${destroyed.length} preview${destroyed.length === 1 ? '' : 's'}` +
+      `${destroyed.length === 0 ? '' : ` (${destroyed.join(', ')})`}; kept ${kept}; ${inventory.appsLeftAlone} of ${inventory.appsExamined} apps are not this repository's previews and were left alone.`,
+  );
+  if (failures > 0) core.setFailed(`The sweep could not destroy ${failures} preview${failures === 1 ? '' : 's'}; see the errors above. The next sweep tries again.`);
+}
+
 export async function run(): Promise<void> {
-  let provider: (PreviewProvider & { close(): Promise<void> }) | undefined;
+  let provider: Provider | undefined;
   try {
     maskSecrets();
     const settings = readSettings((name) => core.getInput(name));
-    const plan = planRun(settings, eventContext());
+    const event = eventContext();
+    const plan = planRun(settings, event);
     if (plan.action === 'skip') {
       core.notice(plan.reason);
       core.setOutput('status', 'skipped');
       return;
     }
-    const [{ createFlyProvider }, github] = await Promise.all([import('./fly/index.js'), import('./github/index.js')]);
-    provider = createFlyProvider({ apiUrl: settings.flyApiUrl, token: plan.flyApiToken });
-    const reporting = settings.comment || settings.deploymentEnvironment !== undefined;
-    const gh = reporting && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
-    const report = new Report(github, gh, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment }, plan.pr, plan.appName);
-    const target: PreviewTarget = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
-    if (plan.action === 'deploy') await deploy(settings, provider, report, target, plan.pr, plan.image);
-    else await destroy(provider, report, target, plan.pr);
+    const { createFlyProvider, github } = await load();
+    const open = (token: string): Provider => createFlyProvider({ apiUrl: settings.flyApiUrl, token });
+    if (plan.action === 'resolve') {
+      await resolveAndAct(settings, plan, event.eventName, open);
+      return;
+    }
+    provider = open(plan.flyApiToken);
+    if (plan.action === 'sweep') await sweep(settings, plan, provider);
+    else await act(settings, plan, provider, github, reportingClient(settings, github));
   } catch (error) {
     core.setFailed(message(error));
   } finally {

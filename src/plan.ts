@@ -14,18 +14,40 @@ export interface PullRequest {
   updatedAtMs: number;
 }
 
+/** A PR as read through the API (pr-number, a `/preview` comment): what the payload would have said. */
+export interface PullRequestState extends PullRequest {
+  state: 'open' | 'closed';
+}
+
 export interface EventContext {
   eventName: string;
   action: string | undefined;
   payload: unknown;
+  /** owner/repo the workflow runs in (GITHUB_REPOSITORY); events like `schedule` carry no PR to name it. */
+  repository?: string;
 }
+
+/** A `/preview` comment, to be acted on only once its author is known to have write access. */
+export interface PreviewCommand {
+  commentId: number;
+  author: string;
+  intent: 'deploy' | 'destroy';
+}
+
+/** auto: an open PR is deployed and a closed one destroyed, as its pull_request events would. */
+export type Intent = 'auto' | 'deploy' | 'destroy';
 
 export type Plan =
   | { action: 'deploy'; pr: PullRequest; appName: string; image: string; flyApiToken: string }
   | { action: 'destroy'; pr: PullRequest; appName: string; flyApiToken: string }
-  | { action: 'skip'; reason: string };
+  | { action: 'skip'; reason: string }
+  | { action: 'sweep'; owner: string; repo: string; flyApiToken: string; githubToken: string }
+  /** The PR is not in the payload: main reads it (and the commenter's permission), then calls planResolved. */
+  | { action: 'resolve'; owner: string; repo: string; number: number; intent: Intent; command: PreviewCommand | undefined };
 
 const pullRequestEvents = new Set(['pull_request', 'pull_request_target']);
+/** Events with no PR that, in auto mode, mean "sweep": a nightly schedule or a manual run. */
+const sweepEvents = new Set(['schedule', 'workflow_dispatch']);
 
 /** `pr-<number>-<owner>-<repo>`, made into a valid Fly app name. */
 export function defaultAppName(owner: string, repo: string, number: number): string {
@@ -88,23 +110,125 @@ function withheldSecret(pr: ReturnType<typeof readPullRequest>, eventName: strin
   return undefined;
 }
 
+function readLabels(pr: Json): string[] {
+  const labels = Array.isArray(pr['labels']) ? pr['labels'] : [];
+  return labels.flatMap((l: unknown) => (isObject(l) && isString(l['name']) ? [l['name']] : []));
+}
+
+/** What a label event means when `label` is set: undefined for "as any other PR activity". */
+function labelVerdict(settings: Settings, event: EventContext, payload: Json, pr: Json): 'deploy' | 'destroy' | 'skip' | undefined {
+  const wanted = settings.label;
+  if (wanted === undefined || event.action === 'closed') return undefined;
+  const changed = isObject(payload['label']) && isString(payload['label']['name']) ? payload['label']['name'] : undefined;
+  if (changed === wanted && event.action === 'labeled') return 'deploy';
+  if (changed === wanted && event.action === 'unlabeled') return 'destroy';
+  return readLabels(pr).includes(wanted) ? undefined : 'skip';
+}
+
+/** `/preview` or `/preview deploy` deploys, `/preview destroy` destroys; anything else is not a command. */
+export function parseCommand(body: string): 'deploy' | 'destroy' | undefined {
+  const first = body.trim().split(/\r?\n/)[0]?.trim() ?? '';
+  const match = /^\/preview(?:\s+(deploy|destroy))?$/.exec(first);
+  if (match === null) return undefined;
+  return match[1] === 'destroy' ? 'destroy' : 'deploy';
+}
+
+function repositoryOf(event: EventContext, payload: Json): { owner: string; repo: string } {
+  const fromPayload = isObject(payload['repository']) && isString(payload['repository']['full_name']) ? payload['repository']['full_name'] : undefined;
+  const [owner = '', repo = ''] = (event.repository ?? fromPayload ?? '').split('/');
+  if (owner === '' || repo === '') throw new Error('Cannot tell which repository this run is for: GITHUB_REPOSITORY is not set.');
+  return { owner, repo };
+}
+
+function sweepPlan(settings: Settings, event: EventContext, payload: Json): Plan {
+  if (settings.flyApiToken === undefined) throw new InputError('fly-api-token', `is required to sweep previews; ${tokenHint}`);
+  if (settings.githubToken === undefined) {
+    throw new InputError('github-token', 'is required to sweep previews: it reads the state of their PRs (the default `${{ github.token }}` will do)');
+  }
+  return { action: 'sweep', ...repositoryOf(event, payload), flyApiToken: settings.flyApiToken, githubToken: settings.githubToken };
+}
+
+/** A run outside pull_request events: a `/preview` comment, or a PR named by pr-number. */
+function resolvePlan(settings: Settings, event: EventContext, payload: Json): Plan | undefined {
+  if (event.eventName === 'issue_comment') {
+    const issue = isObject(payload['issue']) ? payload['issue'] : {};
+    const comment = isObject(payload['comment']) ? payload['comment'] : {};
+    if (!isObject(issue['pull_request'])) return { action: 'skip', reason: 'This comment is on an issue, not a pull request; /preview acts on PRs only.' };
+    if (event.action !== 'created') return { action: 'skip', reason: `Comment ${event.action ?? 'event'}: only new comments are read as /preview commands.` };
+    const intent = parseCommand(isString(comment['body']) ? comment['body'] : '');
+    if (intent === undefined) return { action: 'skip', reason: 'This comment is not a /preview command (`/preview` or `/preview destroy`).' };
+    if (settings.mode !== 'auto') {
+      throw new InputError('mode', `must be auto for issue_comment runs: the /preview comment says whether to deploy or destroy; got ${settings.mode}`);
+    }
+    const number = settings.prNumber ?? field(issue, 'number', isNumber);
+    const command: PreviewCommand = {
+      commentId: field(comment, 'id', isNumber),
+      author: field(comment, 'user.login', isString),
+      intent,
+    };
+    return { action: 'resolve', ...repositoryOf(event, payload), number, intent, command };
+  }
+  if (settings.prNumber === undefined) return undefined;
+  const intent: Intent = settings.mode === 'deploy' || settings.mode === 'destroy' ? settings.mode : 'auto';
+  return { action: 'resolve', ...repositoryOf(event, payload), number: settings.prNumber, intent, command: undefined };
+}
+
 export function planRun(settings: Settings, event: EventContext): Plan {
   const isPullRequestEvent = pullRequestEvents.has(event.eventName);
   const payload = isObject(event.payload) ? event.payload : {};
   const hasPullRequest = isObject(payload['pull_request']);
+  if (settings.mode === 'sweep') return sweepPlan(settings, event, payload);
+  if (!isPullRequestEvent) {
+    const resolve = resolvePlan(settings, event, payload);
+    if (resolve !== undefined) return resolve;
+    if (settings.mode === 'auto' && sweepEvents.has(event.eventName)) return sweepPlan(settings, event, payload);
+  }
   if (settings.mode === 'auto' && !isPullRequestEvent) {
     return { action: 'skip', reason: `fly-preview acts on pull_request events; this run is for '${event.eventName}'. Nothing to do.` };
   }
   if (!hasPullRequest) {
-    throw new InputError('mode', `${settings.mode} needs a pull_request or pull_request_target event; this run is for '${event.eventName}'`);
+    throw new InputError(
+      'mode',
+      `${settings.mode} needs a pull_request or pull_request_target event; this run is for '${event.eventName}' (set pr-number to name the PR)`,
+    );
   }
   const pr = readPullRequest(payload);
+  const verdict = settings.mode === 'auto' ? labelVerdict(settings, event, payload, field(payload, 'pull_request', isObject)) : undefined;
+  if (verdict === 'skip') {
+    return {
+      action: 'skip',
+      reason:
+        `PR #${pr.number} has no '${settings.label ?? ''}' label, and only labelled PRs get a preview here. ` +
+        `Add the label '${settings.label ?? ''}' to the PR to deploy one.`,
+    };
+  }
   const action: 'deploy' | 'destroy' =
-    settings.mode === 'auto' ? (event.action === 'closed' ? 'destroy' : 'deploy') : settings.mode;
-  const { state, sender: _sender, ...pullRequest } = pr;
+    verdict ?? (settings.mode === 'auto' ? (event.action === 'closed' ? 'destroy' : 'deploy') : settings.mode);
+  return decide(settings, pr, action, event.eventName, event.action);
+}
 
+/** The PR main read through the API for a `resolve` plan, planned as its pull_request event would be. */
+/** What one PR's event comes down to, once the PR is known. */
+export type PullRequestPlan = Extract<Plan, { action: 'deploy' | 'destroy' | 'skip' }>;
+
+export function planResolved(settings: Settings, pr: PullRequestState, intent: Intent, eventName: string): PullRequestPlan {
+  const action = intent === 'auto' ? (pr.state === 'closed' ? 'destroy' : 'deploy') : intent;
+  if (action === 'deploy' && pr.state === 'closed') {
+    return { action: 'skip', reason: `PR #${pr.number} is closed; reopen it to get a preview again.` };
+  }
+  return decide(settings, { ...pr, sender: undefined }, action, eventName, undefined);
+}
+
+function decide(
+  settings: Settings,
+  pr: PullRequest & { state: string; sender: string | undefined },
+  action: 'deploy' | 'destroy',
+  eventName: string,
+  eventAction: string | undefined,
+): PullRequestPlan {
+  const { state, sender: _sender, ...pullRequest } = pr;
   if (action === 'deploy' && settings.mode === 'auto' && state === 'closed') {
-    return { action: 'skip', reason: `PR #${pr.number} is closed; '${event.action ?? event.eventName}' does not bring its preview back.` };
+    return { action: 'skip', reason: `PR #${pr.number} is closed; '${eventAction ?? eventName}' does not bring its preview back.` };
   }
   if (action === 'deploy' && pr.isFork && !settings.allowForks) {
     return {
@@ -115,7 +239,7 @@ export function planRun(settings: Settings, event: EventContext): Plan {
     };
   }
   if (settings.flyApiToken === undefined) {
-    const withheld = withheldSecret(pr, event.eventName, action);
+    const withheld = withheldSecret(pr, eventName, action);
     if (withheld !== undefined) return { action: 'skip', reason: withheld };
     throw new InputError('fly-api-token', `is required to ${action} a preview; ${tokenHint}`);
   }
@@ -125,4 +249,40 @@ export function planRun(settings: Settings, event: EventContext): Plan {
     throw new InputError('image', 'is required to deploy: the image reference your workflow built and pushed, e.g. registry.fly.io/myapp:pr-12-<sha>');
   }
   return { action, pr: pullRequest, appName, image: settings.image, flyApiToken: settings.flyApiToken };
+}
+
+/** What a sweep knows of a preview's PR; undefined when the repository has no such PR. */
+export interface SweptPull {
+  state: 'open' | 'closed';
+  merged: boolean;
+  updatedAtMs: number;
+}
+
+export type SweepVerdict =
+  | { destroy: false; why: string }
+  | { destroy: true; cause: 'closed' | 'expired'; why: string };
+
+/**
+ * Whether a sweep removes a preview. Activity is the PR's last update or the preview's last deploy,
+ * whichever is later, so a re-run that brought an expired preview back is not expired again at once.
+ */
+export function sweepVerdict(pull: SweptPull | undefined, lastDeployMs: number, ttlMs: number | undefined, nowMs: number): SweepVerdict {
+  if (pull === undefined) return { destroy: false, why: 'no such PR in this repository; left for a person to look at' };
+  if (pull.state === 'closed') return { destroy: true, cause: 'closed', why: pull.merged ? 'PR merged' : 'PR closed' };
+  const idleMs = nowMs - Math.max(pull.updatedAtMs, lastDeployMs);
+  if (ttlMs !== undefined && idleMs > ttlMs) {
+    return { destroy: true, cause: 'expired', why: `no activity for ${inWords(idleMs)}, longer than ttl ${inWords(ttlMs)}` };
+  }
+  return { destroy: false, why: ttlMs === undefined ? 'PR open' : `PR open, active within ttl ${inWords(ttlMs)}` };
+}
+
+/** A duration as people say it: "7 days", "36 hours", "5 minutes". */
+export function inWords(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (days >= 2 || (days >= 1 && hours % 24 === 0)) return plural(days, 'day');
+  if (hours >= 1) return plural(hours, 'hour');
+  return plural(minutes, 'minute');
 }

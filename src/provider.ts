@@ -83,9 +83,46 @@ export type DestroyOutcome =
       foreignMachines: { id: string; name: string }[];
     };
 
+/** Which previews to list: those in `org` with a machine carrying every one of these labels. */
+export interface PreviewScope {
+  org: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+export interface PreviewMachine {
+  id: string;
+  /** All labels the machine carries (the owner labels among them). */
+  labels: Readonly<Record<string, string>>;
+  /** ISO 8601. */
+  createdAt: string;
+  updatedAt: string | undefined;
+}
+
+export interface PreviewListing {
+  appName: string;
+  /** Only the machines that carry the scope's labels; others in the app are not listed. */
+  machines: PreviewMachine[];
+}
+
+export interface PreviewInventory {
+  previews: PreviewListing[];
+  /** Apps in the org that were looked at, ours or not. */
+  appsExamined: number;
+  /** Apps looked at without a machine in scope: not ours, never touched. */
+  appsLeftAlone: number;
+}
+
 export interface PreviewProvider {
+  /** Every preview in scope. Reads only. */
+  listPreviews(scope: PreviewScope, log: ProgressLog): Promise<PreviewInventory>;
+  /** Whether a deploy holds any of these machines right now (a lease on Fly); one to leave alone this time. */
+  busy(appName: string, machineIds: readonly string[]): Promise<boolean>;
   /** Where an app's preview answers (Fly: `<app>.fly.dev`), known before anything is deployed. */
   hostnameFor(appName: string): string;
   deploy(request: DeployRequest, log: ProgressLog): Promise<DeployOutcome>;
+  /**
+   * Removes this preview, deleting only machines carrying the owner labels. Calls are spaced to
+   * the platform's rate limits, so a sweep may call it many times in a row.
+   */
   destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome>;
 }

@@ -116,9 +116,68 @@ async function deployFigures(): Promise<{ fresh: DeployFigures; update: DeployFi
   return { fresh: summarise(fresh), update: summarise(update) };
 }
 
+interface SweepFigures {
+  flyReads: number;
+  flyDeletes: number;
+  pullReads: number;
+  commentCalls: number;
+  destroyed: number;
+  wallMs: number;
+}
+
+/**
+ * A nightly sweep of an org with 100 apps (60 previews of this repository: 20 of closed PRs, 10 idle
+ * past the ttl, 30 of active PRs; 40 apps that are not its) and a repository with 500 PRs.
+ */
+async function sweepFigures(): Promise<SweepFigures> {
+  const [fly, github] = await Promise.all([startFlySim({ tokens: [flyToken], bootMs }), startGitHubSim({ token: githubToken })]);
+  try {
+    const day = 86_400_000;
+    const iso = (msAgo: number): string => new Date(Date.now() - msAgo).toISOString().replace(/\.\d+Z$/, 'Z');
+    github.seedPulls(
+      'acme',
+      'shop',
+      Array.from({ length: 500 }, (_, i) => {
+        const number = i + 1;
+        // PRs 1-20 closed, 21-30 idle for 30 days, the rest active within a day; spread in time so
+        // the PRs with previews fall on several pages of the list.
+        if (number <= 20) return { number, state: 'closed' as const, updatedAt: iso(number * 3_600_000) };
+        if (number <= 30) return { number, state: 'open' as const, updatedAt: iso(30 * day) };
+        return { number, state: number % 2 === 0 ? ('open' as const) : ('closed' as const), updatedAt: iso((number % 24) * 3_600_000 + 60_000) };
+      }),
+    );
+    const previewPrs = [...Array.from({ length: 30 }, (_, i) => i + 1), ...Array.from({ length: 30 }, (_, i) => 32 + i * 2)];
+    for (const n of previewPrs) {
+      fly.seedPreview(`pr-${n}-acme-shop`, { metadata: { fly_preview_repo: 'acme/shop', fly_preview_pr: String(n) }, createdAt: iso(40 * day) });
+    }
+    for (let i = 0; i < 40; i++) fly.seedPreview(`other-app-${i}`, { metadata: { fly_preview_repo: 'acme/other', fly_preview_pr: String(i + 1) } });
+    const started = process.hrtime.bigint();
+    const run = await runAction({
+      eventName: 'schedule',
+      payload: { schedule: '17 3 * * *' },
+      repository: 'acme/shop',
+      githubApiUrl: github.url,
+      inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, ttl: '7d' },
+    });
+    const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (run.exitCode !== 0) throw new Error(`sweep failed:\n${run.stdout}${run.stderr}`);
+    return {
+      flyReads: fly.requests.filter((r) => r.method === 'GET').length,
+      flyDeletes: fly.requests.filter((r) => r.method === 'DELETE').length,
+      pullReads: github.requests.filter((r) => r.path.includes('/pulls')).length,
+      commentCalls: github.requests.filter((r) => r.path.includes('/comments')).length,
+      destroyed: (JSON.parse(run.outputs['destroyed'] ?? '[]') as string[]).length,
+      wallMs,
+    };
+  } finally {
+    await Promise.all([fly.close(), github.close()]);
+  }
+}
+
 const cold = coldStart();
 const bytes = bundleBytes();
 const { fresh, update } = await deployFigures();
+const swept = await sweepFigures();
 const ownFresh = fresh.wallMs - fresh.bootWaitMs;
 const ownUpdate = update.wallMs - update.bootWaitMs;
 const ms = (n: number): string => `${Math.round(n)} ms`;
@@ -132,6 +191,12 @@ const rows: [string, string, string, string][] = [
   ['requests, update on push', `${update.fly} Fly, ${update.github} GitHub`, '', ''],
   ['action time beyond the machine boot, fresh deploy', `${ms(ownFresh)} (${ms(fresh.wallMs)} wall − ${ms(fresh.bootWaitMs)} boot wait)`, '≤ 300 ms', check(ownFresh <= 300)],
   ['action time beyond the machine boot, update', `${ms(ownUpdate)} (${ms(update.wallMs)} wall − ${ms(update.bootWaitMs)} boot wait)`, '', ''],
+  [
+    'sweep: 100 apps, 500 PRs, 30 of 60 previews to destroy',
+    `${swept.destroyed} destroyed; Fly ${swept.flyReads} reads + ${swept.flyDeletes} deletes; GitHub ${swept.pullReads} PR list pages + ${swept.commentCalls} comment calls; ${ms(swept.wallMs)} wall`,
+    'PR reads ≤ 5 pages',
+    check(swept.destroyed === 30 && swept.pullReads <= 5),
+  ],
 ];
 const nodeVersion = process.version;
 const table = [

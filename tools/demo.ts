@@ -15,7 +15,6 @@ const cyan = paint('36');
 
 const flyToken = 'demo-fly-token';
 const githubToken = 'demo-github-token';
-const app = 'pr-2-codertocat-hello-world';
 
 function requestLine(r: RequestRecord): string {
   const query = Object.keys(r.query).length === 0 ? '' : `?${new URLSearchParams(r.query)}`;
@@ -39,14 +38,29 @@ async function step(
   action: string,
   inputs: Record<string, string>,
   changes: Parameters<typeof pullRequestPayload>[1],
+  number = 2,
+): Promise<ActionRun> {
+  const payload = pullRequestPayload(action, changes);
+  (payload['pull_request'] as Record<string, unknown>)['number'] = number;
+  return show(fly, github, title, what, 'pull_request', payload, inputs);
+}
+
+async function show(
+  fly: FlySim,
+  github: GitHubSim,
+  title: string,
+  what: string,
+  eventName: string,
+  payload: unknown,
+  inputs: Record<string, string>,
 ): Promise<ActionRun> {
   fly.clearRequests();
   github.clearRequests();
   console.log(`\n${bold(`▶ ${title}`)}\n  ${dim(what)}`);
   const started = Date.now();
   const run = await runAction({
-    eventName: 'pull_request',
-    payload: pullRequestPayload(action, changes),
+    eventName,
+    payload,
     repository: 'Codertocat/Hello-World',
     githubApiUrl: github.url,
     inputs: {
@@ -141,9 +155,32 @@ async function main(): Promise<void> {
       { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:32:00Z' });
     expect(run, 'destroyed');
 
-    const left = fly.apps().filter((a) => a.name === app);
-    console.log(`\n${bold('End state')}: ${left.length === 0 ? green('no app left on Fly') : red(`app still there: ${app}`)}, ` +
-      `${github.comments('Codertocat', 'Hello-World', 2).length} PR comment.`);
+    run = await step(fly, github, '8. Another PR (#3) is opened', 'A second preview. Its close run will never happen: the workflow was cancelled.', 'opened',
+      { image: 'registry.fly.io/hello:pr-3-c3c3c3c' }, { headSha: 'c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3', updatedAt: '2019-05-16T09:00:00Z' }, 3);
+    expect(run, 'deployed');
+    // GitHub knows both PRs are closed now; PR #3 was merged without a close run.
+    github.seedPulls('Codertocat', 'Hello-World', [
+      { number: 2, state: 'closed', updatedAt: '2019-05-15T15:32:00Z', headSha: 'f'.repeat(40) },
+      { number: 3, state: 'closed', merged: true, updatedAt: '2019-05-16T10:00:00Z', headSha: 'c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3' },
+    ]);
+    fly.addApp('staging-hello');
+    fly.addMachine('staging-hello', { name: 'staging', image: 'registry.fly.io/hello:main' });
+
+    run = await show(fly, github, '9. The nightly sweep (schedule)', 'Finds the preview whose close run never ran, and leaves apps that are not previews alone.',
+      'schedule', { schedule: '17 3 * * *' }, { ttl: '7d' });
+    expect(run, 'swept');
+    if (run.outputs['destroyed'] !== JSON.stringify(['pr-3-codertocat-hello-world'])) failures.push(`the sweep destroyed ${run.outputs['destroyed']}`);
+    console.log(`  ${bold('Job summary')}`);
+    for (const line of run.summary.trim().split('\n')) console.log(`    ${dim('│')} ${line}`);
+
+    run = await show(fly, github, '10. The sweep again', 'Idempotent: nothing left to destroy.', 'schedule', { schedule: '17 3 * * *' }, { ttl: '7d' });
+    expect(run, 'swept');
+    if (run.outputs['destroyed'] !== '[]') failures.push(`the second sweep destroyed ${run.outputs['destroyed']}`);
+
+    const left = fly.apps().filter((a) => a.name.startsWith('pr-'));
+    console.log(`\n${bold('End state')}: ${left.length === 0 ? green('no preview app left on Fly') : red(`apps still there: ${left.map((a) => a.name).join(', ')}`)} ` +
+      `(${fly.apps().map((a) => a.name).join(', ')} untouched), ` +
+      `${github.comments('Codertocat', 'Hello-World', 2).length} comment on PR #2, ${github.comments('Codertocat', 'Hello-World', 3).length} on PR #3.`);
   } finally {
     await Promise.all([fly.close(), github.close()]);
   }

@@ -50,6 +50,28 @@ export class FlyClient {
     throw new FlyApiError('POST /v1/apps', status, errorText(answer, 'HTTP 422'));
   }
 
+  /** The org's apps, in one answer (superfly/fly-go flaps/flaps_apps.go ListApps: `{apps: [...]}`, no pages). */
+  async listApps(org: string): Promise<FlyApp[]> {
+    const { data } = await this.#http.call<{ apps?: FlyApp[] }>('GET', '/v1/apps', { query: { org_slug: org } });
+    return data?.apps ?? [];
+  }
+
+  /**
+   * The app's machines whose metadata has every one of these values, filtered by the API
+   * (`metadata.<key>=<value>`); undefined when the app does not exist.
+   */
+  async listMachinesWithMetadata(appName: string, metadata: Readonly<Record<string, string>>): Promise<Machine[] | undefined> {
+    const query = Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`metadata.${key}`, value]));
+    const { status, data } = await this.#http.call<Machine[]>('GET', `${app(appName)}/machines`, { query, expect: [404] });
+    return status === 404 ? undefined : data;
+  }
+
+  /** The lease someone holds on the machine; undefined when none (404, as flyctl's `machine leases` reads it). */
+  async getLease(appName: string, id: string): Promise<Lease | undefined> {
+    const { status, data } = await this.#http.call<LeaseResponse>('GET', `${machine(appName, id)}/lease`, { expect: [404] });
+    return status === 404 ? undefined : data?.data;
+  }
+
   /** 'absent' when it was already gone. */
   async deleteApp(name: string): Promise<'deleted' | 'absent'> {
     const { status } = await this.#http.call('DELETE', app(name), { query: { force: true }, expect: [404] });

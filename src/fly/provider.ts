@@ -6,13 +6,17 @@ import type {
   DeployOutcome,
   DeployRequest,
   DestroyOutcome,
+  PreviewInventory,
+  PreviewListing,
   PreviewProvider,
+  PreviewScope,
   PreviewTarget,
   ProgressLog,
 } from '../provider.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelay, defaultRetryPolicy, sleep } from '../retry.js';
 import { FlyClient } from './client.js';
+import { KeyedThrottle, mapLimit, Throttle } from './limits.js';
 import { FlyAmbiguousError, FlyApiError, FlyAuthError, type FlyHttpOptions } from './http.js';
 import type { IpAssignment, Machine, MachineConfig, MachineEvent } from './types.js';
 
@@ -27,6 +31,8 @@ const waitSliceSeconds = 60;
 const maxRounds = 6;
 const recentEventCount = 5;
 const crashWatchDelayMs = 1_500;
+/** Apps whose machines a sweep lists at once: quick over hundreds of apps, far from a storm. */
+const listConcurrency = 8;
 
 export interface FlyProviderOptions extends FlyHttpOptions {
   now?: () => number;
@@ -125,11 +131,42 @@ export class FlyProvider implements PreviewProvider {
   readonly #client: FlyClient;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
+  readonly #appDeletes: Throttle;
+  readonly #appChanges: KeyedThrottle;
 
   constructor(options: FlyProviderOptions) {
     this.#client = new FlyClient(options);
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? sleep;
+    this.#appDeletes = new Throttle(100, 60_000, this.#now, this.#sleep);
+    this.#appChanges = new KeyedThrottle(() => new Throttle(1, 1_000, this.#now, this.#sleep));
+  }
+
+  async listPreviews(scope: PreviewScope, log: ProgressLog): Promise<PreviewInventory> {
+    const apps = await this.#client.listApps(scope.org);
+    const found = await mapLimit(apps, listConcurrency, async (a): Promise<PreviewListing | undefined> => {
+      const listed = (await this.#client.listMachinesWithMetadata(a.name, scope.labels)) ?? [];
+      // The API filters already; checking again keeps a filter it ignored from making foreign machines ours.
+      const machines = listed.filter((m) => !gone(m) && carries(m, scope.labels));
+      if (machines.length === 0) return undefined;
+      return {
+        appName: a.name,
+        machines: machines.sort(byAge).map((m) => ({
+          id: m.id,
+          labels: { ...m.config.metadata },
+          createdAt: m.created_at,
+          updatedAt: m.updated_at,
+        })),
+      };
+    });
+    const previews = found.filter((p): p is PreviewListing => p !== undefined);
+    log.debug(`Looked at ${apps.length} apps in ${scope.org}; ${previews.length} hold previews in scope`);
+    return { previews, appsExamined: apps.length, appsLeftAlone: apps.length - previews.length };
+  }
+
+  async busy(appName: string, machineIds: readonly string[]): Promise<boolean> {
+    const leases = await Promise.all(machineIds.map((id) => this.#client.getLease(appName, id)));
+    return leases.some((lease) => lease !== undefined && lease.expires_at * 1000 > this.#now());
   }
 
   close(): Promise<void> {
@@ -158,12 +195,16 @@ export class FlyProvider implements PreviewProvider {
     const ours = machines.filter((m) => carries(m, target.ownerLabels));
     const foreign = machines.filter((m) => !carries(m, target.ownerLabels) && !gone(m));
     if (foreign.length === 0) {
+      await Promise.all([this.#appDeletes.take(), this.#appChanges.take(target.appName)]);
       const result = await this.#client.deleteApp(target.appName);
       if (result === 'absent') return { kind: 'absent', appName: target.appName };
       log.info(`Deleted app ${target.appName} with its machines and IPs`);
       return { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((m) => m.id) };
     }
-    await Promise.all(ours.map((m) => this.#client.deleteMachine(target.appName, m.id)));
+    for (const m of ours) {
+      await this.#appChanges.take(target.appName);
+      await this.#client.deleteMachine(target.appName, m.id);
+    }
     const named = foreign.map((m) => `${m.id} (${m.name})`).join(', ');
     log.warning(
       `App ${target.appName} also holds machines fly-preview did not create: ${named}. ` +

@@ -28,7 +28,14 @@ export type PreviewView =
       exitCode: number | undefined;
       recentEvents: string[];
     })
-  | { state: 'destroyed'; appName: string; sha: string; keptMachines: string[] };
+  | {
+      state: 'destroyed';
+      appName: string;
+      sha: string;
+      keptMachines: string[];
+      /** Why, when not the close run: a sweep found the PR closed, or the preview idle past its ttl. */
+      cause?: { kind: 'sweep' } | { kind: 'expired'; idleFor: string };
+    };
 
 export interface Footer {
   /** Link to this workflow run, so a reader can open the log. */
@@ -96,10 +103,19 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
       parts.push('The app is left in place so you can inspect it; the next push retries.');
       break;
     case 'destroyed':
-      parts.push(`### 🧹 Preview destroyed`);
+      parts.push(view.cause?.kind === 'expired' ? `### 💤 Preview expired` : `### 🧹 Preview destroyed`);
+      if (view.cause?.kind === 'expired') {
+        parts.push(
+          `The preview expired after ${view.cause.idleFor} without activity on this PR, so the app \`${view.appName}\` was removed. ` +
+            'A push, a re-run of the preview workflow or reopening the PR brings it back.',
+        );
+        break;
+      }
       parts.push(
         view.keptMachines.length === 0
-          ? `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
+          ? view.cause?.kind === 'sweep'
+            ? `The app \`${view.appName}\` and everything in it were removed by a cleanup sweep: this PR is closed.`
+            : `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
           : `This preview's machines were removed. The app \`${view.appName}\` was kept because it also holds machines fly-preview did not create: ${view.keptMachines.map((m) => `\`${m}\``).join(', ')}.`,
       );
       break;

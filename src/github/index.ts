@@ -3,3 +3,6 @@ export { renderPreview, upsertComment, type IssueRef, type PreviewView } from '.
 export { createGitHubClient, type GitHubClient } from './octokit.js';
 export { writeSummary } from './summary.js';
 export { deactivateEnvironment, finishDeployment, previewEnvironment, startDeployment } from './deployment.js';
+export { readPull, readPulls, type PullSummary } from './pulls.js';
+export { canWrite, react, reply, type Reaction } from './commands.js';
+export { renderSweep, writeSweepSummary, type SweepRow } from './sweep.js';

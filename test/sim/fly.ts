@@ -95,6 +95,13 @@ export interface FlySim extends DoubleControls {
   addApp(name: string, options?: { org?: string; foreign?: boolean }): void;
   /** Seeds a started machine directly, e.g. one this action did not create. */
   addMachine(app: string, options: { name: string; image: string; metadata?: Record<string, string> }): MachineSnapshot;
+  /**
+   * Seeds an app with one started machine carrying `metadata`, created `createdAt` (ISO), in one
+   * call: how a test lays out hundreds of previews quickly.
+   */
+  seedPreview(app: string, options: { metadata: Record<string, string>; createdAt?: string; org?: string }): MachineSnapshot;
+  /** Another client (a running deploy) takes the machine's lease for `ttlSeconds`. */
+  holdLease(app: string, machineId: string, ttlSeconds: number): void;
   close(): Promise<void>;
 }
 
@@ -360,7 +367,13 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
 
     if (collection !== 'machines') throw bad(404, `no route for ${method} ${req.path}`);
     if (id === undefined) {
-      if (method === 'GET') return { status: 200, body: [...a.machines.values()].map(snapshot) };
+      if (method === 'GET') {
+        // `metadata.<key>=<value>` keeps only machines whose metadata has that value, as the
+        // Machines API's list filter does (see FLY_API.md).
+        const filters = [...req.query].filter(([key]) => key.startsWith('metadata.')).map(([key, value]) => [key.slice('metadata.'.length), value] as const);
+        const listed = [...a.machines.values()].filter((m) => filters.every(([key, value]) => m.config.metadata?.[key] === value));
+        return { status: 200, body: listed.map(snapshot) };
+      }
       if (method === 'POST') {
         const config = validateConfig(body['config']);
         const region = typeof body['region'] === 'string' ? body['region'] : 'iad';
@@ -422,7 +435,8 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         return wait(a, m, req);
       case 'GET lease': {
         const lease = activeLease(m);
-        if (lease === undefined) throw bad(404, 'no active lease');
+        // flyctl's `machine leases` recognises "no lease" by this text (internal/command/machine/leases.go).
+        if (lease === undefined) throw bad(404, 'lease not found');
         return { status: 200, body: { status: 'success', data: leaseJson(lease) } };
       }
       case 'POST lease': {
@@ -501,6 +515,19 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       const m = newMachine({ name: opts.name, region: 'iad', state: 'started', config: { image: opts.image, metadata: opts.metadata ?? {} } });
       a.machines.set(m.id, m);
       return snapshot(m);
+    },
+    seedPreview(app, opts) {
+      const a: SimApp = { id: hex(8), name: app, org: opts.org ?? 'personal', foreign: false, ips: [], machines: new Map() };
+      apps.set(app, a);
+      const m = newMachine({ name: `machine-${hex(3)}`, region: 'iad', state: 'started', config: { image: 'registry.fly.io/seeded:1', metadata: { ...opts.metadata } } });
+      if (opts.createdAt !== undefined) m.created_at = m.updated_at = opts.createdAt;
+      a.machines.set(m.id, m);
+      return snapshot(m);
+    },
+    holdLease(app, machineId, ttlSeconds) {
+      const m = apps.get(app)?.machines.get(machineId);
+      if (m === undefined) throw new Error(`no machine ${machineId} in ${app}`);
+      m.lease = { nonce: hex(6), expiresAt: Date.now() + ttlSeconds * 1000, owner: 'another-deploy@example.com', description: 'fly-preview deploy', version: m.instance_id };
     },
     async close() {
       for (const a of apps.values()) for (const m of a.machines.values()) clearTimers(m);

@@ -1,4 +1,5 @@
-// A small double of GitHub's REST API: issue comments (with real pagination) and deployments,
+// A small double of GitHub's REST API: issue comments (with real pagination), deployments, pull
+// requests (listed in Link-paginated pages, or one by one), collaborator permissions and reactions,
 // with the request log and fault injection of http-double.ts.
 import { bad, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
 
@@ -22,7 +23,30 @@ export interface DeploymentSnapshot {
   statuses: { id: number; state: string; environment_url: string; log_url: string }[];
 }
 
+/** A seeded pull request; the sim answers with GitHub's pull request shape for it. */
+export interface SeedPull {
+  number: number;
+  state: 'open' | 'closed';
+  merged?: boolean;
+  /** ISO time of the last activity. */
+  updatedAt: string;
+  headSha?: string;
+  /** owner/repo of the head when it is a fork; null for a deleted fork. */
+  headRepo?: string | null;
+  labels?: string[];
+}
+
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+
 export interface GitHubSim extends DoubleControls {
+  /** Pull requests of a repository (replacing any with the same number). */
+  seedPulls(owner: string, repo: string, pulls: SeedPull[]): void;
+  /** A user's role in a repository; users not named here are `read` (anyone, on a public repository). */
+  setPermission(owner: string, repo: string, user: string, role: Permission): void;
+  /** Adds one comment directly and returns its id, e.g. the `/preview` a webhook payload refers to. */
+  seedComment(owner: string, repo: string, number: number, body: string, login: string): number;
+  /** Reactions on an issue comment, in the order they were added. */
+  reactions(commentId: number): { content: string; user: string }[];
   /** The deployments of a repository, oldest first. */
   deployments(owner: string, repo: string): DeploymentSnapshot[];
   /** The comments of one issue or PR, oldest first. */
@@ -93,6 +117,45 @@ export async function startGitHubSim(options: { token?: string; login?: string }
     };
   }
 
+  const pullsByRepo = new Map<string, Map<number, SeedPull>>();
+  const pullsOf = (owner: string, repo: string): Map<number, SeedPull> => {
+    const key = `${owner}/${repo}`.toLowerCase();
+    let map = pullsByRepo.get(key);
+    if (map === undefined) {
+      map = new Map();
+      pullsByRepo.set(key, map);
+    }
+    return map;
+  };
+  const permissions = new Map<string, Permission>();
+  const reactionsByComment = new Map<number, { content: string; user: string }[]>();
+
+  /** The fields of GitHub's pull request object that clients read. */
+  function pullJson(owner: string, repo: string, p: SeedPull) {
+    const base = { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner }, fork: false };
+    const headRepo =
+      p.headRepo === null
+        ? null
+        : p.headRepo === undefined
+          ? base
+          : { full_name: p.headRepo, name: p.headRepo.split('/')[1] ?? '', owner: { login: p.headRepo.split('/')[0] ?? '' }, fork: true };
+    return {
+      url: `${origin}/repos/${owner}/${repo}/pulls/${p.number}`,
+      html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`,
+      number: p.number,
+      state: p.state,
+      title: `PR ${p.number}`,
+      user: { login: 'octocat' },
+      labels: (p.labels ?? []).map((name, i) => ({ id: i + 1, name })),
+      created_at: p.updatedAt,
+      updated_at: p.updatedAt,
+      closed_at: p.state === 'closed' ? p.updatedAt : null,
+      merged_at: p.merged === true ? p.updatedAt : null,
+      head: { label: `${headRepo?.owner.login ?? 'unknown'}:branch-${p.number}`, ref: `branch-${p.number}`, sha: p.headSha ?? `${String(p.number).padStart(7, '0')}${'c'.repeat(33)}`, repo: headRepo },
+      base: { label: `${owner}:main`, ref: 'main', sha: 'b'.repeat(40), repo: base },
+    };
+  }
+
   const deploymentsByRepo = new Map<string, DeploymentSnapshot[]>();
   const deploymentsOf = (owner: string, repo: string): DeploymentSnapshot[] => {
     const key = `${owner}/${repo}`.toLowerCase();
@@ -133,6 +196,41 @@ export async function startGitHubSim(options: { token?: string; login?: string }
           if (typeof body['body'] !== 'string' || body['body'] === '') return { status: 422, body: { message: 'body is required' } };
           return { status: 201, body: make(owner, repo, number, body['body'], login) };
         }
+      }
+      if (kind === 'pulls' && a === undefined && req.method === 'GET') {
+        const state = req.query.get('state') ?? 'open';
+        const sort = req.query.get('sort') ?? 'created';
+        // GitHub's defaults (`pulls/list`): desc when sorting by creation, asc otherwise.
+        const direction = req.query.get('direction') ?? (sort === 'created' ? 'desc' : 'asc');
+        const list = [...pullsOf(owner, repo).values()]
+          .filter((p) => state === 'all' || p.state === state)
+          .sort((x, y) => (sort === 'updated' ? Date.parse(x.updatedAt) - Date.parse(y.updatedAt) || x.number - y.number : x.number - y.number));
+        if (direction === 'desc') list.reverse();
+        return page(req, list.map((p) => pullJson(owner, repo, p)));
+      }
+      if (kind === 'pulls' && a !== undefined && b === undefined && req.method === 'GET') {
+        const pull = pullsOf(owner, repo).get(Number(a));
+        return pull === undefined ? { status: 404, body: { message: 'Not Found' } } : { status: 200, body: pullJson(owner, repo, pull) };
+      }
+      if (kind === 'collaborators' && a !== undefined && b === 'permission' && req.method === 'GET') {
+        const role = permissions.get(`${owner}/${repo}/${a}`.toLowerCase()) ?? 'read';
+        // `permission` is the older field: maintain reads as write, triage as read.
+        const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+        return { status: 200, body: { permission, role_name: role, user: { login: a } } };
+      }
+      if (kind === 'issues' && a === 'comments' && b !== undefined && c === 'reactions' && req.method === 'POST') {
+        findComment(owner, repo, Number(b));
+        const content = String(body['content'] ?? '');
+        if (!['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'].includes(content)) {
+          return { status: 422, body: { message: 'Validation Failed' } };
+        }
+        const list = reactionsByComment.get(Number(b)) ?? [];
+        reactionsByComment.set(Number(b), list);
+        const existing = list.findIndex((r) => r.content === content && r.user === login);
+        // GitHub answers 200 with the existing reaction when the same user reacts the same way again.
+        if (existing !== -1) return { status: 200, body: { id: existing + 1, content, user: { login } } };
+        list.push({ content, user: login });
+        return { status: 201, body: { id: list.length, content, user: { login } } };
       }
       if (kind === 'deployments' && a === undefined) {
         const list = deploymentsOf(owner, repo);
@@ -187,6 +285,13 @@ export async function startGitHubSim(options: { token?: string; login?: string }
     seedComments(owner, repo, number, bodies, author = 'octocat') {
       for (const body of bodies) make(owner, repo, number, body, author);
     },
+    seedPulls(owner, repo, pulls) {
+      const map = pullsOf(owner, repo);
+      for (const pull of pulls) map.set(pull.number, structuredClone(pull));
+    },
+    setPermission: (owner, repo, user, role) => void permissions.set(`${owner}/${repo}/${user}`.toLowerCase(), role),
+    seedComment: (owner, repo, number, body, author) => make(owner, repo, number, body, author).id,
+    reactions: (commentId) => structuredClone(reactionsByComment.get(commentId) ?? []),
     close: () => server.close(),
   };
 }

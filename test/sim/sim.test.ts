@@ -128,7 +128,70 @@ describe('Fly simulator', () => {
   });
 });
 
+describe('Fly simulator, for sweeps', () => {
+  it('filters the machine list by metadata, every metadata.* parameter at once', async () => {
+    sim.seedPreview('pr-1-o-r', { metadata: { fly_preview_repo: 'o/r', fly_preview_pr: '1' } });
+    sim.addMachine('pr-1-o-r', { name: 'extra', image: 'nginx', metadata: { fly_preview_repo: 'o/other' } });
+    const only = await call('GET', '/v1/apps/pr-1-o-r/machines?metadata.fly_preview_repo=o%2Fr');
+    expect((only.body as unknown as { config: { metadata: Record<string, string> } }[]).map((m) => m.config.metadata['fly_preview_repo'])).toEqual(['o/r']);
+    const none = await call('GET', '/v1/apps/pr-1-o-r/machines?metadata.fly_preview_repo=o%2Fr&metadata.fly_preview_pr=2');
+    expect(none.body).toEqual([]);
+    expect(((await call('GET', '/v1/apps/pr-1-o-r/machines')).body as unknown as unknown[]).length).toBe(2);
+  });
+
+  it('answers a lease read with the holder, or 404 "lease not found"', async () => {
+    const m = sim.seedPreview('leased', { metadata: {} });
+    expect(await call('GET', `/v1/apps/leased/machines/${m.id}/lease`)).toMatchObject({ status: 404, body: { error: 'lease not found' } });
+    sim.holdLease('leased', m.id, 60);
+    const held = await call('GET', `/v1/apps/leased/machines/${m.id}/lease`);
+    expect(held).toMatchObject({ status: 200, body: { status: 'success', data: { owner: 'another-deploy@example.com' } } });
+  });
+});
+
 describe('GitHub simulator', () => {
+  it('lists pull requests in pages, most recently updated first, and reads one; unknown ones are 404', async () => {
+    const github = await startGitHubSim({ token: 'gh' });
+    try {
+      github.seedPulls('o', 'r', [
+        { number: 1, state: 'closed', merged: true, updatedAt: '2026-01-03T00:00:00Z' },
+        { number: 2, state: 'open', updatedAt: '2026-01-01T00:00:00Z' },
+        { number: 3, state: 'open', updatedAt: '2026-01-02T00:00:00Z', headRepo: 'fork/r' },
+      ]);
+      const get = (path: string) => fetch(`${github.url}${path}`, { headers: { authorization: 'token gh' } });
+      const first = await get('/repos/o/r/pulls?state=all&sort=updated&direction=desc&per_page=2');
+      expect(((await first.json()) as { number: number }[]).map((p) => p.number)).toEqual([1, 3]);
+      expect(first.headers.get('link')).toContain('page=2>; rel="next"');
+      const open = (await (await get('/repos/o/r/pulls')).json()) as { number: number }[];
+      // Newest first by default, as GitHub lists them.
+      expect(open.map((p) => p.number)).toEqual([3, 2]);
+      const three = (await (await get('/repos/o/r/pulls/3')).json()) as { head: { repo: { full_name: string } }; merged_at: null };
+      expect(three).toMatchObject({ head: { repo: { full_name: 'fork/r' } }, merged_at: null });
+      expect((await get('/repos/o/r/pulls/9')).status).toBe(404);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('reports roles with the older permission field beside them, and takes reactions only on comments that exist', async () => {
+    const github = await startGitHubSim({ token: 'gh' });
+    try {
+      github.setPermission('o', 'r', 'm', 'maintain');
+      const headers = { authorization: 'token gh', 'content-type': 'application/json' };
+      const role = await (await fetch(`${github.url}/repos/o/r/collaborators/m/permission`, { headers })).json();
+      expect(role).toMatchObject({ permission: 'write', role_name: 'maintain' });
+      const id = github.seedComment('o', 'r', 1, '/preview', 'm');
+      const react = (commentId: number, content: string) =>
+        fetch(`${github.url}/repos/o/r/issues/comments/${commentId}/reactions`, { method: 'POST', headers, body: JSON.stringify({ content }) });
+      expect((await react(id, 'eyes')).status).toBe(201);
+      expect((await react(id, 'eyes')).status).toBe(200);
+      expect((await react(id, 'thumbsup')).status).toBe(422);
+      expect((await react(999_999, 'eyes')).status).toBe(404);
+      expect(github.reactions(id)).toEqual([{ content: 'eyes', user: 'github-actions[bot]' }]);
+    } finally {
+      await github.close();
+    }
+  });
+
   it('pages comments with a Link header, as GitHub does', async () => {
     const github = await startGitHubSim({ token: 'gh' });
     try {

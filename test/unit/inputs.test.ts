@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseEnv, readSettings } from '../../src/inputs.js';
+import { InputError, parseEnv, parseTtl, readSettings } from '../../src/inputs.js';
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
@@ -31,6 +31,20 @@ describe('readSettings', () => {
       deploymentEnvironment: undefined,
       allowForks: false,
       flyApiUrl: 'https://api.machines.dev',
+      ttlMs: undefined,
+      dryRun: false,
+      label: undefined,
+      prNumber: undefined,
+    });
+  });
+
+  it('reads the sweep, label and pr-number inputs', () => {
+    expect(readSettings(read({ mode: 'sweep', ttl: '7d', 'dry-run': 'true', label: 'needs preview 🚀', 'pr-number': '42' }))).toMatchObject({
+      mode: 'sweep',
+      ttlMs: 7 * 24 * 3_600_000,
+      dryRun: true,
+      label: 'needs preview 🚀',
+      prNumber: 42,
     });
   });
 
@@ -85,7 +99,19 @@ describe('readSettings', () => {
   });
 
   it.each<[string, Record<string, string>, RegExp]>([
-    ['mode', { mode: 'create' }, /Input 'mode' must be one of auto, deploy, destroy; got "create"/],
+    ['mode', { mode: 'create' }, /Input 'mode' must be one of auto, deploy, destroy, sweep; got "create"/],
+    ['ttl', { ttl: '7' }, /Input 'ttl' must be a whole number of hours or days such as 48h or 7d .*; got "7"/],
+    ['ttl', { ttl: '30m' }, /Input 'ttl'/],
+    ['ttl', { ttl: '0d' }, /Input 'ttl'/],
+    ['ttl', { ttl: '1.5d' }, /Input 'ttl'/],
+    ['ttl', { ttl: '367d' }, /at most 366d/],
+    ['ttl', { ttl: '7 d' }, /Input 'ttl'/],
+    ['dry-run', { 'dry-run': 'maybe' }, /Input 'dry-run' must be true or false/],
+    ['label', { label: 'x'.repeat(51) }, /Input 'label' must be one GitHub label name of at most 50 characters/],
+    ['label', { label: 'a\nb' }, /Input 'label'/],
+    ['pr-number', { 'pr-number': '#12' }, /Input 'pr-number' must be a pull request number such as 12 \(no #\); got "#12"/],
+    ['pr-number', { 'pr-number': '0' }, /Input 'pr-number'/],
+    ['pr-number', { 'pr-number': '12abc' }, /Input 'pr-number'/],
     ['image', { image: 'Registry.fly.io/UPPER:tag' }, /Input 'image' must be an image reference like registry.fly.io\/myapp:pr-12/],
     ['image', { image: 'nginx:bad tag' }, /Input 'image' must be a single line|Input 'image' must be an image reference/],
     ['image', { image: 'nginx@sha256:abc' }, /Input 'image' must be an image reference/],
@@ -154,4 +180,21 @@ it('an env key named __proto__ is an ordinary variable', () => {
   const env = parseEnv('__proto__=x\nA=1');
   expect(Object.keys(env)).toEqual(['__proto__', 'A']);
   expect(Object.getPrototypeOf(env)).toBe(Object.prototype);
+});
+
+describe('parseTtl', () => {
+  it.each<[string, number | undefined]>([
+    ['', undefined],
+    ['1h', 3_600_000],
+    ['48h', 48 * 3_600_000],
+    ['7d', 7 * 86_400_000],
+    ['366d', 366 * 86_400_000],
+    ['8784h', 366 * 86_400_000],
+  ])('%j is %s ms', (raw, ms) => {
+    expect(parseTtl(raw)).toBe(ms);
+  });
+
+  it.each(['d', 'h', '-1d', '1w', '1D', '01d', '8785h', ' 1d'])('rejects %j, naming ttl', (raw) => {
+    expect(() => parseTtl(raw)).toThrow(/Input 'ttl'/);
+  });
 });

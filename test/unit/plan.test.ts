@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, readSettings, type Settings } from '../../src/inputs.js';
-import { defaultAppName, planRun } from '../../src/plan.js';
+import { defaultAppName, inWords, parseCommand, planResolved, planRun, sweepVerdict, type PullRequestState, type SweptPull } from '../../src/plan.js';
 import { pullRequestPayload, webhookExample } from '../sim/action-runner.ts';
 
 const settings = (values: Record<string, string> = {}): Settings =>
@@ -143,5 +143,159 @@ describe('defaultAppName', () => {
     expect(name.length).toBeLessThanOrEqual(63);
     expect(name).toMatch(/^[a-z][a-z0-9-]*[a-z0-9]$/);
     expect(defaultAppName('o', `${'r'.repeat(55)}-x`, 1)).not.toMatch(/-$/);
+  });
+});
+
+describe('label opt-in, with GitHub example payloads', () => {
+  const labelled = (action: string, label: string) => {
+    const payload = webhookExample('pull_request', action);
+    (payload['label'] as Record<string, unknown>)['name'] = label;
+    return payload;
+  };
+
+  it('a PR without the label gets no preview, and the notice says how to opt in', () => {
+    const plan = planRun(settings({ label: 'preview' }), pullRequest('opened'));
+    expect(plan).toEqual({ action: 'skip', reason: expect.stringContaining("Add the label 'preview' to the PR") });
+  });
+
+  it('labeled with the label deploys; unlabeled of it destroys', () => {
+    expect(planRun(settings({ label: 'bug' }), pullRequest('labeled', webhookExample('pull_request', 'labeled'))).action).toBe('deploy');
+    expect(planRun(settings({ label: 'bug' }), pullRequest('unlabeled', webhookExample('pull_request', 'unlabeled'))).action).toBe('destroy');
+  });
+
+  it('another label on a labelled PR behaves as any activity; on an unlabelled PR it is a skip', () => {
+    const other = labelled('labeled', 'documentation');
+    expect(planRun(settings({ label: 'bug' }), pullRequest('labeled', other)).action).toBe('deploy');
+    expect(planRun(settings({ label: 'preview' }), pullRequest('labeled', other)).action).toBe('skip');
+    expect(planRun(settings({ label: 'preview' }), pullRequest('unlabeled', labelled('unlabeled', 'documentation'))).action).toBe('skip');
+  });
+
+  it('close destroys with or without the label', () => {
+    expect(planRun(settings({ label: 'preview' }), pullRequest('closed')).action).toBe('destroy');
+  });
+
+  it('a synchronize of a labelled PR deploys as today', () => {
+    const payload = pullRequestPayload('synchronize');
+    (payload['pull_request'] as Record<string, unknown>)['labels'] = [{ name: 'preview' }];
+    expect(planRun(settings({ label: 'preview' }), pullRequest('synchronize', payload)).action).toBe('deploy');
+  });
+});
+
+describe('sweep', () => {
+  const withGitHub = (values: Record<string, string> = {}) => settings({ 'github-token': 'ghs', ...values });
+  const event = (eventName: string) => ({ eventName, action: undefined, payload: {}, repository: 'Codertocat/Hello-World' });
+
+  it.each(['schedule', 'workflow_dispatch'])('auto mode on %s without pr-number sweeps', (eventName) => {
+    expect(planRun(withGitHub(), event(eventName))).toEqual({
+      action: 'sweep',
+      owner: 'Codertocat',
+      repo: 'Hello-World',
+      flyApiToken: 'fly-token',
+      githubToken: 'ghs',
+    });
+  });
+
+  it('mode sweep sweeps on any event, even a PR event', () => {
+    expect(planRun(withGitHub({ mode: 'sweep' }), pullRequest('opened')).action).toBe('sweep');
+  });
+
+  it('needs the Fly token and a GitHub token, naming them', () => {
+    expect(() => planRun(withGitHub({ 'fly-api-token': '' }), event('schedule'))).toThrow(/Input 'fly-api-token' is required to sweep/);
+    expect(() => planRun(settings(), event('schedule'))).toThrow(/Input 'github-token' is required to sweep/);
+  });
+
+  const day = 86_400_000;
+  const now = Date.parse('2026-01-31T00:00:00Z');
+  it.each<[string, SweptPull | undefined, number | undefined, boolean, RegExp]>([
+    ['a closed PR', { state: 'closed', merged: false, updatedAtMs: now - day }, undefined, true, /PR closed/],
+    ['a merged PR', { state: 'closed', merged: true, updatedAtMs: now }, 7 * day, true, /PR merged/],
+    ['an open PR without ttl', { state: 'open', merged: false, updatedAtMs: now - 400 * day }, undefined, false, /PR open/],
+    ['an open PR idle past ttl', { state: 'open', merged: false, updatedAtMs: now - 8 * day }, 7 * day, true, /no activity for 8 days, longer than ttl 7 days/],
+    ['an open PR within ttl', { state: 'open', merged: false, updatedAtMs: now - 6 * day }, 7 * day, false, /within ttl 7 days/],
+    ['a PR that does not exist', undefined, day, false, /no such PR/],
+  ])('%s', (_, pull, ttl, destroy, why) => {
+    const verdict = sweepVerdict(pull, 0, ttl, now);
+    expect(verdict.destroy).toBe(destroy);
+    expect(verdict.why).toMatch(why);
+  });
+
+  it('a recent deploy (a re-run after expiry) counts as activity', () => {
+    const idle = { state: 'open' as const, merged: false, updatedAtMs: now - 30 * day };
+    expect(sweepVerdict(idle, now - day, 7 * day, now).destroy).toBe(false);
+  });
+
+  it('says durations as people do', () => {
+    expect([inWords(90_000), inWords(3 * 3_600_000), inWords(36 * 3_600_000), inWords(day), inWords(7 * day)]).toEqual([
+      '1 minute',
+      '3 hours',
+      '36 hours',
+      '1 day',
+      '7 days',
+    ]);
+  });
+});
+
+describe('PRs named outside pull_request events', () => {
+  const comment = (body: string, onPr = true) => {
+    const payload = webhookExample('issue_comment', 'created');
+    (payload['comment'] as Record<string, unknown>)['body'] = body;
+    if (onPr) (payload['issue'] as Record<string, unknown>)['pull_request'] = { url: 'https://api.github.com/repos/Codertocat/Hello-World/pulls/1' };
+    return { eventName: 'issue_comment', action: 'created', payload };
+  };
+
+  it.each<[string, 'deploy' | 'destroy' | undefined]>([
+    ['/preview', 'deploy'],
+    ['/preview deploy', 'deploy'],
+    ['  /preview destroy  \nplease', 'destroy'],
+    ['/previewing', undefined],
+    ['please /preview', undefined],
+    ['/preview now', undefined],
+  ])('%j is %s', (body, intent) => {
+    expect(parseCommand(body)).toBe(intent);
+  });
+
+  it('a /preview comment on a PR asks main to resolve the PR and check the commenter', () => {
+    expect(planRun(settings(), comment('/preview destroy'))).toEqual({
+      action: 'resolve',
+      owner: 'Codertocat',
+      repo: 'Hello-World',
+      number: 1,
+      intent: 'destroy',
+      command: { commentId: 492700400, author: 'Codertocat', intent: 'destroy' },
+    });
+  });
+
+  it('comments that are not commands, or on issues, are skips', () => {
+    expect(planRun(settings(), comment("You are totally right! I'll get this fixed right away.")).action).toBe('skip');
+    expect(planRun(settings(), comment('/preview', false))).toMatchObject({ action: 'skip', reason: expect.stringContaining('not a pull request') });
+  });
+
+  it('workflow_dispatch with pr-number resolves that PR; mode decides the intent', () => {
+    const dispatch = { eventName: 'workflow_dispatch', action: undefined, payload: webhookExample('workflow_dispatch'), repository: 'Codertocat/Hello-World' };
+    expect(planRun(settings({ 'pr-number': '7' }), dispatch)).toMatchObject({ action: 'resolve', number: 7, intent: 'auto', command: undefined });
+    expect(planRun(settings({ 'pr-number': '7', mode: 'destroy' }), dispatch)).toMatchObject({ action: 'resolve', intent: 'destroy' });
+  });
+
+  const resolved: PullRequestState = {
+    number: 7,
+    owner: 'Codertocat',
+    repo: 'Hello-World',
+    headSha: 'a'.repeat(40),
+    headRepoFullName: 'Codertocat/Hello-World',
+    isFork: false,
+    updatedAtMs: 1,
+    state: 'open',
+  };
+
+  it('a resolved PR plans as its PR event would: open deploys, closed destroys', () => {
+    expect(planResolved(settings(), resolved, 'auto', 'workflow_dispatch')).toMatchObject({ action: 'deploy', appName: 'pr-7-codertocat-hello-world' });
+    expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'auto', 'workflow_dispatch').action).toBe('destroy');
+    expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'deploy', 'issue_comment')).toMatchObject({ action: 'skip', reason: expect.stringContaining('closed') });
+  });
+
+  it('allow-forks still governs a resolved fork PR', () => {
+    const fork = { ...resolved, headRepoFullName: 'mallory/Hello-World', isFork: true };
+    expect(planResolved(settings(), fork, 'deploy', 'issue_comment')).toMatchObject({ action: 'skip', reason: expect.stringContaining('allow-forks: true') });
+    expect(planResolved(settings({ 'allow-forks': 'true' }), fork, 'deploy', 'issue_comment').action).toBe('deploy');
   });
 });

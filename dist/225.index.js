@@ -1,0 +1,564 @@
+export const id = 225;
+export const ids = [225];
+export const modules = {
+
+/***/ 9225:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  canWrite: () => (/* reexport */ canWrite),
+  createGitHubClient: () => (/* reexport */ createGitHubClient),
+  deactivateEnvironment: () => (/* reexport */ deactivateEnvironment),
+  finishDeployment: () => (/* reexport */ finishDeployment),
+  previewEnvironment: () => (/* reexport */ previewEnvironment),
+  react: () => (/* reexport */ react),
+  readPull: () => (/* reexport */ readPull),
+  readPulls: () => (/* reexport */ readPulls),
+  renderPreview: () => (/* reexport */ renderPreview),
+  renderSweep: () => (/* reexport */ renderSweep),
+  reply: () => (/* reexport */ reply),
+  startDeployment: () => (/* reexport */ startDeployment),
+  upsertComment: () => (/* reexport */ upsertComment),
+  writeSummary: () => (/* reexport */ writeSummary),
+  writeSweepSummary: () => (/* reexport */ writeSweepSummary)
+});
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 18 modules
+var core = __webpack_require__(6257);
+// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 21 modules
+var github = __webpack_require__(1758);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var dist_bundle = __webpack_require__(9735);
+// EXTERNAL MODULE: ./node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var plugin_throttling_dist_bundle = __webpack_require__(6856);
+// EXTERNAL MODULE: ./node_modules/bottleneck/light.js
+var light = __webpack_require__(3251);
+// EXTERNAL MODULE: ./lib/retry.js
+var retry = __webpack_require__(2165);
+;// CONCATENATED MODULE: ./lib/github/octokit.js
+// The GitHub REST client: Octokit from @actions/github (so GITHUB_API_URL, proxies and GHES work as
+// in every other action) with Octokit's own retry and throttling plugins, configured so that a write
+// whose answer was lost is never sent twice, and errors that name the call.
+
+
+
+
+
+
+/** A failed GitHub call: which call, the status, GitHub's own message and its request id. */
+class GitHubApiError extends Error {
+    status;
+    call;
+    constructor(call, status, detail, requestId) {
+        // The request id is what GitHub Support asks for.
+        const id = requestId === undefined ? '' : ` (x-github-request-id ${requestId})`;
+        super(status === undefined
+            ? `GitHub API: ${call} failed: ${detail}${id}`
+            : `GitHub API: ${call} failed with ${status}: ${detail}${id}`);
+        this.name = 'GitHubApiError';
+        this.call = call;
+        this.status = status;
+    }
+}
+/** `POST /repos/octo/shop/issues/7/comments`: the route with its parameters filled in, no query. */
+function describeCall(options) {
+    const method = String(options.method).toUpperCase();
+    const route = String(options.url).replace(/\{(\w+)\}/g, (_, key) => String(options[key] ?? key));
+    // Pagination passes the next page as a full URL; the call is its path.
+    return `${method} ${new URL(route, 'https://api.github.com').pathname}`;
+}
+function toGitHubApiError(call, error) {
+    if (error instanceof GitHubApiError)
+        return error;
+    const shape = (typeof error === 'object' && error !== null ? error : {});
+    const network = (0,retry/* connectionErrorCode */.EP)(error);
+    // Octokit reports a connection failure as status 500; it is not an answer from GitHub.
+    const status = network === undefined && typeof shape.status === 'number' ? shape.status : undefined;
+    const detail = network ?? (typeof shape.message === 'string' ? shape.message : String(error));
+    const requestId = shape.response?.headers?.['x-github-request-id'];
+    return new GitHubApiError(call, status, detail, typeof requestId === 'string' ? requestId : undefined);
+}
+const idempotent = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'PATCH']);
+/**
+ * A POST whose answer was lost (the connection broke after sending, or a 5xx) may have been carried
+ * out; sending it again could post a second comment or deployment. This plugin, applied before the
+ * retry plugin so its error hook runs first, turns such a failure into a final GitHubApiError, which
+ * the retry plugin passes on untouched (it retries only Octokit RequestErrors).
+ */
+function lostWritesAreFinal(octokit) {
+    octokit.hook.error('request', (error, options) => {
+        const method = String(options.method).toUpperCase();
+        const network = (0,retry/* connectionErrorCode */.EP)(error);
+        const status = error.status;
+        const lost = network !== undefined ? !(0,retry/* neverSent */.vQ)(network) : typeof status === 'number' && status >= 500;
+        if (!idempotent.has(method) && lost)
+            throw toGitHubApiError(describeCall(options), error);
+        throw error;
+    });
+}
+/** The longest total wait for rate limits on one call; a reset further away fails the step instead. */
+const rateLimitBudgetSeconds = 60;
+function createGitHubClient(token, options = {}) {
+    const msPerSecond = options.msPerSecond ?? 1000;
+    const log = options.log ?? ((line) => core/* info */.pq(line));
+    const waited = new WeakMap();
+    const onLimit = (kind) => (retryAfter, request) => {
+        const total = (waited.get(request) ?? 0) + retryAfter;
+        if (total > rateLimitBudgetSeconds)
+            return false;
+        waited.set(request, total);
+        log(`GitHub ${kind} on ${describeCall(request)}; retrying in ${retryAfter} s`);
+        return true;
+    };
+    // The throttling plugin would also space every write 1 s apart (3 s for comments): meant for bulk
+    // clients, it would add seconds to a run that makes at most four writes. Unpaced groups keep its
+    // reaction to rate limits and drop the pacing.
+    const unpaced = () => new light.Group({ maxConcurrent: 10 });
+    const octokit = (0,github/* getOctokit */.Q)(token, {
+        log: { debug() { }, info() { }, warn() { }, error() { } },
+        retry: {
+            retryAfterBaseValue: msPerSecond,
+            // 403 and 429 are rate limits (the throttling plugin's, which reads their headers) or refusals.
+            doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+        },
+        throttle: {
+            retryAfterBaseValue: msPerSecond,
+            write: unpaced(),
+            notifications: unpaced(),
+            search: unpaced(),
+            onRateLimit: onLimit('rate limit'),
+            onSecondaryRateLimit: onLimit('secondary rate limit'),
+        },
+    }, lostWritesAreFinal, dist_bundle/* retry */.L, plugin_throttling_dist_bundle/* throttling */.A);
+    // Outermost: whatever still fails after the plugins gave up names the call.
+    octokit.hook.wrap('request', async (request, requestOptions) => {
+        try {
+            return await request(requestOptions);
+        }
+        catch (error) {
+            throw toGitHubApiError(describeCall(requestOptions), error);
+        }
+    });
+    return octokit;
+}
+
+;// CONCATENATED MODULE: ./lib/github/comment.js
+// The one sticky PR comment per preview: found again by a hidden marker, edited in place, and
+// converged to one when racing runs each created their own.
+
+const shortSha = (sha) => sha.slice(0, 7);
+/** Text from APIs goes inside a fenced block; a fence longer than any backtick run inside keeps it closed. */
+function fenced(lines) {
+    const text = lines.join('\n');
+    const longestRun = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+    const fence = '`'.repeat(longestRun + 1);
+    return `${fence}\n${text}\n${fence}`;
+}
+function table(rows) {
+    return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| **${k}** | ${v} |`)].join('\n');
+}
+/** The visible Markdown, shared by the PR comment and the job summary. */
+function renderPreview(view, footer) {
+    const parts = [];
+    switch (view.state) {
+        case 'deploying':
+            parts.push(`### ⏳ Deploying preview of \`${shortSha(view.sha)}\``, table([
+                ['URL', `${view.url} (not ready yet)`],
+                ['App', `\`${view.appName}\` in \`${view.region}\``],
+            ]));
+            break;
+        case 'ready':
+        case 'superseded':
+            parts.push(view.state === 'ready'
+                ? `### ✅ Preview ready: ${view.url}`
+                : `### ✅ Preview of a newer commit is live: ${view.url}`, table([
+                ['URL', view.url],
+                ['Commit', `\`${shortSha(view.state === 'ready' ? view.sha : view.deployedSha)}\``],
+                ['App', `\`${view.appName}\``],
+                ['Machine', `\`${view.machineId}\` in \`${view.region}\``],
+            ]));
+            if (view.state === 'superseded') {
+                parts.push(`This run for \`${shortSha(view.sha)}\` left the newer deploy in place.`);
+            }
+            break;
+        case 'failed':
+            parts.push(`### ❌ Preview failed for \`${shortSha(view.sha)}\``, view.reason, table([
+                ['URL', `${view.url} (not serving)`],
+                ['App', `\`${view.appName}\``],
+                ...(view.machineId === undefined
+                    ? []
+                    : [['Machine', `\`${view.machineId}\` in \`${view.region}\``]]),
+                ...(view.exitCode === undefined ? [] : [['Exit code', `\`${view.exitCode}\``]]),
+            ]));
+            if (view.recentEvents.length > 0)
+                parts.push('Last machine events:', fenced(view.recentEvents));
+            parts.push('The app is left in place so you can inspect it; the next push retries.');
+            break;
+        case 'destroyed':
+            parts.push(view.cause?.kind === 'expired' ? `### 💤 Preview expired` : `### 🧹 Preview destroyed`);
+            if (view.cause?.kind === 'expired') {
+                parts.push(`The preview expired after ${view.cause.idleFor} without activity on this PR, so the app \`${view.appName}\` was removed. ` +
+                    'A push, a re-run of the preview workflow or reopening the PR brings it back.');
+                break;
+            }
+            parts.push(view.keptMachines.length === 0
+                ? view.cause?.kind === 'sweep'
+                    ? `The app \`${view.appName}\` and everything in it were removed by a cleanup sweep: this PR is closed.`
+                    : `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
+                : `This preview's machines were removed. The app \`${view.appName}\` was kept because it also holds machines fly-preview did not create: ${view.keptMachines.map((m) => `\`${m}\``).join(', ')}.`);
+            break;
+    }
+    const where = footer.runUrl === undefined ? '' : ` · [run log](${footer.runUrl})`;
+    parts.push(`<sub>fly-preview${where}</sub>`);
+    return parts.join('\n\n');
+}
+const markerPrefix = '<!-- fly-preview ';
+/** The hidden first line: which preview this comment belongs to, and which revision wrote it last. */
+function commentMarker(appName, revisionOrder) {
+    return `${markerPrefix}app="${appName}" order="${revisionOrder}" -->`;
+}
+function readMarker(body, appName) {
+    if (body === undefined || !body.startsWith(markerPrefix))
+        return undefined;
+    const match = /^<!-- fly-preview app="([^"]*)" order="(\d+)" -->/.exec(body);
+    if (match === null || match[1] !== appName)
+        return undefined;
+    return { order: Number(match[2]) };
+}
+async function findMarked(gh, issue, appName) {
+    const found = [];
+    const pages = gh.paginate.iterator(gh.rest.issues.listComments, {
+        owner: issue.owner,
+        repo: issue.repo,
+        issue_number: issue.number,
+        per_page: 100,
+    });
+    for await (const page of pages) {
+        for (const c of page.data)
+            if (readMarker(c.body, appName) !== undefined)
+                found.push(c);
+    }
+    return found.sort((a, b) => a.id - b.id);
+}
+/** A racing run may have deleted the same duplicate first; gone is what we wanted. */
+async function deleteComment(gh, issue, id) {
+    try {
+        await gh.rest.issues.deleteComment({ owner: issue.owner, repo: issue.repo, comment_id: id });
+    }
+    catch (error) {
+        if (!(error instanceof GitHubApiError && error.status === 404))
+            throw error;
+    }
+}
+/**
+ * Creates or edits this preview's comment. Racing runs may each have created one: the oldest is kept
+ * and the others are deleted, so every run converges on the same single comment.
+ */
+async function upsertComment(gh, issue, comment) {
+    const body = `${commentMarker(comment.appName, comment.revisionOrder)}\n${comment.body}`;
+    const [keeper, ...duplicates] = await findMarked(gh, issue, comment.appName);
+    await Promise.all(duplicates.map((d) => deleteComment(gh, issue, d.id)));
+    if (keeper === undefined) {
+        const created = await gh.rest.issues.createComment({
+            owner: issue.owner,
+            repo: issue.repo,
+            issue_number: issue.number,
+            body,
+        });
+        return { action: 'created', id: created.data.id, url: created.data.html_url };
+    }
+    const written = readMarker(keeper.body, comment.appName);
+    if (written !== undefined && written.order > comment.revisionOrder && comment.final !== true) {
+        return { action: 'kept-newer', id: keeper.id, url: keeper.html_url };
+    }
+    if (keeper.body === body)
+        return { action: 'unchanged', id: keeper.id, url: keeper.html_url };
+    await gh.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: keeper.id, body });
+    return { action: 'updated', id: keeper.id, url: keeper.html_url };
+}
+
+;// CONCATENATED MODULE: ./lib/github/summary.js
+
+/** The job summary repeats the comment, so the result is on the run page even with `comment: false`. */
+async function writeSummary(markdown) {
+    // Outside a runner (or an old one) there is no summary file to write to.
+    if (process.env['GITHUB_STEP_SUMMARY'] === undefined)
+        return;
+    await core/* summary */.z.addRaw(markdown, true).write();
+}
+
+;// CONCATENATED MODULE: ./lib/github/deployment.js
+/** One environment per PR: GitHub marks older deployments of an environment inactive by itself. */
+function previewEnvironment(prefix, pullNumber) {
+    return `${prefix}-pr-${pullNumber}`;
+}
+/** Creates the deployment for this commit and marks it in progress; returns its id. */
+async function startDeployment(gh, repo, deployment) {
+    const created = await gh.rest.repos.createDeployment({
+        ...repo,
+        ref: deployment.sha,
+        environment: deployment.environment,
+        description: deployment.description,
+        transient_environment: true,
+        production_environment: false,
+        // The workflow already decided to deploy this commit: no merge of the base, no status checks.
+        auto_merge: false,
+        required_contexts: [],
+    });
+    if (!('id' in created.data))
+        throw new Error(`GitHub did not create a deployment: ${created.data.message ?? 'no id returned'}`);
+    const id = created.data.id;
+    await gh.rest.repos.createDeploymentStatus({ ...repo, deployment_id: id, state: 'in_progress', log_url: deployment.logUrl });
+    return id;
+}
+async function finishDeployment(gh, repo, id, outcome, urls) {
+    await gh.rest.repos.createDeploymentStatus({
+        ...repo,
+        deployment_id: id,
+        state: outcome,
+        environment_url: urls.environmentUrl,
+        log_url: urls.logUrl,
+    });
+}
+/** The preview is gone: its latest deployment becomes inactive (older ones already are). */
+async function deactivateEnvironment(gh, repo, environment, logUrl) {
+    const latest = await gh.rest.repos.listDeployments({ ...repo, environment, per_page: 1 });
+    const deployment = latest.data[0];
+    if (deployment === undefined)
+        return;
+    await finishDeployment(gh, repo, deployment.id, 'inactive', { environmentUrl: undefined, logUrl });
+}
+
+;// CONCATENATED MODULE: ./lib/github/pulls.js
+// PR states for a sweep and for runs outside pull_request events. A sweep may need the state of
+// hundreds of PRs: it reads the list a hundred at a time and stops once it knows all it needs,
+// never one call per preview; a handful is cheaper read one by one.
+
+/** Up to this many PRs are read one by one; more, through the list. */
+const singleReadsUpTo = 3;
+function summary(pull) {
+    return {
+        number: pull.number,
+        state: pull.state === 'closed' ? 'closed' : 'open',
+        merged: typeof pull.merged_at === 'string',
+        updatedAt: pull.updated_at,
+        headSha: pull.head.sha,
+        headRepoFullName: pull.head.repo?.full_name ?? null,
+        baseRepoFullName: pull.base.repo.full_name,
+    };
+}
+/** One PR; undefined when the repository has no such PR. */
+async function readPull(gh, repo, number) {
+    try {
+        const { data } = await gh.rest.pulls.get({ ...repo, pull_number: number });
+        return summary(data);
+    }
+    catch (error) {
+        if (error instanceof GitHubApiError && error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** The PRs with these numbers that exist; a number missing from the map has no PR. */
+async function readPulls(gh, repo, numbers) {
+    const wanted = new Set(numbers);
+    const found = new Map();
+    if (wanted.size <= singleReadsUpTo) {
+        const pulls = await Promise.all([...wanted].map((n) => readPull(gh, repo, n)));
+        for (const pull of pulls)
+            if (pull !== undefined)
+                found.set(pull.number, pull);
+        return found;
+    }
+    // Most recently updated first: PRs closed since the last sweep come early.
+    const pages = gh.paginate.iterator(gh.rest.pulls.list, { ...repo, state: 'all', sort: 'updated', direction: 'desc', per_page: 100 });
+    let pagesRead = 0;
+    for await (const page of pages) {
+        pagesRead++;
+        for (const pull of page.data)
+            if (wanted.has(pull.number))
+                found.set(pull.number, summary(pull));
+        const missing = [...wanted].filter((n) => !found.has(n));
+        if (missing.length === 0)
+            break;
+        // A number that is no PR at all (an issue's, say) is only proven missing by the last page:
+        // when fewer reads of single PRs than pages are left, those answer sooner.
+        const last = lastPage(page.headers.link);
+        if (last !== undefined && missing.length <= singleReadsUpTo && missing.length < last - pagesRead) {
+            const pulls = await Promise.all(missing.map((n) => readPull(gh, repo, n)));
+            for (const pull of pulls)
+                if (pull !== undefined)
+                    found.set(pull.number, pull);
+            break;
+        }
+    }
+    return found;
+}
+/** The page number of the Link header's rel="last" (RFC 8288), as GitHub paginates. */
+function lastPage(link) {
+    for (const part of (link ?? '').split(',')) {
+        const match = /<([^>]+)>\s*;\s*rel="last"/.exec(part);
+        if (match?.[1] === undefined)
+            continue;
+        const page = Number(new URL(match[1]).searchParams.get('page'));
+        return Number.isInteger(page) && page > 0 ? page : undefined;
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./lib/github/commands.js
+// `/preview` comments: who may give them, and the reactions and replies that show they were heard.
+
+/**
+ * Whether `user` may push to the repository. `role_name` tells maintain and triage apart, which
+ * the older `permission` field folds into write and read.
+ */
+async function canWrite(gh, repo, user) {
+    try {
+        const { data } = await gh.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: user });
+        const role = data.role_name ?? data.permission;
+        return ['admin', 'maintain', 'write'].includes(role);
+    }
+    catch (error) {
+        // Someone who is no collaborator at all.
+        if (error instanceof GitHubApiError && error.status === 404)
+            return false;
+        throw error;
+    }
+}
+async function react(gh, repo, commentId, content) {
+    await gh.rest.reactions.createForIssueComment({ ...repo, comment_id: commentId, content });
+}
+async function reply(gh, issue, body) {
+    await gh.rest.issues.createComment({ owner: issue.owner, repo: issue.repo, issue_number: issue.number, body });
+}
+
+;// CONCATENATED MODULE: ./lib/github/sweep.js
+// The job summary of a sweep: every preview found, and what was done with it and why.
+
+const cell = (text) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+function renderSweep(report) {
+    const destroyed = report.rows.filter((r) => r.action === 'destroyed' || r.action === 'would destroy').length;
+    const parts = [
+        `### 🧹 Preview sweep${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+        `Looked at ${report.appsExamined} Fly app${report.appsExamined === 1 ? '' : 's'}: ${report.rows.length} ` +
+            `${report.rows.length === 1 ? 'is a preview' : 'are previews'} of this repository; ${report.appsLeftAlone} ` +
+            `${report.appsLeftAlone === 1 ? 'is' : 'are'} not and ${report.appsLeftAlone === 1 ? 'was' : 'were'} left alone. ` +
+            `${report.dryRun ? 'Would destroy' : 'Destroyed'}: ${destroyed}.`,
+    ];
+    if (report.rows.length > 0) {
+        parts.push([
+            '| PR | State | Idle | Age | App | Action | Why |',
+            '|---|---|---|---|---|---|---|',
+            ...report.rows.map((r) => `| ${r.pr === undefined ? '?' : `#${r.pr}`} | ${r.prState} | ${r.idle} | ${r.age} | \`${cell(r.appName)}\` | ${r.action} | ${cell(r.why)} |`),
+        ].join('\n'));
+    }
+    return parts.join('\n\n');
+}
+function writeSweepSummary(report) {
+    return writeSummary(renderSweep(report));
+}
+
+;// CONCATENATED MODULE: ./lib/github/index.js
+// The GitHub side of the house, as main.ts sees it (loaded only when there is something to report).
+
+
+
+
+
+
+
+
+
+/***/ }),
+
+/***/ 2165:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EP: () => (/* binding */ connectionErrorCode),
+/* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   KO: () => (/* binding */ mayRetry),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   ur: () => (/* binding */ defaultRetryPolicy),
+/* harmony export */   vQ: () => (/* binding */ neverSent),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+// When a failed request may be tried again, and how long to wait first, within one overall deadline:
+// the Fly client's policy (src/fly/). The GitHub client (src/github/) leaves retries to Octokit's
+// plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
+const defaultRetryPolicy = {
+    maxAttempts: 6,
+    baseDelayMs: 300,
+    maxDelayMs: 8_000,
+    budgetMs: 60_000,
+};
+/**
+ * Milliseconds a `Retry-After` header asks for: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+ * undefined when absent or unreadable, so the caller falls back to its own backoff.
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    const raw = Array.isArray(value) ? value[0] : value;
+    if (raw === undefined)
+        return undefined;
+    const text = raw.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const at = Date.parse(text);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/** Exponential backoff with full jitter: spreads racing runs apart instead of retrying in lockstep. */
+function backoffDelay(policy, attempt, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling * random());
+}
+/**
+ * Whether another attempt fits: attempts left and the wait ending before the budget does.
+ * `elapsedMs` is time since the call began; `delayMs` the wait about to start.
+ */
+function mayRetry(policy, attempt, elapsedMs, delayMs) {
+    return attempt < policy.maxAttempts && elapsedMs + delayMs <= policy.budgetMs;
+}
+/** Error codes of Node and undici for a connection that failed or broke; the request may be retried. */
+const connectionErrorCodes = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+]);
+/** The error code of a network failure, looking through `cause` chains (fetch and Octokit wrap them). */
+function connectionErrorCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+        const code = current.code;
+        if (typeof code === 'string' && connectionErrorCodes.has(code))
+            return code;
+        current = current.cause;
+    }
+    return undefined;
+}
+/** Whether a connection error proves the request never reached the server (safe to send again). */
+function neverSent(code) {
+    return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'UND_ERR_CONNECT_TIMEOUT';
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+
+/***/ })
+
+};
