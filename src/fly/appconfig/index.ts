@@ -5,7 +5,7 @@ import { parseAppConfig, type AppConfig } from './config.js';
 
 export { AppConfigError, parseAppConfig, type AppConfig, type AutostopMode } from './config.js';
 export { cpusPerKind, guestProblem, machinePresets, processNames, toMachineConfig, toReleaseMachineConfig } from './machines.js';
-export { planPreview, defaultInternalPort, defaultRegion, type GroupPlan, type PlanOverrides, type PreviewPlan, type ReleasePlan, type VolumePlan } from './plan.js';
+export { GuestSizeError, planPreview, defaultInternalPort, defaultRegion, type GroupPlan, type PlanOverrides, type PreviewPlan, type ReleasePlan, type VolumePlan } from './plan.js';
 export { shlexSplit } from './shlex.js';
 
 /**

@@ -67,6 +67,18 @@ export interface PreviewPlan {
   warnings: string[];
 }
 
+/** The file and the size inputs together give a group a machine size Fly refuses. */
+export class GuestSizeError extends AppConfigError {
+  readonly group: string;
+  readonly problem: string;
+  constructor(group: string, problem: string) {
+    super(`the machine size of process group "${group}" is not one Fly accepts: ${problem}`);
+    this.name = 'GuestSizeError';
+    this.group = group;
+    this.problem = problem;
+  }
+}
+
 /** The one group a preview without a fly.toml runs: the image's own command on one HTTP service. */
 function noFileConfig(): AppConfig {
   return {
@@ -117,7 +129,7 @@ function effectiveGuest(fromFile: MachineGuest | undefined, overrides: PlanOverr
   if (overrides.cpus !== undefined) guest.cpus = overrides.cpus;
   if (overrides.memoryMb !== undefined) guest.memory_mb = overrides.memoryMb;
   const problem = guestProblem(guest);
-  if (problem !== undefined) throw new AppConfigError(`the machine size of process group "${group}" is not one Fly accepts: ${problem}`);
+  if (problem !== undefined) throw new GuestSizeError(group, problem);
   return guest;
 }
 
