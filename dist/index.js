@@ -28589,7 +28589,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(117);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8619);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28598,7 +28598,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 117:
+/***/ 8619:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28611,7 +28611,2552 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(6257);
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/error.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/primitive.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/date.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/extract.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/util.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/struct.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/parse.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/stringify.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let BARE_KEY = /^[a-z0-9-_]+$/i;
+let HAS_WELLFORMED = !!(''.isWellFormed);
+function extendedTypeOf(obj) {
+    let type = typeof obj;
+    if (type === 'object') {
+        if (Array.isArray(obj))
+            return 'array';
+        if (typeof obj.getUTCDate === 'function' && obj instanceof Date)
+            return 'date';
+        if (globalThis.Temporal) {
+            if (obj.until) {
+                if (obj instanceof Temporal.ZonedDateTime)
+                    return 'temporal/tz+uc';
+                if (obj instanceof Temporal.PlainDateTime || obj instanceof Temporal.PlainDate)
+                    return 'temporal/uc';
+                if (obj instanceof Temporal.PlainTime || obj instanceof Temporal.Instant)
+                    return 'temporal';
+                if (obj instanceof Temporal.PlainYearMonth)
+                    return 'temporal/x';
+            }
+            else if ((obj.toPlainDate && obj instanceof Temporal.PlainMonthDay) ||
+                (obj.negated && obj instanceof Temporal.Duration)) {
+                return 'temporal/x';
+            }
+        }
+    }
+    return type;
+}
+function isArrayOfTables(obj) {
+    for (let i = 0; i < obj.length; i++) {
+        if (extendedTypeOf(obj[i]) !== 'object')
+            return false;
+    }
+    return obj.length != 0;
+}
+function formatWellFormedStringUnchecked(s) {
+    return JSON.stringify(s).replaceAll('\x7f', '\\u007f');
+}
+function formatString(s) {
+    return formatWellFormedStringUnchecked(HAS_WELLFORMED ? s.toWellFormed() : s);
+}
+function formatKey(s) {
+    if (BARE_KEY.test(s))
+        return s;
+    if (HAS_WELLFORMED && !s.isWellFormed())
+        throw new RangeError('key contains illegal lone surrogates');
+    return formatWellFormedStringUnchecked(s);
+}
+function stringifyValue(val, type, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    switch (type) {
+        // @ts-expect-error -- intentional fallthrough case
+        case 'number':
+            if (isNaN(val))
+                return 'nan';
+            if (val === Infinity)
+                return 'inf';
+            if (val === -Infinity)
+                return '-inf';
+            if (Number.isInteger(val) && (numberAsFloat || !Number.isSafeInteger(val)))
+                return val.toFixed(1);
+        case 'bigint':
+        case 'boolean':
+        case 'temporal':
+            return val.toString();
+        case 'string':
+            return formatString(val);
+        case 'date':
+            if (isNaN(val.getTime()))
+                throw new TypeError('cannot serialize invalid date');
+            return val.toISOString();
+        case 'object':
+            return stringifyInlineTable(val, depth, numberAsFloat, strictTemporal);
+        case 'array':
+            return stringifyArray(val, depth, numberAsFloat, strictTemporal);
+        // @ts-expect-error -- intentional fallthrough case
+        case 'temporal/tz+uc':
+            if (strictTemporal) {
+                let tz = val.timeZoneId;
+                let tzc = tz.charCodeAt(0);
+                if (
+                // Classic offset
+                tzc !== 0x2b /* + */ && tzc !== 0x2d /* - */ &&
+                    (
+                    // Fast pre-check pass; see below for the actually accepted values
+                    (tzc !== 0x55 /* U */ && tzc !== 0x47 /* G */ && tzc !== 0x5a /* Z */ && tzc !== 0x45 /* E */) ||
+                        (
+                        // UTC and its aliases; Temporal implementations don't all canonicalise unfortunately
+                        tz !== 'UTC' && tz !== 'UCT' && tz !== 'Universal' && tz !== 'Zulu' &&
+                            // GMT is a TZ but it's for all intents and purposes equivalent to UTC. Safe to downgrade.
+                            !tz.startsWith('GMT') && tz !== 'Greenwich' &&
+                            // Etc/* are all safe to downgrade to offset (either UTC, GMT, or offset)
+                            !tz.startsWith('Etc/')))) {
+                    throw new TypeError('Temporal objects with an IANA timezone are not allowed in Temporal strict mode');
+                }
+            }
+        case 'temporal/uc':
+            if (strictTemporal && val.calendarId !== 'iso8601')
+                throw new TypeError('Temporal objects with a non-default calendar are not allowed in Temporal strict mode');
+            return val.toString({
+                calendarName: 'never',
+                timeZoneName: 'never',
+            });
+        case 'temporal/x':
+            throw new TypeError('Unsupported ' + val[Symbol.toStringTag]);
+    }
+}
+function stringifyInlineTable(obj, depth, numberAsFloat, strictTemporal) {
+    let keys = Object.keys(obj);
+    if (keys.length === 0)
+        return '{}';
+    let res = '{ ';
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (i)
+            res += ', ';
+        res += formatKey(k) + ' = ' + stringifyValue(obj[k], extendedTypeOf(obj[k]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' }';
+}
+function stringifyArray(array, depth, numberAsFloat, strictTemporal) {
+    if (array.length === 0)
+        return '[]';
+    let res = '[ ';
+    for (let i = 0; i < array.length; i++) {
+        if (i)
+            res += ', ';
+        if (array[i] === null || array[i] === void 0) {
+            throw new TypeError('arrays cannot contain null or undefined values');
+        }
+        res += stringifyValue(array[i], extendedTypeOf(array[i]), depth - 1, numberAsFloat, strictTemporal);
+    }
+    return res + ' ]';
+}
+function stringifyArrayTable(array, key, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let res = '';
+    for (let i = 0; i < array.length; i++) {
+        res += `${res && '\n'}[[${key}]]\n`;
+        res += stringifyTable(0, array[i], key, depth, numberAsFloat, strictTemporal);
+    }
+    return res;
+}
+function stringifyTable(tableKey, obj, prefix, depth, numberAsFloat, strictTemporal) {
+    if (depth === 0) {
+        throw new Error('Could not stringify the object: maximum object depth exceeded');
+    }
+    let preamble = '';
+    let tables = '';
+    let keys = Object.keys(obj);
+    for (let i = 0; i < keys.length; i++) {
+        let k = keys[i];
+        if (obj[k] !== null && obj[k] !== void 0) {
+            let type = extendedTypeOf(obj[k]);
+            if (type === 'symbol' || type === 'function') {
+                throw new TypeError(`cannot serialize values of type '${type}'`);
+            }
+            let key = formatKey(k);
+            if (type === 'array' && isArrayOfTables(obj[k])) {
+                tables += (tables && '\n') + stringifyArrayTable(obj[k], prefix ? `${prefix}.${key}` : key, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else if (type === 'object') {
+                let tblKey = prefix ? `${prefix}.${key}` : key;
+                tables += (tables && '\n') + stringifyTable(tblKey, obj[k], tblKey, depth - 1, numberAsFloat, strictTemporal);
+            }
+            else {
+                preamble += key;
+                preamble += ' = ';
+                preamble += stringifyValue(obj[k], type, depth, numberAsFloat, strictTemporal);
+                preamble += '\n';
+            }
+        }
+    }
+    if (tableKey && (preamble || !tables)) // Create table only if necessary
+        preamble = preamble ? `[${tableKey}]\n${preamble}` : `[${tableKey}]`;
+    return preamble && tables
+        ? `${preamble}\n${tables}`
+        : preamble || tables;
+}
+function stringify(obj, { maxDepth = 1000, numbersAsFloat = false, strictTemporal = false } = {}) {
+    if (extendedTypeOf(obj) !== 'object') {
+        throw new TypeError('stringify can only be called with an object');
+    }
+    let str = stringifyTable(0, obj, '', maxDepth, numbersAsFloat, strictTemporal);
+    if (str[str.length - 1] !== '\n')
+        return str + '\n';
+    return str;
+}
+
+;// CONCATENATED MODULE: ./node_modules/smol-toml/dist/index.js
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+
+
+
+
+/** @deprecated use `import * as ... from 'smol-toml'` instead */
+/* harmony default export */ const dist = ({ parse: parse, stringify: stringify, TomlDate: TomlDate, TomlError: TomlError });
+
+;// CONCATENATED MODULE: ./lib/fly/appconfig/duration.js
+// Go's time.Duration as fly.toml and the Machines API spell it. fly-go's Duration marshals with
+// Go's Duration.String ("10s", "3m0s", "1.5s"), so a value from the file reaches the API in that
+// canonical form, whatever form the file used ("3m", 180000 ms as an integer, ...).
+const unitNs = {
+    ns: 1n,
+    us: 1000n,
+    'µs': 1000n,
+    'μs': 1000n,
+    ms: 1000000n,
+    s: 1000000000n,
+    m: 60000000000n,
+    h: 3600000000000n,
+};
+/** Go's time.ParseDuration ("1h2m3.5s", "-1.5m", "0"); undefined when Go would reject it. */
+function parseGoDuration(text) {
+    let rest = text;
+    let sign = 1n;
+    if (rest.startsWith('-') || rest.startsWith('+')) {
+        if (rest[0] === '-')
+            sign = -1n;
+        rest = rest.slice(1);
+    }
+    if (rest === '0')
+        return 0n;
+    if (rest === '')
+        return undefined;
+    let total = 0n;
+    while (rest !== '') {
+        const match = /^([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)/.exec(rest);
+        if (match === null)
+            return undefined;
+        const [whole, intPart = '', fracPart] = match;
+        if (intPart === '' && (fracPart === undefined || fracPart === ''))
+            return undefined;
+        const unit = unitNs[match[3]];
+        let value = BigInt(intPart === '' ? '0' : intPart) * unit;
+        if (fracPart !== undefined && fracPart !== '') {
+            // Go truncates the fraction toward zero at nanosecond precision.
+            value += (BigInt(fracPart) * unit) / 10n ** BigInt(fracPart.length);
+        }
+        total += value;
+        rest = rest.slice(whole.length);
+    }
+    return sign * total;
+}
+/** Go's time.Duration.String. */
+function formatGoDuration(ns) {
+    if (ns === 0n)
+        return '0s';
+    const negative = ns < 0n;
+    let u = negative ? -ns : ns;
+    let out;
+    if (u < 1000000000n) {
+        // Under a second: the largest of ns, µs, ms with a fraction.
+        const [unit, scale] = u < 1000n ? ['ns', 1n] : u < 1000000n ? ['µs', 1000n] : ['ms', 1000000n];
+        out = fraction(u, scale) + unit;
+    }
+    else {
+        const hours = u / 3600000000000n;
+        u %= 3600000000000n;
+        const minutes = u / 60000000000n;
+        u %= 60000000000n;
+        out = `${fraction(u, 1000000000n)}s`;
+        if (hours > 0n)
+            out = `${hours}h${minutes}m${out}`;
+        else if (minutes > 0n)
+            out = `${minutes}m${out}`;
+    }
+    return negative ? `-${out}` : out;
+}
+function fraction(value, scale) {
+    const whole = value / scale;
+    const rest = value % scale;
+    if (rest === 0n)
+        return String(whole);
+    const digits = String(scale).length - 1;
+    return `${whole}.${String(rest).padStart(digits, '0').replace(/0+$/, '')}`;
+}
+
+;// CONCATENATED MODULE: ./lib/fly/appconfig/config.js
+// fly.toml text → a typed AppConfig, normalised as flyctl normalises it before use
+// (superfly/flyctl internal/appconfig/serde.go unmarshalTOML → patches.go applyPatches → config.go
+// types): `[vm]`/`[[compute]]` are one list, `[mounts]` may be a table or an array, `[checks]` a
+// table or an array of named tables, durations may be integers (checks: ms, kill_timeout: s),
+// `concurrency` may be the old "soft,hard" string, env values may be numbers or booleans.
+
+
+/** A fly.toml that cannot be read as flyctl would read it. The message says where. */
+class AppConfigError extends Error {
+    /** 1-based, when the TOML itself is malformed. */
+    line;
+    column;
+    constructor(message, line, column) {
+        super(message);
+        this.name = 'AppConfigError';
+        this.line = line;
+        this.column = column;
+    }
+}
+const isTable = (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+/** Where a value sits, for messages: `[http_service] internal_port`. */
+class Reader {
+    where;
+    table;
+    constructor(where, table) {
+        this.where = where;
+        this.table = table;
+    }
+    fail(key, problem) {
+        throw new AppConfigError(`${this.where === '' ? '' : `${this.where} `}${key} ${problem}`);
+    }
+    has(key) {
+        return this.table[key] !== undefined;
+    }
+    string(key) {
+        const v = this.table[key];
+        if (v === undefined)
+            return undefined;
+        if (typeof v !== 'string')
+            this.fail(key, `must be a string; got ${show(v)}`);
+        return v;
+    }
+    /** Strings or numbers, as flyctl's castToString takes them. */
+    text(key) {
+        const v = this.table[key];
+        if (v === undefined)
+            return undefined;
+        if (typeof v === 'string')
+            return v;
+        if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean')
+            return String(v);
+        return this.fail(key, `must be a string; got ${show(v)}`);
+    }
+    integer(key) {
+        const v = this.table[key];
+        if (v === undefined)
+            return undefined;
+        // flyctl's castToInt also takes a numeric string (`internal_port = "8080"`) and truncates floats.
+        if (typeof v === 'number' && Number.isFinite(v))
+            return Math.trunc(v);
+        if (typeof v === 'string' && /^[+-]?[0-9]+$/.test(v))
+            return Number(v);
+        return this.fail(key, `must be a whole number; got ${show(v)}`);
+    }
+    boolean(key) {
+        const v = this.table[key];
+        if (v === undefined)
+            return undefined;
+        if (typeof v !== 'boolean')
+            this.fail(key, `must be true or false; got ${show(v)}`);
+        return v;
+    }
+    strings(key) {
+        const v = this.table[key];
+        if (v === undefined)
+            return undefined;
+        if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+            this.fail(key, `must be a list of strings; got ${show(v)}`);
+        return v;
+    }
+    /** `cmd = "x"` or `cmd = ["x", "y"]` (flyctl stringOrSliceToSlice: a string is one word). */
+    stringOrList(key) {
+        const v = this.table[key];
+        if (typeof v === 'string')
+            return [v];
+        return this.strings(key);
+    }
+    processes() {
+        return this.strings('processes') ?? [];
+    }
+    /** A duration: a Go duration string, or an integer in `unitNs` (flyctl _castDuration). */
+    duration(key, unitNs) {
+        const v = this.table[key];
+        if (v === undefined || v === '')
+            return undefined;
+        if (typeof v === 'number' && Number.isInteger(v))
+            return formatGoDuration(BigInt(v) * unitNs);
+        if (typeof v === 'string') {
+            const ns = parseGoDuration(v);
+            if (ns === undefined)
+                this.fail(key, `must be a duration such as "10s" or "1m30s"; got ${show(v)}`);
+            return formatGoDuration(ns);
+        }
+        return this.fail(key, `must be a duration such as "10s"; got ${show(v)}`);
+    }
+    table_(key) {
+        const v = this.table[key];
+        if (v === undefined)
+            return undefined;
+        if (!isTable(v))
+            this.fail(key, `must be a table; got ${show(v)}`);
+        return v;
+    }
+    /** `[x]` or `[[x]]`: flyctl's ensureArrayOfMap takes both. */
+    tables(key) {
+        const v = this.table[key];
+        if (v === undefined)
+            return [];
+        if (isTable(v))
+            return [v];
+        if (Array.isArray(v) && v.every(isTable))
+            return v;
+        return this.fail(key, `must be a table or an array of tables; got ${show(v)}`);
+    }
+    child(key, index) {
+        const t = index === undefined ? this.table_(key) : this.tables(key)[index];
+        if (t === undefined)
+            return undefined;
+        const name = this.where === '' ? key : `${this.where.replace(/^\[+|\]+$/g, '')}.${key}`;
+        return new Reader(index === undefined ? `[${name}]` : `[[${name}]] #${index + 1}`, t);
+    }
+}
+function show(v) {
+    const text = typeof v === 'bigint' ? String(v) : (JSON.stringify(v) ?? String(v));
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+/** Keys the action reads, per section; anything else in that section gets a warning. */
+const topLevelKeys = new Set([
+    'app',
+    'build',
+    'primary_region',
+    'kill_signal',
+    'kill_timeout',
+    'swap_size_mb',
+    'host_dedication_id',
+    'env',
+    'processes',
+    'experimental',
+    'machine_config',
+    'deploy',
+    'http_service',
+    'services',
+    'checks',
+    'mounts',
+    'mount',
+    'files',
+    'restart',
+    'vm',
+    'compute',
+    'computes',
+    'statics',
+    'metrics',
+    'metric',
+]);
+const unsupportedReasons = {
+    console_command: 'it is for `fly console`, which a preview does not run',
+    machine_checks: 'machine checks run test machines during a flyctl deploy; the preview does not run them',
+    container: 'multi-container machines are not supported',
+};
+/** Parses fly.toml text. `file` names it in messages. */
+function parseAppConfig(text, file = 'fly.toml', options = {}) {
+    let raw;
+    try {
+        raw = parse(text);
+    }
+    catch (error) {
+        if (error instanceof TomlError) {
+            const reason = error.message.split('\n')[0]?.replace(/^Invalid TOML document: /, '') ?? 'invalid TOML';
+            throw new AppConfigError(`${file} line ${error.line}, column ${error.column}: ${reason}`, error.line, error.column);
+        }
+        throw error;
+    }
+    try {
+        return normalise(new Reader('', raw), options);
+    }
+    catch (error) {
+        if (error instanceof AppConfigError)
+            throw new AppConfigError(`${file}: ${error.message}`);
+        throw error;
+    }
+}
+function normalise(root, options) {
+    const warnings = [];
+    const warn = (section, reason) => void warnings.push(`fly.toml ${section} is not applied to the preview: ${reason}`);
+    for (const key of Object.keys(root.table)) {
+        if (topLevelKeys.has(key))
+            continue;
+        warn(isTable(root.table[key]) || Array.isArray(root.table[key]) ? `[${key}]` : key, unsupportedReasons[key] || 'the action does not support it');
+    }
+    const experimental = root.child('experimental');
+    const config = {
+        primaryRegion: root.string('primary_region') || undefined,
+        killSignal: root.string('kill_signal'),
+        killTimeout: root.duration('kill_timeout', 1000000000n) ?? experimental?.duration('kill_timeout', 1000000000n),
+        swapSizeMb: root.integer('swap_size_mb'),
+        hostDedicationId: root.string('host_dedication_id') || undefined,
+        env: env(root),
+        processes: processes(root),
+        services: root
+            .tables('services')
+            .map((_, i) => service(root.child('services', i), warn))
+            .filter((s) => s !== undefined),
+        checks: topLevelChecks(root),
+        mounts: [...root.tables('mount').map((_, i) => mount(root.child('mount', i))), ...root.tables('mounts').map((_, i) => mount(root.child('mounts', i)))],
+        files: files(root, options),
+        restart: root.tables('restart').map((_, i) => restart(root.child('restart', i))),
+        compute: ['compute', 'computes', 'vm'].flatMap((key) => root.tables(key).map((_, i) => compute(root.child(key, i)))),
+        statics: root.tables('statics').map((_, i) => {
+            const s = root.child('statics', i);
+            return {
+                guest_path: s.string('guest_path') ?? '',
+                url_prefix: s.string('url_prefix') ?? '',
+                tigris_bucket: s.string('tigris_bucket') ?? '',
+                index_document: s.string('index_document') ?? '',
+            };
+        }),
+        metrics: metrics(root, experimental),
+        warnings,
+    };
+    if (experimental !== undefined) {
+        const handled = new Set(['cmd', 'entrypoint', 'exec', 'machine_config', 'kill_timeout', 'metrics_port', 'metrics_path']);
+        for (const key of Object.keys(experimental.table))
+            if (!handled.has(key))
+                warn(`[experimental] ${key}`, 'the action does not support it');
+        config.experimental = {
+            cmd: experimental.stringOrList('cmd'),
+            entrypoint: experimental.stringOrList('entrypoint'),
+            exec: experimental.stringOrList('exec'),
+        };
+    }
+    const machineConfig = experimental?.string('machine_config') || root.string('machine_config');
+    if (machineConfig)
+        config.machineConfigBase = machineConfigJson(machineConfig, options, warn);
+    const deploy = root.child('deploy');
+    if (deploy !== undefined) {
+        const handled = new Set(['release_command', 'release_command_timeout', 'release_command_vm']);
+        for (const key of Object.keys(deploy.table)) {
+            if (!handled.has(key))
+                warn(`[deploy] ${key}`, 'a preview is one machine per process group, deployed at once');
+        }
+        const vm = deploy.child('release_command_vm');
+        config.deploy = {
+            releaseCommand: deploy.string('release_command') || undefined,
+            releaseCommandTimeout: deploy.duration('release_command_timeout', 1n),
+            releaseCommandVm: vm === undefined ? undefined : compute(vm),
+        };
+    }
+    const http = root.child('http_service');
+    if (http !== undefined) {
+        config.httpService = {
+            internal_port: http.integer('internal_port'),
+            force_https: http.boolean('force_https') ?? false,
+            autostop: autostop(http, 'auto_stop_machines'),
+            autostart: http.boolean('auto_start_machines'),
+            min_machines_running: http.integer('min_machines_running'),
+            processes: http.processes(),
+            concurrency: concurrency(http),
+            tls_options: http.table_('tls_options'),
+            http_options: http.table_('http_options'),
+            checks: http.tables('checks').map((_, i) => httpCheck(http.child('checks', i))),
+        };
+        if (http.has('machine_checks'))
+            warn('[[http_service.machine_checks]]', unsupportedReasons['machine_checks']);
+    }
+    return config;
+}
+/** flyctl internal/config/machine.go ParseConfig: inline JSON starting with "{", or a .json file. */
+function machineConfigJson(source, options, warn) {
+    let text = source;
+    if (!source.startsWith('{')) {
+        if (!source.endsWith('.json') || options.readFile === undefined) {
+            throw new AppConfigError(`machine_config must be inline JSON or a .json file; got ${show(source)}`);
+        }
+        try {
+            text = options.readFile(source).toString('utf8');
+        }
+        catch {
+            throw new AppConfigError(`machine_config names ${show(source)}, which cannot be read`);
+        }
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new AppConfigError(`machine_config is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!isTable(parsed))
+        throw new AppConfigError('machine_config must be a JSON object');
+    if (parsed['containers'] !== undefined) {
+        warn('machine_config containers', 'multi-container machines are not supported; the preview runs the image alone');
+        delete parsed['containers'];
+    }
+    return parsed;
+}
+function env(root) {
+    const out = new Map();
+    const add = (t) => {
+        if (Array.isArray(t))
+            return t.forEach(add);
+        if (!isTable(t))
+            root.fail('env', `must be a table of NAME = "value"; got ${show(t)}`);
+        for (const [k, v] of Object.entries(t))
+            out.set(k, typeof v === 'string' ? v : show(v));
+    };
+    if (root.table['env'] !== undefined)
+        add(root.table['env']);
+    return Object.fromEntries(out);
+}
+function processes(root) {
+    const v = root.table['processes'];
+    if (v === undefined)
+        return {};
+    if (isTable(v)) {
+        const out = new Map();
+        for (const [name, command] of Object.entries(v)) {
+            if (typeof command !== 'string')
+                root.fail(`processes.${name}`, `must be a command string; got ${show(command)}`);
+            out.set(name, command);
+        }
+        return Object.fromEntries(out);
+    }
+    // The old form: [[processes]] name = "web" command = "..."
+    if (Array.isArray(v)) {
+        const out = new Map();
+        for (const item of v) {
+            if (!isTable(item) || item['name'] === undefined)
+                continue;
+            out.set(String(item['name']), item['command'] === undefined ? '' : String(item['command']));
+        }
+        return Object.fromEntries(out);
+    }
+    return root.fail('processes', `must be a table of group = "command"; got ${show(v)}`);
+}
+function autostop(r, key) {
+    const v = r.table[key];
+    if (v === undefined)
+        return undefined;
+    // fly-go MachineAutostop.UnmarshalJSON: a boolean (true = stop) or "off" | "stop" | "suspend".
+    if (v === true)
+        return 'stop';
+    if (v === false)
+        return 'off';
+    if (v === 'off' || v === 'stop' || v === 'suspend')
+        return v;
+    return r.fail(key, `must be "off", "stop", "suspend", true or false; got ${show(v)}`);
+}
+function concurrency(r) {
+    const v = r.table['concurrency'];
+    if (v === undefined)
+        return undefined;
+    if (typeof v === 'string') {
+        const match = /^([+-]?[0-9]+),([+-]?[0-9]+)$/.exec(v);
+        if (match === null)
+            r.fail('concurrency', `must be a table or the old "soft,hard" string; got ${show(v)}`);
+        return { type: 'requests', hard_limit: Number(match[2]), soft_limit: Number(match[1]) };
+    }
+    const c = r.child('concurrency');
+    const out = {};
+    const type = c.string('type');
+    const hard = c.integer('hard_limit');
+    const soft = c.integer('soft_limit');
+    // fly-go omits zero values (omitempty).
+    if (type)
+        out.type = type;
+    if (hard)
+        out.hard_limit = hard;
+    if (soft)
+        out.soft_limit = soft;
+    return out;
+}
+function headers(r) {
+    const v = r.table['headers'];
+    if (v === undefined)
+        return undefined;
+    const out = new Map();
+    const text = (x) => (typeof x === 'string' ? x : show(x));
+    if (isTable(v))
+        for (const [k, x] of Object.entries(v))
+            out.set(k, text(x));
+    else if (Array.isArray(v)) {
+        for (const item of v) {
+            if (!isTable(item) || item['name'] === undefined)
+                r.fail('headers', `must be a table or a list of {name, value}; got ${show(item)}`);
+            out.set(text(item['name']), item['value'] === undefined ? '' : text(item['value']));
+        }
+    }
+    else
+        r.fail('headers', `must be a table of header = "value"; got ${show(v)}`);
+    return out.size === 0 ? undefined : Object.fromEntries(out);
+}
+const ms = 1000000n;
+function tcpCheck(r) {
+    return strip({ interval: r.duration('interval', ms), timeout: r.duration('timeout', ms), grace_period: r.duration('grace_period', ms) });
+}
+function httpCheck(r) {
+    return strip({
+        ...tcpCheck(r),
+        method: r.string('method'),
+        path: r.string('path'),
+        protocol: r.string('protocol'),
+        tls_skip_verify: r.boolean('tls_skip_verify'),
+        tls_server_name: r.string('tls_server_name'),
+        headers: headers(r),
+    });
+}
+function topLevelChecks(root) {
+    const v = root.table['checks'];
+    const out = new Map();
+    const one = (name, r) => {
+        const type = r.string('type');
+        if (type !== 'http' && type !== 'tcp')
+            r.fail('type', `must be "http" or "tcp" (flyctl: missing or invalid check type); got ${show(type)}`);
+        out.set(name, strip({ ...httpCheck(r), type, port: r.integer('port'), processes: r.processes() }));
+    };
+    if (v === undefined)
+        return {};
+    if (isTable(v)) {
+        const checks = root.child('checks');
+        for (const name of Object.keys(v))
+            one(name, checks.child(name) ?? checks.fail(name, 'must be a table'));
+    }
+    else if (Array.isArray(v)) {
+        v.forEach((item, i) => {
+            if (!isTable(item) || typeof item['name'] !== 'string')
+                root.fail('checks', `#${i + 1} must be a table with a name`);
+            one(item['name'], root.child('checks', i));
+        });
+    }
+    else
+        root.fail('checks', `must be a table of named checks; got ${show(v)}`);
+    return Object.fromEntries(out);
+}
+function ports(r) {
+    if (!r.has('ports'))
+        return undefined;
+    return r.tables('ports').map((_, i) => {
+        const p = r.child('ports', i);
+        const port = { ...p.table };
+        for (const key of ['port', 'start_port', 'end_port']) {
+            const n = p.integer(key);
+            if (n !== undefined)
+                port[key] = n;
+        }
+        if (p.has('handlers'))
+            port.handlers = p.strings('handlers');
+        return port;
+    });
+}
+function service(r, warn) {
+    // flyctl drops an empty [[services]] table.
+    if (Object.keys(r.table).length === 0)
+        return undefined;
+    if (r.has('machine_checks'))
+        warn(`${r.where} machine_checks`, unsupportedReasons['machine_checks']);
+    return strip({
+        protocol: r.string('protocol'),
+        internal_port: r.integer('internal_port'),
+        autostop: autostop(r, 'auto_stop_machines'),
+        autostart: r.boolean('auto_start_machines'),
+        min_machines_running: r.integer('min_machines_running'),
+        ports: ports(r),
+        concurrency: concurrency(r),
+        tcp_checks: r.tables('tcp_checks').map((_, i) => tcpCheck(r.child('tcp_checks', i))),
+        http_checks: r.tables('http_checks').map((_, i) => httpCheck(r.child('http_checks', i))),
+        processes: r.processes(),
+    });
+}
+function mount(r) {
+    const source = r.string('source');
+    const destination = r.string('destination');
+    if (!source)
+        r.fail('source', 'is required: the volume name');
+    if (!destination)
+        r.fail('destination', 'is required: the path inside the machine');
+    return strip({
+        source,
+        destination,
+        initial_size: r.text('initial_size'),
+        snapshot_retention: r.integer('snapshot_retention'),
+        scheduled_snapshots: r.boolean('scheduled_snapshots'),
+        auto_extend_size_threshold: r.integer('auto_extend_size_threshold'),
+        auto_extend_size_increment: r.string('auto_extend_size_increment'),
+        auto_extend_size_limit: r.string('auto_extend_size_limit'),
+        processes: r.processes(),
+    });
+}
+function restart(r) {
+    const policy = r.string('policy');
+    if (policy !== 'always' && policy !== 'never' && policy !== 'on-failure') {
+        r.fail('policy', `must be "always", "never" or "on-failure"; got ${show(policy)}`);
+    }
+    return strip({ policy, retries: r.integer('retries'), processes: r.processes() });
+}
+const guestKeys = ['cpu_kind', 'cpus', 'memory_mb', 'max_memory_mb', 'gpus', 'gpu_kind', 'host_dedication_id', 'kernel_args', 'persist_rootfs'];
+function compute(r) {
+    const guest = {};
+    for (const key of guestKeys) {
+        if (!r.has(key))
+            continue;
+        if (key === 'cpus' || key === 'memory_mb' || key === 'max_memory_mb' || key === 'gpus')
+            guest[key] = r.integer(key);
+        else if (key === 'kernel_args')
+            guest[key] = r.strings(key);
+        else if (key === 'cpu_kind') {
+            const kind = r.string(key);
+            if (kind !== 'shared' && kind !== 'performance')
+                r.fail(key, `must be "shared" or "performance"; got ${show(kind)}`);
+            guest[key] = kind;
+        }
+        else if (key === 'persist_rootfs')
+            guest[key] = r.string(key);
+        else
+            guest[key] = r.string(key);
+    }
+    return strip({
+        size: r.string('size') || undefined,
+        memory: r.text('memory') || undefined,
+        guest: Object.keys(guest).length === 0 ? undefined : guest,
+        processes: r.processes(),
+    });
+}
+function metrics(root, experimental) {
+    const list = [...root.tables('metric'), ...root.tables('metrics')].map((t) => {
+        const r = new Reader('[metrics]', t);
+        return strip({ port: r.integer('port'), path: r.string('path'), https: r.boolean('https'), processes: r.processes() });
+    });
+    if (list.length === 0 && experimental !== undefined && (experimental.has('metrics_port') || experimental.has('metrics_path'))) {
+        list.push(strip({ port: experimental.integer('metrics_port'), path: experimental.string('metrics_path'), https: undefined, processes: [] }));
+    }
+    return list;
+}
+function files(root, options) {
+    return root.tables('files').map((_, i) => {
+        const r = root.child('files', i);
+        const guestPath = r.string('guest_path');
+        if (guestPath === undefined || guestPath === '')
+            return r.fail('guest_path', 'is required');
+        const file = { guest_path: guestPath };
+        const { readFile } = options;
+        const local = r.string('local_path');
+        const secret = r.string('secret_name');
+        const rawValue = r.string('raw_value');
+        if (local) {
+            if (readFile === undefined)
+                return r.fail('local_path', 'cannot be read here');
+            let content;
+            try {
+                content = readFile(local);
+            }
+            catch {
+                return r.fail('local_path', `names ${show(local)}, which cannot be read`);
+            }
+            file.raw_value = content.toString('base64');
+        }
+        else if (secret)
+            file.secret_name = secret;
+        else if (rawValue)
+            file.raw_value = Buffer.from(rawValue).toString('base64');
+        return file;
+    });
+}
+/** Drops undefined fields, so objects compare and serialise as fly-go's omitempty leaves them. */
+function strip(value) {
+    for (const key of Object.keys(value))
+        if (value[key] === undefined)
+            delete value[key];
+    return value;
+}
+
+;// CONCATENATED MODULE: ./lib/fly/appconfig/shlex.js
+// Splits a command line as github.com/google/shlex does, which is what flyctl uses for
+// `[processes]` commands and `[deploy] release_command` (internal/appconfig/processgroups.go,
+// machines.go). Its rules differ from a POSIX shell in ways a user can see:
+// - outside quotes, `\` keeps the next character literally;
+// - inside double quotes, `\` also keeps ANY next character and is itself dropped (`"a\b"` is `ab`);
+// - single quotes keep everything literally; `''` is an empty word;
+// - `#` at the start of a word starts a comment that runs to the end of the line;
+// - no variables, globs or operators: `$HOME`, `*`, `&&` and `|` are ordinary characters.
+class ShlexError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'ShlexError';
+    }
+}
+const isSpace = (c) => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+function shlexSplit(input) {
+    const words = [];
+    const chars = [...input];
+    let i = 0;
+    while (i < chars.length) {
+        const first = chars[i];
+        if (isSpace(first)) {
+            i++;
+            continue;
+        }
+        if (first === '#') {
+            while (i < chars.length && chars[i] !== '\n')
+                i++;
+            continue;
+        }
+        let word = '';
+        let state = 'word';
+        for (;;) {
+            if (i >= chars.length) {
+                if (state !== 'word')
+                    throw new ShlexError('EOF found when expecting closing quote');
+                break;
+            }
+            const c = chars[i++];
+            if (state === 'word') {
+                if (isSpace(c))
+                    break;
+                if (c === '"')
+                    state = 'double';
+                else if (c === "'")
+                    state = 'single';
+                else if (c === '\\') {
+                    if (i >= chars.length)
+                        throw new ShlexError('EOF found after escape character');
+                    word += chars[i++];
+                }
+                else
+                    word += c;
+            }
+            else if (state === 'double') {
+                if (c === '"')
+                    state = 'word';
+                else if (c === '\\') {
+                    if (i >= chars.length)
+                        throw new ShlexError('EOF found after escape character');
+                    word += chars[i++];
+                }
+                else
+                    word += c;
+            }
+            else if (c === "'")
+                state = 'word';
+            else
+                word += c;
+        }
+        words.push(word);
+    }
+    return words;
+}
+
+;// CONCATENATED MODULE: ./lib/fly/appconfig/machines.js
+// AppConfig → the machine config of one process group, as flyctl builds it
+// (superfly/flyctl internal/appconfig: processgroups.go Flatten, machines.go updateMachineConfig
+// and ToReleaseMachineConfig, service.go, toplevelcheck.go). Field names and shapes on the wire are
+// fly-go's (machine_types.go). Two knowing differences: no `fly_flyctl_version` metadata (this is
+// not flyctl), and check headers are sorted by name (flyctl emits them in Go's random map order).
+
+
+const defaultGroup = 'app';
+const releaseCommandGroup = 'fly_app_release_command';
+const platformVersion = { fly_platform_version: 'v2' };
+const minSharedPerCpu = 256;
+const minPerformancePerCpu = 2048;
+/** fly-go MachinePresets (machine_types.go): the names `size` and `[[vm]] size` accept. */
+const machinePresets = {
+    ...Object.fromEntries([1, 2, 4, 6, 8].map((n) => [`shared-cpu-${n}x`, { cpu_kind: 'shared', cpus: n, memory_mb: n * minSharedPerCpu }])),
+    ...Object.fromEntries([1, 2, 4, 6, 8, 10, 12, 14, 16].map((n) => [`performance-${n}x`, { cpu_kind: 'performance', cpus: n, memory_mb: n * minPerformancePerCpu }])),
+    ...Object.fromEntries([
+        ['a100-40gb', 'a100-pcie-40gb'],
+        ['a100-80gb', 'a100-sxm4-80gb'],
+        ['l40s', 'l40s'],
+        ['a10', 'a10'],
+    ].map(([size, gpuKind]) => [size, { gpu_kind: gpuKind, gpus: 1, cpu_kind: 'performance', cpus: 8, memory_mb: 16 * minPerformancePerCpu }])),
+};
+const defaultVmSize = 'shared-cpu-1x';
+const defaultGpuVmSize = 'performance-8x';
+/** CPU counts Fly accepts per kind (superfly/flyctl internal/machine/update.go cpusPerKind). */
+const cpusPerKind = { shared: [1, 2, 4, 6, 8], performance: [1, 2, 4, 6, 8, 10, 12, 14, 16, 32, 64, 128] };
+/**
+ * What flyctl refuses before it sends a guest (internal/machine/update.go): the CPU count for the
+ * kind, memory in steps of 256 MB (shared) or 1024 MB (performance), between 256/2048 MB and
+ * 2048/8192 MB per CPU. Returns the problem, or undefined when the guest is fine.
+ */
+function guestProblem(guest) {
+    const counts = cpusPerKind[guest.cpu_kind];
+    if (!counts.includes(guest.cpus))
+        return `${guest.cpu_kind} machines have ${counts.join(', ')} CPUs, not ${guest.cpus}`;
+    const step = guest.cpu_kind === 'shared' ? 256 : 1024;
+    const min = (guest.cpu_kind === 'shared' ? minSharedPerCpu : minPerformancePerCpu) * guest.cpus;
+    const max = (guest.cpu_kind === 'shared' ? 2048 : 8192) * guest.cpus;
+    if (guest.memory_mb % step !== 0 || guest.memory_mb < min || guest.memory_mb > max) {
+        return `${guest.cpus} ${guest.cpu_kind} CPU${guest.cpus === 1 ? '' : 's'} take a multiple of ${step} MB from ${min} to ${max}, not ${guest.memory_mb} MB`;
+    }
+    return undefined;
+}
+const binary = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4, p: 1024 ** 5 };
+const decimal = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15 };
+/**
+ * flyctl helpers.ParseSize: a plain integer is already in the target unit; otherwise docker/go-units
+ * reads "1gb", "512MB", "4G", "1.5 GiB" (RAMInBytes: powers of 1024; FromHumanSize: of 1000).
+ */
+function parseSize(text, units, quotient) {
+    if (/^[+-]?[0-9]+$/.test(text))
+        return Number(text);
+    const match = /^([0-9]+(?:\.[0-9]+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$/.exec(text);
+    if (match === null)
+        return undefined;
+    const bytes = Math.trunc(Number(match[1]) * units[(match[2] ?? '').toLowerCase()]);
+    return Math.trunc(bytes / quotient);
+}
+/** `memory = "1gb"` → 1024 (MB). */
+function parseMemoryMb(text) {
+    return parseSize(text, binary, 1024 ** 2);
+}
+/** `initial_size = "10gb"` → 10 (GB, decimal, as flyctl sizes volumes). */
+function parseVolumeSizeGb(text) {
+    return parseSize(text, decimal, 1e9);
+}
+/** Group names, sorted; `app` when the file has no [processes]. */
+function processNames(c) {
+    const names = Object.keys(c.processes);
+    return names.length === 0 ? [defaultGroup] : names.sort();
+}
+function defaultProcessName(c) {
+    const names = processNames(c);
+    return names.includes(defaultGroup) ? defaultGroup : names[0];
+}
+/** Whether a section with `processes = list` belongs to `group` (flyctl flattenGroupsMatch). */
+function belongs(c, group, list) {
+    const fallback = defaultProcessName(c);
+    if (list.length === 0)
+        return group === fallback;
+    return list.some((x) => x === group || (x === '' && group === fallback));
+}
+/** The most specific [[vm]] for a group: the last one naming it, else the first without processes. */
+function computeForGroup(c, group) {
+    const candidates = c.compute.filter((x) => x.processes.length === 0 || belongs(c, group, x.processes));
+    let chosen = candidates[0];
+    for (const x of candidates.slice(1))
+        if (x.processes.includes(group))
+            chosen = x;
+    return chosen;
+}
+/** flyctl computeToGuest: a preset (size, else shared-cpu-1x, or performance-8x with a GPU), then memory, then the explicit guest fields. */
+function computeToGuest(compute, hostDedicationId, where) {
+    const size = compute.size ?? (compute.guest?.gpu_kind ? defaultGpuVmSize : defaultVmSize);
+    const preset = machinePresets[size];
+    if (preset === undefined) {
+        const family = size.startsWith('shared') ? 'shared' : size.startsWith('performance') ? 'performance' : undefined;
+        const valid = Object.keys(machinePresets).filter((k) => family === undefined || k.startsWith(family));
+        throw new AppConfigError(`${where} size "${size}" is not a Fly machine size; choose one of ${valid.join(', ')}`);
+    }
+    const guest = { ...preset };
+    if (hostDedicationId)
+        guest.host_dedication_id = hostDedicationId;
+    if (compute.memory !== undefined) {
+        const mb = parseMemoryMb(compute.memory);
+        if (mb === undefined)
+            throw new AppConfigError(`${where} memory "${compute.memory}" is not a size such as 512mb or 2gb`);
+        if (mb === 0)
+            throw new AppConfigError(`${where} memory cannot be zero`);
+        guest.memory_mb = mb;
+    }
+    // copier.CopyWithOption(IgnoreEmpty): only fields the section set to a non-zero value.
+    for (const [key, value] of Object.entries(compute.guest ?? {})) {
+        if (value === undefined || value === '' || value === 0 || (Array.isArray(value) && value.length === 0))
+            continue;
+        guest[key] = value;
+    }
+    return guest;
+}
+/** The group's guest from the file; undefined when no [[vm]] applies (flyctl then leaves the guest alone). */
+function guestForGroup(c, group) {
+    const compute = computeForGroup(c, group);
+    if (compute === undefined)
+        return undefined;
+    const hdid = compute.guest?.host_dedication_id || c.hostDedicationId;
+    return computeToGuest(compute, hdid, `[[vm]] for process group "${group}":`);
+}
+/** A [processes] command or release_command as flyctl splits it (google/shlex). */
+function splitCommand(command, what) {
+    try {
+        return shlexSplit(command);
+    }
+    catch (error) {
+        if (error instanceof ShlexError)
+            throw new AppConfigError(`could not parse the command for ${what}: ${error.message}`);
+        throw error;
+    }
+}
+const wireAutostop = (mode) => (mode === 'suspend' ? 'suspend' : mode === 'stop');
+function headerList(headers) {
+    if (headers === undefined)
+        return undefined;
+    const list = Object.keys(headers)
+        .sort()
+        .map((name) => ({ name, values: [headers[name]] }));
+    return list.length === 0 ? undefined : list;
+}
+function tcpServiceCheck(check) {
+    return strip({ type: 'tcp', interval: check.interval, timeout: check.timeout, grace_period: check.grace_period });
+}
+function httpServiceCheck(check) {
+    return strip({
+        type: 'http',
+        interval: check.interval,
+        timeout: check.timeout,
+        grace_period: check.grace_period,
+        method: check.method,
+        path: check.path,
+        protocol: check.protocol,
+        tls_skip_verify: check.tls_skip_verify,
+        tls_server_name: check.tls_server_name,
+        headers: headerList(check.headers),
+    });
+}
+function topLevelCheck(check) {
+    return strip({
+        type: check.type,
+        port: check.port,
+        interval: check.interval,
+        timeout: check.timeout,
+        grace_period: check.grace_period,
+        method: check.method?.toUpperCase(),
+        path: check.path,
+        protocol: check.protocol,
+        tls_skip_verify: check.tls_skip_verify,
+        tls_server_name: check.tls_server_name,
+        headers: headerList(check.headers),
+    });
+}
+/** [http_service] as flyctl expands it (service.go HTTPService.ToService): ports 80 and 443. */
+function httpToService(s) {
+    return {
+        protocol: 'tcp',
+        internal_port: s.internal_port,
+        concurrency: s.concurrency,
+        processes: s.processes,
+        http_checks: s.checks,
+        tcp_checks: [],
+        ports: [
+            strip({ port: 80, handlers: ['http'], force_https: s.force_https || undefined, http_options: s.http_options }),
+            strip({ port: 443, handlers: ['http', 'tls'], http_options: s.http_options, tls_options: s.tls_options }),
+        ],
+        autostop: s.autostop,
+        autostart: s.autostart,
+        min_machines_running: s.min_machines_running,
+    };
+}
+function machineService(s) {
+    const checks = [...s.tcp_checks.map(tcpServiceCheck), ...s.http_checks.map(httpServiceCheck)];
+    return strip({
+        protocol: s.protocol,
+        internal_port: s.internal_port,
+        ports: s.ports,
+        concurrency: s.concurrency,
+        autostop: s.autostop === undefined ? undefined : wireAutostop(s.autostop),
+        autostart: s.autostart,
+        min_machines_running: s.min_machines_running,
+        checks: checks.length === 0 ? undefined : checks,
+    });
+}
+/** fly-go MergeFiles: a later file replaces one at the same guest path; one with no content removes it. */
+function mergeFiles(files) {
+    const out = [];
+    for (const f of files) {
+        const at = out.findIndex((x) => x.guest_path === f.guest_path);
+        if (at === -1)
+            out.push(f);
+        else if (f.raw_value === undefined && f.secret_name === undefined)
+            out.splice(at, 1);
+        else
+            out.splice(at, 1, f);
+    }
+    return out.length === 0 ? undefined : out;
+}
+const restartPolicy = { always: 'always', never: 'no', 'on-failure': 'on-failure' };
+/**
+ * The machine config flyctl's `ToMachineConfig(group, nil)` gives for a process group: no image
+ * (the deploy sets it) and no guest when no [[vm]] applies to the group.
+ */
+function toMachineConfig(c, group) {
+    if (!processNames(c).includes(group))
+        throw new AppConfigError(`there is no process group "${group}"; the file has ${processNames(c).join(', ')}`);
+    const matches = (list) => belongs(c, group, list);
+    const http = c.httpService !== undefined && matches(c.httpService.processes) ? c.httpService : undefined;
+    const config = structuredClone(c.machineConfigBase ?? {});
+    const metrics = c.metrics.find((m) => matches(m.processes));
+    delete config.metrics;
+    if (metrics !== undefined)
+        config.metrics = strip({ port: metrics.port, path: metrics.path, https: metrics.https });
+    const command = c.processes[group];
+    let cmd = command === undefined || command === '' ? undefined : splitCommand(command, `the ${group} process group`);
+    const init = { ...(config.init ?? {}) };
+    if (c.experimental !== undefined) {
+        cmd ??= c.experimental.cmd;
+        init.entrypoint = c.experimental.entrypoint;
+        init.exec = c.experimental.exec;
+    }
+    else {
+        delete init.entrypoint;
+        delete init.exec;
+    }
+    init.cmd = cmd;
+    init.swap_size_mb = c.swapSizeMb;
+    config.init = strip(init);
+    config.metadata = { ...config.metadata, ...platformVersion, fly_process_group: group };
+    const services = [...(http === undefined ? [] : [httpToService(http)]), ...c.services.filter((s) => matches(s.processes))];
+    delete config.services;
+    if (services.length > 0)
+        config.services = services.map(machineService);
+    delete config.checks;
+    const checks = Object.entries(c.checks).filter(([, check]) => matches(check.processes));
+    if (checks.length > 0) {
+        config.checks = {};
+        for (const [name, check] of checks) {
+            const machineCheck = topLevelCheck(check);
+            if (machineCheck.port === undefined) {
+                if (http === undefined) {
+                    throw new AppConfigError(`check "${name}" for process group "${group}" has no port set and the group has no http_service to take it from`);
+                }
+                machineCheck.port = http.internal_port;
+            }
+            config.checks[name] = machineCheck;
+        }
+    }
+    config.env = { ...c.env, FLY_PROCESS_GROUP: group };
+    if (c.primaryRegion)
+        config.env['PRIMARY_REGION'] = c.primaryRegion;
+    delete config.statics;
+    if (c.statics.length > 0)
+        config.statics = c.statics.map((s) => ({ ...s }));
+    delete config.mounts;
+    const mounts = c.mounts.filter((m) => matches(m.processes));
+    if (mounts.length > 0) {
+        config.mounts = mounts.map((m) => {
+            const gb = (text) => (text === undefined ? undefined : parseVolumeSizeGb(text) || undefined);
+            return strip({
+                path: m.destination,
+                name: m.source,
+                extend_threshold_percent: m.auto_extend_size_threshold || undefined,
+                add_size_gb: gb(m.auto_extend_size_increment),
+                size_gb_limit: gb(m.auto_extend_size_limit),
+            });
+        });
+    }
+    delete config.stop_config;
+    if (c.killSignal !== undefined || c.killTimeout !== undefined)
+        config.stop_config = strip({ timeout: c.killTimeout, signal: c.killSignal });
+    // flyctl: every [[files]] entry reaches every group (it merges them before flattening).
+    delete config.files;
+    const files = mergeFiles(c.files);
+    if (files !== undefined)
+        config.files = files;
+    const guest = guestForGroup(c, group);
+    if (guest !== undefined)
+        config.guest = guest;
+    delete config.restart;
+    for (const r of c.restart.filter((x) => matches(x.processes))) {
+        config.restart = strip({ policy: restartPolicy[r.policy], max_retries: r.retries || undefined });
+    }
+    return config;
+}
+/** The one-off machine of `[deploy] release_command` (flyctl ToReleaseMachineConfig); undefined without one. */
+function toReleaseMachineConfig(c) {
+    const command = c.deploy?.releaseCommand;
+    if (command === undefined)
+        return undefined;
+    const config = {
+        init: strip({ cmd: splitCommand(command, '[deploy] release_command'), swap_size_mb: c.swapSizeMb, entrypoint: c.experimental?.entrypoint }),
+        restart: { policy: 'no' },
+        auto_destroy: true,
+        dns: { skip_registration: true },
+        metadata: { ...platformVersion, fly_process_group: releaseCommandGroup },
+        env: { ...c.env, RELEASE_COMMAND: '1', FLY_PROCESS_GROUP: releaseCommandGroup },
+    };
+    if (c.primaryRegion)
+        config.env['PRIMARY_REGION'] = c.primaryRegion;
+    if (c.killSignal !== undefined || c.killTimeout !== undefined)
+        config.stop_config = strip({ timeout: c.killTimeout, signal: c.killSignal });
+    const files = mergeFiles(c.files);
+    if (files !== undefined)
+        config.files = files;
+    const vm = c.deploy?.releaseCommandVm;
+    if (vm !== undefined)
+        config.guest = computeToGuest(vm, c.hostDedicationId, '[deploy.release_command_vm]');
+    return config;
+}
+
+;// CONCATENATED MODULE: ./lib/fly/appconfig/plan.js
+// The preview of an app: per process group the machine config flyctl would deploy, with the
+// action's inputs laid over the file (explicit inputs win; then the file; then the action's own
+// defaults: iad, port 8080, shared-cpu-1x with 256 MB), plus the volumes and the release command.
+
+
+
+const defaultRegion = 'iad';
+const defaultInternalPort = 8080;
+/** flyctl's default (internal/command/deploy/machines.go DefaultReleaseCommandTimeout). */
+const defaultReleaseTimeoutMs = 5 * 60_000;
+/** The file and the size inputs together give a group a machine size Fly refuses. */
+class GuestSizeError extends AppConfigError {
+    group;
+    problem;
+    constructor(group, problem) {
+        super(`the machine size of process group "${group}" is not one Fly accepts: ${problem}`);
+        this.name = 'GuestSizeError';
+        this.group = group;
+        this.problem = problem;
+    }
+}
+/** The one group a preview without a fly.toml runs: the image's own command on one HTTP service. */
+function noFileConfig() {
+    return {
+        env: {},
+        processes: {},
+        services: [],
+        checks: {},
+        mounts: [],
+        files: [],
+        restart: [],
+        compute: [],
+        statics: [],
+        metrics: [],
+        warnings: [],
+        httpService: { internal_port: defaultInternalPort, force_https: true, processes: [], checks: [] },
+    };
+}
+function withOverrides(file, overrides, warnings) {
+    const c = structuredClone(file ?? noFileConfig());
+    c.primaryRegion = overrides.region ?? c.primaryRegion ?? defaultRegion;
+    if (overrides.internalPort !== undefined) {
+        if (c.httpService !== undefined)
+            c.httpService.internal_port = overrides.internalPort;
+        else
+            warnings.push('The internal-port input applies to [http_service], which the fly.toml does not have; it is not used.');
+    }
+    if (file !== undefined && c.httpService === undefined && c.services.length === 0) {
+        warnings.push('The fly.toml defines no [http_service] or [[services]], so the preview URL will not answer.');
+    }
+    // Scale to zero where the file says nothing about idling; what it does say stands.
+    for (const s of [...(c.httpService === undefined ? [] : [c.httpService]), ...c.services]) {
+        s.autostop ??= overrides.autostop;
+        s.autostart ??= true;
+        s.min_machines_running ??= 0;
+    }
+    return c;
+}
+function effectiveGuest(fromFile, overrides, group) {
+    let guest = { ...(fromFile ?? machinePresets[defaultVmSize]) };
+    if (overrides.size !== undefined) {
+        const preset = machinePresets[overrides.size];
+        if (preset === undefined)
+            throw new AppConfigError(`size "${overrides.size}" is not a Fly machine size`);
+        const { host_dedication_id: hdid } = guest;
+        guest = { ...preset };
+        if (hdid !== undefined)
+            guest.host_dedication_id = hdid;
+    }
+    if (overrides.cpuKind !== undefined)
+        guest.cpu_kind = overrides.cpuKind;
+    if (overrides.cpus !== undefined)
+        guest.cpus = overrides.cpus;
+    if (overrides.memoryMb !== undefined)
+        guest.memory_mb = overrides.memoryMb;
+    const problem = guestProblem(guest);
+    if (problem !== undefined)
+        throw new GuestSizeError(group, problem);
+    return guest;
+}
+function checkCount(config) {
+    return Object.keys(config.checks ?? {}).length + (config.services ?? []).reduce((n, s) => n + (s.checks?.length ?? 0), 0);
+}
+/**
+ * The preview plan for a fly.toml (undefined: none), with the inputs' overrides. Throws
+ * AppConfigError when the file and the overrides together make something Fly would refuse.
+ */
+function planPreview(file, overrides) {
+    const warnings = [...(file?.warnings ?? [])];
+    const c = withOverrides(file, overrides, warnings);
+    const region = c.primaryRegion;
+    const groups = processNames(c).map((name) => {
+        const config = toMachineConfig(c, name);
+        config.guest = effectiveGuest(config.guest, overrides, name);
+        const volumes = (config.mounts ?? []).map((m) => {
+            const mount = c.mounts.find((x) => x.source === m.name && x.destination === m.path);
+            const size = mount?.initial_size === undefined ? undefined : parseVolumeSizeGb(mount.initial_size);
+            if (mount?.initial_size !== undefined && (size === undefined || size < 1)) {
+                throw new AppConfigError(`[mounts] initial_size "${mount.initial_size}" is not a size of at least 1gb`);
+            }
+            const plan = { name: m.name, destination: m.path, sizeGb: size ?? 1 };
+            if (mount?.snapshot_retention !== undefined)
+                plan.snapshotRetention = mount.snapshot_retention;
+            if (mount?.scheduled_snapshots !== undefined)
+                plan.autoBackupEnabled = mount.scheduled_snapshots;
+            return plan;
+        });
+        return { name, config, volumes, checkCount: checkCount(config) };
+    });
+    let release;
+    const releaseConfig = toReleaseMachineConfig(c);
+    if (releaseConfig !== undefined) {
+        // Without release_command_vm, flyctl runs the release command on the default group's machine
+        // size once the app has machines (internal/command/deploy/machines_releasecommand.go).
+        const appGroup = groups.find((g) => g.name === defaultProcessName(c));
+        releaseConfig.guest ??= { ...appGroup?.config.guest };
+        const timeout = c.deploy?.releaseCommandTimeout;
+        release = {
+            commandLine: c.deploy?.releaseCommand,
+            config: releaseConfig,
+            timeoutMs: timeout === undefined ? defaultReleaseTimeoutMs : Number(parseGoDuration(timeout) / 1000000n),
+        };
+    }
+    return { region, groups, release, warnings };
+}
+
+;// CONCATENATED MODULE: ./lib/fly/appconfig/index.js
+// fly.toml for the preview: read it (inputs.ts, before any call), plan it (the deploy).
+
+
+
+
+
+
+
+/**
+ * Reads and parses the fly.toml at `path`. Files it names (`[[files]] local_path`, a
+ * `machine_config` .json) are read relative to its folder, where `fly deploy` is usually run.
+ * Throws the fs error when the file cannot be read, AppConfigError when it is not a valid config.
+ */
+function loadAppConfig(path, shownAs) {
+    const text = (0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8');
+    const folder = (0,external_node_path_namespaceObject.dirname)(path);
+    return parseAppConfig(text, shownAs, { readFile: (name) => (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.resolve)(folder, name)) });
+}
+
 ;// CONCATENATED MODULE: ./lib/inputs.js
+// Raw action inputs → one typed, validated Settings object. Every check happens here, before any
+// network call, so a bad value fails the step without touching Fly or GitHub.
+
+
+
 /** A bad input value. The message names the input, what is wrong, and the accepted form. */
 class InputError extends Error {
     input;
@@ -28693,23 +31238,74 @@ function region(raw) {
         throw new InputError('region', `must be a three-letter Fly region code such as iad, lhr or syd; got ${quote(raw)}`);
     return raw;
 }
-/** CPU counts Fly offers per kind (shared-cpu-Nx, performance-Nx). */
-const cpuCounts = { shared: [1, 2, 4, 6, 8, 16], performance: [1, 2, 4, 8, 16] };
-/** Memory per CPU in MB that Fly allows, by kind. */
-const memoryPerCpu = { shared: { min: 256, max: 2048 }, performance: { min: 2048, max: 8192 } };
-function guest(cpuKindRaw, cpusRaw, memoryRaw) {
-    const cpuKind = oneOf('cpu-kind', cpuKindRaw, ['shared', 'performance']);
-    const counts = cpuCounts[cpuKind];
-    const cpus = integer('cpus', cpusRaw, 1, 16);
-    if (!counts.includes(cpus))
-        throw new InputError('cpus', `must be one of ${counts.join(', ')} for cpu-kind ${cpuKind}; got ${quote(cpusRaw)}`);
-    const min = memoryPerCpu[cpuKind].min * cpus;
-    const max = memoryPerCpu[cpuKind].max * cpus;
-    const memoryMb = integer('memory', memoryRaw, 1, 1_000_000, ' (MB)');
-    if (memoryMb % 256 !== 0 || memoryMb < min || memoryMb > max) {
-        throw new InputError('memory', `must be a multiple of 256 MB from ${min} to ${max} for ${cpus} ${cpuKind} CPU${cpus === 1 ? '' : 's'}; got ${quote(memoryRaw)}`);
+/** Every CPU count Fly offers for some kind; the kind decides which (flyctl internal/machine/update.go). */
+const anyCpuCount = [...new Set([...cpusPerKind.shared, ...cpusPerKind.performance])].sort((a, b) => a - b);
+/** Each size input on its own; whether they fit together (and with the fly.toml) is checked on the plan. */
+function guestInputs(value) {
+    const size = value('size');
+    const cpuKind = value('cpu-kind');
+    const cpus = value('cpus');
+    const memory = value('memory');
+    const presets = Object.keys(machinePresets);
+    const cpuCount = cpus === '' ? undefined : integer('cpus', cpus, 1, 128);
+    if (cpuCount !== undefined && !anyCpuCount.includes(cpuCount)) {
+        throw new InputError('cpus', `must be one of ${anyCpuCount.join(', ')}; got ${quote(cpus)}`);
     }
-    return { cpuKind, cpus, memoryMb };
+    const memoryMb = memory === '' ? undefined : integer('memory', memory, 256, 1_048_576, ' (MB)');
+    if (memoryMb !== undefined && memoryMb % 256 !== 0)
+        throw new InputError('memory', `must be a multiple of 256 MB; got ${quote(memory)}`);
+    return {
+        size: size === '' ? undefined : oneOf('size', size, presets),
+        cpuKind: cpuKind === '' ? undefined : oneOf('cpu-kind', cpuKind, ['shared', 'performance']),
+        cpus: cpuCount,
+        memoryMb,
+    };
+}
+/** The input to blame when the sizes do not fit: the most specific one given. */
+function guestInputName(guest) {
+    if (guest.memoryMb !== undefined)
+        return 'memory';
+    if (guest.cpus !== undefined)
+        return 'cpus';
+    if (guest.cpuKind !== undefined)
+        return 'cpu-kind';
+    if (guest.size !== undefined)
+        return 'size';
+    return 'config';
+}
+/**
+ * The `config` input, or fly.toml at the workspace root when it exists. A path must stay inside
+ * the workspace. undefined: the preview has no fly.toml.
+ */
+function configFile(raw, workspace) {
+    if (raw === '') {
+        if (workspace === undefined)
+            return undefined;
+        const path = (0,external_node_path_namespaceObject.resolve)(workspace, 'fly.toml');
+        return (0,external_node_fs_namespaceObject.existsSync)(path) ? { path, shownAs: 'fly.toml' } : undefined;
+    }
+    singleLine('config', raw);
+    const base = workspace ?? process.cwd();
+    const path = (0,external_node_path_namespaceObject.resolve)(base, raw);
+    const inside = (0,external_node_path_namespaceObject.relative)(base, path);
+    if ((0,external_node_path_namespaceObject.isAbsolute)(raw) || inside.startsWith('..') || (0,external_node_path_namespaceObject.isAbsolute)(inside)) {
+        throw new InputError('config', `must be a path inside the workspace such as fly.toml or deploy/fly.staging.toml; got ${quote(raw)}`);
+    }
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+        throw new InputError('config', `names ${quote(raw)}, which is not in the workspace (a path relative to the repository root)`);
+    return { path, shownAs: inside };
+}
+function appConfig(file) {
+    if (file === undefined)
+        return undefined;
+    try {
+        return loadAppConfig(file.path, file.shownAs);
+    }
+    catch (error) {
+        if (error instanceof AppConfigError)
+            throw new InputError('config', `is not a fly.toml the action can use: ${error.message}`);
+        throw new InputError('config', `names ${quote(file.shownAs)}, which cannot be read`);
+    }
 }
 /** `KEY=VALUE` per line. Errors name the line, never the value: values are often secrets. */
 function parseEnv(raw) {
@@ -28737,6 +31333,82 @@ function parseEnv(raw) {
     });
     return Object.fromEntries(env);
 }
+const keyPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * `KEY=VALUE` lines, and `KEY<<DELIMITER` … `DELIMITER` blocks for multi-line values, as
+ * $GITHUB_OUTPUT takes them. A value is kept exactly (spaces, `=`, anything a PEM holds); blank
+ * lines and `#` comments between entries are skipped. Errors name the line, never the value.
+ */
+function parseSecrets(raw) {
+    const secrets = new Map();
+    const lines = raw.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const trimmed = line.trim();
+        if (trimmed === '' || trimmed.startsWith('#'))
+            continue;
+        const where = `line ${i + 1}`;
+        const heredoc = /^\s*([^=<\s]*)<<(.*)$/.exec(line);
+        const at = line.indexOf('=');
+        if (heredoc !== null && (at === -1 || at > line.indexOf('<<'))) {
+            const key = heredoc[1];
+            const delimiter = heredoc[2].trim();
+            if (!keyPattern.test(key))
+                throw new InputError('secrets', `${where} has the key ${quote(key)}; keys are letters, digits and _, not starting with a digit`);
+            if (delimiter === '')
+                throw new InputError('secrets', `${where} starts a multi-line value without a delimiter; write ${key}<<EOF, the lines, then EOF`);
+            const end = lines.findIndex((l, j) => j > i && l.replace(/\r$/, '') === delimiter);
+            if (end === -1)
+                throw new InputError('secrets', `${where} starts ${key}<<${quote(delimiter)} but no later line is exactly ${quote(delimiter)}`);
+            if (secrets.has(key))
+                throw new InputError('secrets', `${where} sets ${key} a second time`);
+            secrets.set(key, lines.slice(i + 1, end).join('\n'));
+            i = end;
+            continue;
+        }
+        if (at === -1)
+            throw new InputError('secrets', `${where} must be KEY=VALUE or KEY<<EOF; it has neither "=" nor "<<"`);
+        const key = line.slice(0, at).trim();
+        if (!keyPattern.test(key))
+            throw new InputError('secrets', `${where} has the key ${quote(key)}; keys are letters, digits and _, not starting with a digit`);
+        if (secrets.has(key))
+            throw new InputError('secrets', `${where} sets ${key} a second time`);
+        secrets.set(key, line.slice(at + 1));
+    }
+    return Object.fromEntries(secrets);
+}
+/**
+ * Every string a log must never show from the raw `secrets` input: each value, and each line of a
+ * multi-line value (the runner masks line by line). Never throws, so main.ts can mask even an input
+ * that readSettings will then reject.
+ */
+function secretValuesToMask(raw) {
+    const values = new Set();
+    const lines = raw.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const heredoc = /^\s*([^=<\s]*)<<(.+)$/.exec(line);
+        if (heredoc !== null && !line.slice(0, line.indexOf('<<')).includes('=')) {
+            const delimiter = heredoc[2].trim();
+            const end = lines.findIndex((l, j) => j > i && l.replace(/\r$/, '') === delimiter);
+            const body = lines.slice(i + 1, end === -1 ? undefined : end);
+            values.add(body.join('\n'));
+            for (const l of body)
+                values.add(l.trim());
+            if (end === -1)
+                break;
+            i = end;
+            continue;
+        }
+        const at = line.indexOf('=');
+        if (at !== -1)
+            values.add(line.slice(at + 1));
+        else if (line.trim() !== '' && !line.trim().startsWith('#'))
+            values.add(line.trim());
+    }
+    values.delete('');
+    return [...values];
+}
 function apiUrl(raw) {
     let url;
     try {
@@ -28761,23 +31433,72 @@ function environmentPrefix(raw) {
 function optionalSecret(raw) {
     return raw === '' ? undefined : raw;
 }
-/** `read` returns the raw input ('' when unset), as core.getInput does. */
-function readSettings(read) {
+/**
+ * `read` returns the raw input ('' when unset), as core.getInput does. `workspace` is where `config`
+ * is looked up (GITHUB_WORKSPACE on a runner).
+ */
+function readSettings(read, workspace = process.env['GITHUB_WORKSPACE']) {
     const value = (name, fallback) => {
         const raw = read(name).trim();
         return raw === '' ? fallback : raw;
     };
+    const given = (name) => read(name).trim();
+    const configInput = configFile(given('config'), workspace);
+    const file = appConfig(configInput);
+    const guestGiven = guestInputs(given);
+    const regionInput = given('region');
+    const portInput = given('internal-port');
+    const overrides = {
+        autostop: oneOf('autostop', value('autostop', 'stop'), ['stop', 'suspend', 'off']),
+    };
+    if (regionInput !== '')
+        overrides.region = region(regionInput);
+    if (portInput !== '')
+        overrides.internalPort = integer('internal-port', portInput, 1, 65535);
+    if (guestGiven.size !== undefined)
+        overrides.size = guestGiven.size;
+    if (guestGiven.cpuKind !== undefined)
+        overrides.cpuKind = guestGiven.cpuKind;
+    if (guestGiven.cpus !== undefined)
+        overrides.cpus = guestGiven.cpus;
+    if (guestGiven.memoryMb !== undefined)
+        overrides.memoryMb = guestGiven.memoryMb;
+    // Planning now finds a file and inputs that together make something Fly would refuse, before any call.
+    let plan;
+    try {
+        plan = planPreview(file, overrides);
+    }
+    catch (error) {
+        if (error instanceof GuestSizeError) {
+            const name = guestInputName(guestGiven);
+            throw new InputError(name, `gives process group "${error.group}" a machine size Fly does not accept: ${error.problem}`);
+        }
+        if (error instanceof AppConfigError)
+            throw new InputError('config', `is not a fly.toml the action can use: ${error.message}`);
+        throw error;
+    }
+    const main = plan.groups.find((g) => g.name === 'app') ?? plan.groups[0];
+    const guest = main?.config.guest;
+    const env = parseEnv(read('env'));
+    const secrets = parseSecrets(read('secrets'));
+    const clash = Object.keys(secrets).find((key) => Object.hasOwn(env, key));
+    if (clash !== undefined)
+        throw new InputError('secrets', `sets ${clash}, which the env input sets too; keep each name in one of them`);
     return {
         mode: oneOf('mode', value('mode', 'auto'), ['auto', 'deploy', 'destroy']),
+        configPath: configInput?.shownAs,
+        appConfig: file,
+        overrides,
+        secrets,
         flyApiToken: optionalSecret(read('fly-api-token').trim()),
         githubToken: optionalSecret(read('github-token').trim()),
         image: inputs_image(value('image', '')),
         appName: appName(value('app-name', '')),
         org: slug('org', value('org', 'personal')),
-        region: region(value('region', 'iad')),
-        internalPort: integer('internal-port', value('internal-port', '8080'), 1, 65535),
-        guest: guest(value('cpu-kind', 'shared'), value('cpus', '1'), value('memory', '256')),
-        env: parseEnv(read('env')),
+        region: plan.region,
+        internalPort: main?.config.services?.find((s) => s.internal_port !== undefined)?.internal_port ?? 8080,
+        guest: { cpuKind: guest?.cpu_kind ?? 'shared', cpus: guest?.cpus ?? 1, memoryMb: guest?.memory_mb ?? 256 },
+        env,
         waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', '300'), 1, 3600, ' seconds'),
         comment: inputs_boolean('comment', value('comment', 'true')),
         deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),
