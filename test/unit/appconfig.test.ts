@@ -312,6 +312,12 @@ describe('inputs over the file', () => {
     expect(app?.config.guest).toEqual({ cpu_kind: 'performance', cpus: 2, memory_mb: 8192 });
   });
 
+  it('internal-port moves the HTTP [[services]] when the file has no [http_service]', () => {
+    const plan = planPreview(load('apps/phoenix.toml'), { autostop: 'stop', internalPort: 4000 });
+    expect(plan.groups[0]?.config.services?.[0]?.internal_port).toBe(4000);
+    expect(plan.warnings).toEqual([expect.stringContaining('[experimental] auto_rollback')]);
+  });
+
   it('refuses a combination Fly would refuse, naming the group', () => {
     expect(() => planPreview(load('apps/rails.toml'), { autostop: 'stop', cpuKind: 'performance' })).toThrow(
       /process group "app".*1 performance CPU take a multiple of 1024 MB from 2048 to 8192, not 256 MB/,
@@ -361,6 +367,14 @@ describe('reading fly.toml', () => {
     expect(c.warnings).toEqual([
       expect.stringMatching(/^fly\.toml \[postgres\] is not applied to the preview/),
       expect.stringMatching(/machine_checks/),
+    ]);
+  });
+
+  it('[[services.ports]] keeps only the fields fly-go knows', () => {
+    const c = parseAppConfig('[[services]]\ninternal_port = 53\nprotocol = "udp"\n[[services.ports]]\nport = "53"\nhandlers = []\nlegacy = 1\n[[services.ports]]\nstart_port = 1000\nend_port = 1010\n[services.ports.proxy_proto_options]\nversion = "v2"\n');
+    expect(toMachineConfig(c, 'app').services?.[0]?.ports).toEqual([
+      { port: 53, handlers: [] },
+      { start_port: 1000, end_port: 1010, proxy_proto_options: { version: 'v2' } },
     ]);
   });
 

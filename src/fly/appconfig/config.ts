@@ -552,13 +552,17 @@ function ports(r: Reader): AppMachinePort[] | undefined {
   if (!r.has('ports')) return undefined;
   return r.tables('ports').map((_, i) => {
     const p = r.child('ports', i) as Reader;
-    const port: AppMachinePort = { ...(p.table as AppMachinePort) };
-    for (const key of ['port', 'start_port', 'end_port'] as const) {
-      const n = p.integer(key);
-      if (n !== undefined) port[key] = n;
-    }
-    if (p.has('handlers')) port.handlers = p.strings('handlers');
-    return port;
+    // Only fly-go MachinePort's fields: Go drops any other key when it decodes the file.
+    return strip({
+      port: p.integer('port'),
+      start_port: p.integer('start_port'),
+      end_port: p.integer('end_port'),
+      handlers: p.strings('handlers'),
+      force_https: p.boolean('force_https') || undefined,
+      tls_options: p.table_('tls_options') as TLSOptions | undefined,
+      http_options: p.table_('http_options') as HTTPOptions | undefined,
+      proxy_proto_options: p.table_('proxy_proto_options') as AppMachinePort['proxy_proto_options'],
+    });
   });
 }
 

@@ -101,8 +101,11 @@ function withOverrides(file: AppConfig | undefined, overrides: PlanOverrides, wa
   const c = structuredClone(file ?? noFileConfig());
   c.primaryRegion = overrides.region ?? c.primaryRegion ?? defaultRegion;
   if (overrides.internalPort !== undefined) {
+    // The app's HTTP port: [http_service], else every [[services]] that speaks HTTP.
+    const httpServices = c.services.filter((s) => s.ports?.some((p) => p.handlers?.includes('http')) === true);
     if (c.httpService !== undefined) c.httpService.internal_port = overrides.internalPort;
-    else warnings.push('The internal-port input applies to [http_service], which the fly.toml does not have; it is not used.');
+    else if (httpServices.length > 0) for (const s of httpServices) s.internal_port = overrides.internalPort;
+    else warnings.push('The internal-port input applies to an HTTP service, which the fly.toml does not have; it is not used.');
   }
   if (file !== undefined && c.httpService === undefined && c.services.length === 0) {
     warnings.push('The fly.toml defines no [http_service] or [[services]], so the preview URL will not answer.');
