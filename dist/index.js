@@ -30457,15 +30457,17 @@ function ports(r) {
         return undefined;
     return r.tables('ports').map((_, i) => {
         const p = r.child('ports', i);
-        const port = { ...p.table };
-        for (const key of ['port', 'start_port', 'end_port']) {
-            const n = p.integer(key);
-            if (n !== undefined)
-                port[key] = n;
-        }
-        if (p.has('handlers'))
-            port.handlers = p.strings('handlers');
-        return port;
+        // Only fly-go MachinePort's fields: Go drops any other key when it decodes the file.
+        return strip({
+            port: p.integer('port'),
+            start_port: p.integer('start_port'),
+            end_port: p.integer('end_port'),
+            handlers: p.strings('handlers'),
+            force_https: p.boolean('force_https') || undefined,
+            tls_options: p.table_('tls_options'),
+            http_options: p.table_('http_options'),
+            proxy_proto_options: p.table_('proxy_proto_options'),
+        });
     });
 }
 function service(r, warn) {
@@ -31047,10 +31049,15 @@ function withOverrides(file, overrides, warnings) {
     const c = structuredClone(file ?? noFileConfig());
     c.primaryRegion = overrides.region ?? c.primaryRegion ?? defaultRegion;
     if (overrides.internalPort !== undefined) {
+        // The app's HTTP port: [http_service], else every [[services]] that speaks HTTP.
+        const httpServices = c.services.filter((s) => s.ports?.some((p) => p.handlers?.includes('http')) === true);
         if (c.httpService !== undefined)
             c.httpService.internal_port = overrides.internalPort;
+        else if (httpServices.length > 0)
+            for (const s of httpServices)
+                s.internal_port = overrides.internalPort;
         else
-            warnings.push('The internal-port input applies to [http_service], which the fly.toml does not have; it is not used.');
+            warnings.push('The internal-port input applies to an HTTP service, which the fly.toml does not have; it is not used.');
     }
     if (file !== undefined && c.httpService === undefined && c.services.length === 0) {
         warnings.push('The fly.toml defines no [http_service] or [[services]], so the preview URL will not answer.');
