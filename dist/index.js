@@ -30038,7 +30038,7 @@ class Reader {
         this.table = table;
     }
     fail(key, problem) {
-        throw new AppConfigError(`${this.where === '' ? '' : `${this.where} `}${key} ${problem}`);
+        throw new AppConfigError(`${this.where === '' ? '' : `${this.where} `}${keyName(key)} ${problem}`);
     }
     has(key) {
         return this.table[key] !== undefined;
@@ -30137,9 +30137,13 @@ class Reader {
         const t = index === undefined ? this.table_(key) : this.tables(key)[index];
         if (t === undefined)
             return undefined;
-        const name = this.where === '' ? key : `${this.where.replace(/^\[+|\]+$/g, '')}.${key}`;
+        const name = this.where === '' ? keyName(key) : `${this.where.replace(/^\[+|\]+$/g, '')}.${keyName(key)}`;
         return new Reader(index === undefined ? `[${name}]` : `[[${name}]] #${index + 1}`, t);
     }
+}
+/** A key as messages show it: plain when it is a plain word, else JSON-quoted, so no line break or `::` command can ride in. */
+function keyName(key) {
+    return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 function show(v) {
     const text = typeof v === 'bigint' ? String(v) : (JSON.stringify(v) ?? String(v));
@@ -30206,7 +30210,8 @@ function normalise(root, options) {
     for (const key of Object.keys(root.table)) {
         if (topLevelKeys.has(key))
             continue;
-        warn(isTable(root.table[key]) || Array.isArray(root.table[key]) ? `[${key}]` : key, unsupportedReasons[key] || 'the action does not support it');
+        const shown = keyName(key);
+        warn(isTable(root.table[key]) || Array.isArray(root.table[key]) ? `[${shown}]` : shown, unsupportedReasons[key] || 'the action does not support it');
     }
     const experimental = root.child('experimental');
     const config = {
@@ -30242,7 +30247,7 @@ function normalise(root, options) {
         const handled = new Set(['cmd', 'entrypoint', 'exec', 'machine_config', 'kill_timeout', 'metrics_port', 'metrics_path']);
         for (const key of Object.keys(experimental.table))
             if (!handled.has(key))
-                warn(`[experimental] ${key}`, 'the action does not support it');
+                warn(`[experimental] ${keyName(key)}`, 'the action does not support it');
         config.experimental = {
             cmd: experimental.stringOrList('cmd'),
             entrypoint: experimental.stringOrList('entrypoint'),
@@ -30257,7 +30262,7 @@ function normalise(root, options) {
         const handled = new Set(['release_command', 'release_command_timeout', 'release_command_vm']);
         for (const key of Object.keys(deploy.table)) {
             if (!handled.has(key))
-                warn(`[deploy] ${key}`, 'a preview is one machine per process group, deployed at once');
+                warn(`[deploy] ${keyName(key)}`, 'a preview is one machine per process group, deployed at once');
         }
         const vm = deploy.child('release_command_vm');
         config.deploy = {
@@ -30794,7 +30799,7 @@ function guestForGroup(c, group) {
     if (compute === undefined)
         return undefined;
     const hdid = compute.guest?.host_dedication_id || c.hostDedicationId;
-    return computeToGuest(compute, hdid, `[[vm]] for process group "${group}":`);
+    return computeToGuest(compute, hdid, `[[vm]] for process group ${JSON.stringify(group)}:`);
 }
 /** A [processes] command or release_command as flyctl splits it (google/shlex). */
 function splitCommand(command, what) {
@@ -30900,7 +30905,7 @@ const restartPolicy = { always: 'always', never: 'no', 'on-failure': 'on-failure
  */
 function toMachineConfig(c, group) {
     if (!processNames(c).includes(group))
-        throw new AppConfigError(`there is no process group "${group}"; the file has ${processNames(c).join(', ')}`);
+        throw new AppConfigError(`there is no process group ${JSON.stringify(group)}; the file has ${processNames(c).map(keyName).join(', ')}`);
     const matches = (list) => belongs(c, group, list);
     const http = c.httpService !== undefined && matches(c.httpService.processes) ? c.httpService : undefined;
     const config = structuredClone(c.machineConfigBase ?? {});
@@ -30909,7 +30914,7 @@ function toMachineConfig(c, group) {
     if (metrics !== undefined)
         config.metrics = strip({ port: metrics.port, path: metrics.path, https: metrics.https });
     const command = c.processes[group];
-    let cmd = command === undefined || command === '' ? undefined : splitCommand(command, `the ${group} process group`);
+    let cmd = command === undefined || command === '' ? undefined : splitCommand(command, `the ${keyName(group)} process group`);
     const init = { ...(config.init ?? {}) };
     if (c.experimental !== undefined) {
         cmd ??= c.experimental.cmd;
@@ -30936,7 +30941,7 @@ function toMachineConfig(c, group) {
             const machineCheck = topLevelCheck(check);
             if (machineCheck.port === undefined) {
                 if (http === undefined) {
-                    throw new AppConfigError(`check "${name}" for process group "${group}" has no port set and the group has no http_service to take it from`);
+                    throw new AppConfigError(`check ${JSON.stringify(name)} for process group ${JSON.stringify(group)} has no port set and the group has no http_service to take it from`);
                 }
                 machineCheck.port = http.internal_port;
             }
@@ -31022,7 +31027,7 @@ class GuestSizeError extends AppConfigError {
     group;
     problem;
     constructor(group, problem) {
-        super(`the machine size of process group "${group}" is not one Fly accepts: ${problem}`);
+        super(`the machine size of process group ${JSON.stringify(group)} is not one Fly accepts: ${problem}`);
         this.name = 'GuestSizeError';
         this.group = group;
         this.problem = problem;
@@ -31478,7 +31483,7 @@ function readSettings(read, workspace = process.env['GITHUB_WORKSPACE']) {
     catch (error) {
         if (error instanceof GuestSizeError) {
             const name = guestInputName(guestGiven);
-            throw new InputError(name, `gives process group "${error.group}" a machine size Fly does not accept: ${error.problem}`);
+            throw new InputError(name, `gives process group ${JSON.stringify(error.group)} a machine size Fly does not accept: ${error.problem}`);
         }
         if (error instanceof AppConfigError)
             throw new InputError('config', `is not a fly.toml the action can use: ${error.message}`);

@@ -363,7 +363,7 @@ export function readSettings(read: (name: string) => string, workspace: string |
   } catch (error) {
     if (error instanceof GuestSizeError) {
       const name = guestInputName(guestGiven);
-      throw new InputError(name, `gives process group "${error.group}" a machine size Fly does not accept: ${error.problem}`);
+      throw new InputError(name, `gives process group ${JSON.stringify(error.group)} a machine size Fly does not accept: ${error.problem}`);
     }
     if (error instanceof AppConfigError) throw new InputError('config', `is not a fly.toml the action can use: ${error.message}`);
     throw error;

@@ -470,3 +470,10 @@ describe('Go durations', () => {
     for (const bad of ['10', '1x', '', 's', '1.s5']) expect(parseGoDuration(bad)).toBeUndefined();
   });
 });
+
+it('a key or group name with a line break cannot start a workflow command in a warning or an error', () => {
+  const c = parseAppConfig('["x\\n::error::owned"]\na = 1\n[processes]\n"web\\n::warning::x" = "echo \'"\n');
+  expect(c.warnings[0]).toContain('["x\\n::error::owned"]');
+  expect(c.warnings[0]).not.toMatch(/\n/);
+  expect(() => planPreview(c, defaults)).toThrow(/the "web\\n::warning::x" process group/);
+});

@@ -163,7 +163,7 @@ class Reader {
   }
 
   fail(key: string, problem: string): never {
-    throw new AppConfigError(`${this.where === '' ? '' : `${this.where} `}${key} ${problem}`);
+    throw new AppConfigError(`${this.where === '' ? '' : `${this.where} `}${keyName(key)} ${problem}`);
   }
 
   has(key: string): boolean {
@@ -252,9 +252,14 @@ class Reader {
   child(key: string, index?: number): Reader | undefined {
     const t = index === undefined ? this.table_(key) : this.tables(key)[index];
     if (t === undefined) return undefined;
-    const name = this.where === '' ? key : `${this.where.replace(/^\[+|\]+$/g, '')}.${key}`;
+    const name = this.where === '' ? keyName(key) : `${this.where.replace(/^\[+|\]+$/g, '')}.${keyName(key)}`;
     return new Reader(index === undefined ? `[${name}]` : `[[${name}]] #${index + 1}`, t);
   }
+}
+
+/** A key as messages show it: plain when it is a plain word, else JSON-quoted, so no line break or `::` command can ride in. */
+export function keyName(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
 function show(v: unknown): string {
@@ -323,7 +328,8 @@ function normalise(root: Reader, options: LoadOptions): AppConfig {
 
   for (const key of Object.keys(root.table)) {
     if (topLevelKeys.has(key)) continue;
-    warn(isTable(root.table[key]) || Array.isArray(root.table[key]) ? `[${key}]` : key, unsupportedReasons[key] || 'the action does not support it');
+    const shown = keyName(key);
+    warn(isTable(root.table[key]) || Array.isArray(root.table[key]) ? `[${shown}]` : shown, unsupportedReasons[key] || 'the action does not support it');
   }
 
   const experimental = root.child('experimental');
@@ -359,7 +365,7 @@ function normalise(root: Reader, options: LoadOptions): AppConfig {
 
   if (experimental !== undefined) {
     const handled = new Set(['cmd', 'entrypoint', 'exec', 'machine_config', 'kill_timeout', 'metrics_port', 'metrics_path']);
-    for (const key of Object.keys(experimental.table)) if (!handled.has(key)) warn(`[experimental] ${key}`, 'the action does not support it');
+    for (const key of Object.keys(experimental.table)) if (!handled.has(key)) warn(`[experimental] ${keyName(key)}`, 'the action does not support it');
     config.experimental = {
       cmd: experimental.stringOrList('cmd'),
       entrypoint: experimental.stringOrList('entrypoint'),
@@ -374,7 +380,7 @@ function normalise(root: Reader, options: LoadOptions): AppConfig {
   if (deploy !== undefined) {
     const handled = new Set(['release_command', 'release_command_timeout', 'release_command_vm']);
     for (const key of Object.keys(deploy.table)) {
-      if (!handled.has(key)) warn(`[deploy] ${key}`, 'a preview is one machine per process group, deployed at once');
+      if (!handled.has(key)) warn(`[deploy] ${keyName(key)}`, 'a preview is one machine per process group, deployed at once');
     }
     const vm = deploy.child('release_command_vm');
     config.deploy = {

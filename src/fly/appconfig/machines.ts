@@ -3,7 +3,7 @@
 // and ToReleaseMachineConfig, service.go, toplevelcheck.go). Field names and shapes on the wire are
 // fly-go's (machine_types.go). Two knowing differences: no `fly_flyctl_version` metadata (this is
 // not flyctl), and check headers are sorted by name (flyctl emits them in Go's random map order).
-import { AppConfigError, strip, type AppConfig, type Compute, type HttpService, type Service, type ServiceHttpCheck, type ServiceTcpCheck, type TopLevelCheck, type AutostopMode } from './config.js';
+import { AppConfigError, keyName, strip, type AppConfig, type Compute, type HttpService, type Service, type ServiceHttpCheck, type ServiceTcpCheck, type TopLevelCheck, type AutostopMode } from './config.js';
 import { shlexSplit, ShlexError } from './shlex.js';
 import type {
   AppMachineConfig,
@@ -147,7 +147,7 @@ export function guestForGroup(c: AppConfig, group: string): MachineGuest | undef
   const compute = computeForGroup(c, group);
   if (compute === undefined) return undefined;
   const hdid = compute.guest?.host_dedication_id || c.hostDedicationId;
-  return computeToGuest(compute, hdid, `[[vm]] for process group "${group}":`);
+  return computeToGuest(compute, hdid, `[[vm]] for process group ${JSON.stringify(group)}:`);
 }
 
 /** A [processes] command or release_command as flyctl splits it (google/shlex). */
@@ -257,7 +257,7 @@ const restartPolicy = { always: 'always', never: 'no', 'on-failure': 'on-failure
  * (the deploy sets it) and no guest when no [[vm]] applies to the group.
  */
 export function toMachineConfig(c: AppConfig, group: string): AppMachineConfig {
-  if (!processNames(c).includes(group)) throw new AppConfigError(`there is no process group "${group}"; the file has ${processNames(c).join(', ')}`);
+  if (!processNames(c).includes(group)) throw new AppConfigError(`there is no process group ${JSON.stringify(group)}; the file has ${processNames(c).map(keyName).join(', ')}`);
   const matches = (list: readonly string[]): boolean => belongs(c, group, list);
   const http = c.httpService !== undefined && matches(c.httpService.processes) ? c.httpService : undefined;
   const config: AppMachineConfig = structuredClone(c.machineConfigBase ?? {}) as AppMachineConfig;
@@ -267,7 +267,7 @@ export function toMachineConfig(c: AppConfig, group: string): AppMachineConfig {
   if (metrics !== undefined) config.metrics = strip({ port: metrics.port, path: metrics.path, https: metrics.https });
 
   const command = c.processes[group];
-  let cmd = command === undefined || command === '' ? undefined : splitCommand(command, `the ${group} process group`);
+  let cmd = command === undefined || command === '' ? undefined : splitCommand(command, `the ${keyName(group)} process group`);
   const init = { ...(config.init ?? {}) };
   if (c.experimental !== undefined) {
     cmd ??= c.experimental.cmd;
@@ -295,7 +295,7 @@ export function toMachineConfig(c: AppConfig, group: string): AppMachineConfig {
       const machineCheck = topLevelCheck(check);
       if (machineCheck.port === undefined) {
         if (http === undefined) {
-          throw new AppConfigError(`check "${name}" for process group "${group}" has no port set and the group has no http_service to take it from`);
+          throw new AppConfigError(`check ${JSON.stringify(name)} for process group ${JSON.stringify(group)} has no port set and the group has no http_service to take it from`);
         }
         machineCheck.port = http.internal_port;
       }

@@ -72,7 +72,7 @@ export class GuestSizeError extends AppConfigError {
   readonly group: string;
   readonly problem: string;
   constructor(group: string, problem: string) {
-    super(`the machine size of process group "${group}" is not one Fly accepts: ${problem}`);
+    super(`the machine size of process group ${JSON.stringify(group)} is not one Fly accepts: ${problem}`);
     this.name = 'GuestSizeError';
     this.group = group;
     this.problem = problem;
