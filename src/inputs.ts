@@ -258,7 +258,7 @@ export function parseSecrets(raw: string): Record<string, string> {
       const delimiter = (heredoc[2] as string).trim();
       if (!keyPattern.test(key)) throw new InputError('secrets', `${where} has the key ${quote(key)}; keys are letters, digits and _, not starting with a digit`);
       if (delimiter === '') throw new InputError('secrets', `${where} starts a multi-line value without a delimiter; write ${key}<<EOF, the lines, then EOF`);
-      const end = lines.findIndex((l, j) => j > i && l.replace(/\r$/, '') === delimiter);
+      const end = lines.findIndex((l, j) => j > i && l === delimiter);
       if (end === -1) throw new InputError('secrets', `${where} starts ${key}<<${quote(delimiter)} but no later line is exactly ${quote(delimiter)}`);
       if (secrets.has(key)) throw new InputError('secrets', `${where} sets ${key} a second time`);
       secrets.set(key, lines.slice(i + 1, end).join('\n'));
@@ -287,7 +287,7 @@ export function secretValuesToMask(raw: string): string[] {
     const heredoc = /^\s*([^=<\s]*)<<(.+)$/.exec(line);
     if (heredoc !== null && !line.slice(0, line.indexOf('<<')).includes('=')) {
       const delimiter = (heredoc[2] as string).trim();
-      const end = lines.findIndex((l, j) => j > i && l.replace(/\r$/, '') === delimiter);
+      const end = lines.findIndex((l, j) => j > i && l === delimiter);
       const body = lines.slice(i + 1, end === -1 ? undefined : end);
       values.add(body.join('\n'));
       for (const l of body) values.add(l.trim());
