@@ -395,6 +395,9 @@ describe('reading fly.toml', () => {
     ]);
     expect(web.metrics).toEqual({ port: 9091, path: '/m' });
     expect(planPreview(c, defaults).groups[0]?.volumes).toEqual([{ name: 'd', destination: '/d', sizeGb: 10 }]);
+    // Without initial_size: flyctl's 1 GB, or 100 GB beside a GPU.
+    const gpu = parseAppConfig('[mounts]\nsource = "models"\ndestination = "/models"\n[[vm]]\nsize = "a10"\n');
+    expect(planPreview(gpu, defaults).groups[0]?.volumes).toEqual([{ name: 'models', destination: '/models', sizeGb: 100 }]);
   });
 
   it('[[files]]: raw values base64, local files read beside the fly.toml, every group gets them as flyctl does', () => {

@@ -37,7 +37,7 @@ export interface VolumePlan {
   /** `[mounts] source`: the volume's name. */
   name: string;
   destination: string;
-  /** `initial_size`, else 1 GB (flyctl's default for a new volume). */
+  /** `initial_size`, else flyctl's default for a new volume: 1 GB, 100 GB for a GPU machine (internal/command/deploy/deploy_first.go). */
   sizeGb: number;
   snapshotRetention?: number;
   autoBackupEnabled?: boolean;
@@ -157,7 +157,7 @@ export function planPreview(file: AppConfig | undefined, overrides: PlanOverride
       if (mount?.initial_size !== undefined && (size === undefined || size < 1)) {
         throw new AppConfigError(`[mounts] initial_size "${mount.initial_size}" is not a size of at least 1gb`);
       }
-      const plan: VolumePlan = { name: m.name as string, destination: m.path, sizeGb: size ?? 1 };
+      const plan: VolumePlan = { name: m.name as string, destination: m.path, sizeGb: size ?? (config.guest?.gpu_kind ? 100 : 1) };
       if (mount?.snapshot_retention !== undefined) plan.snapshotRetention = mount.snapshot_retention;
       if (mount?.scheduled_snapshots !== undefined) plan.autoBackupEnabled = mount.scheduled_snapshots;
       return plan;
