@@ -318,6 +318,17 @@ describe('inputs over the file', () => {
     expect(plan.warnings).toEqual([expect.stringContaining('[experimental] auto_rollback')]);
   });
 
+  it('a group with two mounts is refused, as flyctl refuses it', () => {
+    const c = parseAppConfig('[[mounts]]\nsource = "a"\ndestination = "/a"\n[[mounts]]\nsource = "b"\ndestination = "/b"\n');
+    expect(() => planPreview(c, defaults)).toThrow('process group "app" has more than one [[mounts]] section; a machine mounts one volume');
+  });
+
+  it('the top-level host_dedication_id goes on every machine flyctl would launch, release command included', () => {
+    const plan = planPreview({ ...flyctl('tomachine-hostdedicationid'), deploy: { releaseCommand: 'migrate' } }, defaults);
+    expect(plan.groups.map((g) => g.config.guest?.host_dedication_id)).toEqual(['toplevel', 'toplevel', 'toplevel']);
+    expect(plan.release?.config.guest?.host_dedication_id).toBe('toplevel');
+  });
+
   it('refuses a combination Fly would refuse, naming the group', () => {
     expect(() => planPreview(load('apps/rails.toml'), { autostop: 'stop', cpuKind: 'performance' })).toThrow(
       /process group "app".*1 performance CPU take a multiple of 1024 MB from 2048 to 8192, not 256 MB/,

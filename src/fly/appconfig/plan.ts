@@ -150,7 +150,11 @@ export function planPreview(file: AppConfig | undefined, overrides: PlanOverride
   const region = c.primaryRegion as string;
   const groups = processNames(c).map((name): GroupPlan => {
     const config = toMachineConfig(c, name);
+    // A machine mounts one volume (flyctl validation.go validateMounts; deploy attaches mounts[0]).
+    if ((config.mounts?.length ?? 0) > 1) throw new AppConfigError(`process group ${JSON.stringify(name)} has more than one [[mounts]] section; a machine mounts one volume`);
     config.guest = effectiveGuest(config.guest, overrides, name);
+    // flyctl puts the top-level host_dedication_id on every machine it launches (machines_launchinput.go).
+    if (c.hostDedicationId) config.guest.host_dedication_id = c.hostDedicationId;
     const volumes = (config.mounts ?? []).map((m): VolumePlan => {
       const mount = c.mounts.find((x) => x.source === m.name && x.destination === m.path);
       const size = mount?.initial_size === undefined ? undefined : parseVolumeSizeGb(mount.initial_size);
@@ -172,6 +176,7 @@ export function planPreview(file: AppConfig | undefined, overrides: PlanOverride
     // size once the app has machines (internal/command/deploy/machines_releasecommand.go).
     const appGroup = groups.find((g) => g.name === defaultProcessName(c));
     releaseConfig.guest ??= { ...(appGroup?.config.guest as MachineGuest) };
+    if (c.hostDedicationId) releaseConfig.guest.host_dedication_id = c.hostDedicationId;
     const timeout = c.deploy?.releaseCommandTimeout;
     release = {
       commandLine: c.deploy?.releaseCommand as string,
