@@ -4,8 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { parseAppConfig, type AppConfig } from './config.js';
 
 export { AppConfigError, parseAppConfig, type AppConfig, type AutostopMode } from './config.js';
-export { cpusPerKind, guestProblem, machinePresets, processNames, toMachineConfig, toReleaseMachineConfig } from './machines.js';
-export { GuestSizeError, planPreview, defaultInternalPort, defaultRegion, type GroupPlan, type PlanOverrides, type PreviewPlan, type ReleasePlan, type VolumePlan } from './plan.js';
+export { cpusPerKind, machinePresets, processNames, toMachineConfig, toReleaseMachineConfig } from './machines.js';
+export { GuestSizeError, planPreview, defaultInternalPort, type GroupPlan, type PlanOverrides, type PreviewPlan, type ReleasePlan, type VolumePlan } from './plan.js';
 export { shlexSplit } from './shlex.js';
 
 /**
