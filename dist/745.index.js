@@ -199,6 +199,9 @@ function safeJson(text) {
 
 const app = (name) => `/v1/apps/${encodeURIComponent(name)}`;
 const machine = (appName, id) => `${app(appName)}/machines/${encodeURIComponent(id)}`;
+const volume = (appName, id) => `${app(appName)}/volumes/${encodeURIComponent(id)}`;
+/** States of a volume on its way out (superfly/fly-go flaps/flaps_volumes.go destroyedVolumeStates). */
+const goingVolumeStates = new Set(['scheduling_destroy', 'fork_cleanup', 'waiting_for_detach', 'pending_destroy', 'destroying']);
 const leaseHeader = (nonce) => nonce === undefined ? {} : { 'fly-machine-lease-nonce': nonce };
 class FlyClient {
     #http;
@@ -284,6 +287,34 @@ class FlyClient {
     async events(appName, id) {
         const { data } = await this.#http.call('GET', `${machine(appName, id)}/events`);
         return data ?? [];
+    }
+    /** The app's volumes, without those being destroyed (as fly-go's GetVolumes). */
+    async listVolumes(appName) {
+        const { data } = await this.#http.call('GET', `${app(appName)}/volumes`);
+        return (data ?? []).filter((v) => !goingVolumeStates.has(v.state));
+    }
+    async createVolume(appName, body) {
+        const { data } = await this.#http.call('POST', `${app(appName)}/volumes`, { body });
+        return data;
+    }
+    /** 'absent' when it was already gone. A volume attached to a machine cannot be deleted (Fly answers 412). */
+    async deleteVolume(appName, id) {
+        const { status } = await this.#http.call('DELETE', volume(appName, id), { expect: [404] });
+        return status === 404 ? 'absent' : 'deleted';
+    }
+    /**
+     * Sets and unsets app secrets in one call: a null value unsets the key. Answers the new secrets
+     * version, which machines take with `min_secrets_version` (superfly/fly-go flaps/flaps_secrets.go
+     * UpdateAppSecrets). Setting the same values again is harmless, so a lost answer is retried.
+     */
+    async updateSecrets(appName, values) {
+        const { data } = await this.#http.call('POST', `${app(appName)}/secrets`, { body: { values }, idempotent: true });
+        return data;
+    }
+    /** Names and digests only: the API shows no values unless asked, and this client never asks. */
+    async listSecrets(appName) {
+        const { data } = await this.#http.call('GET', `${app(appName)}/secrets`);
+        return data?.secrets ?? [];
     }
     /** undefined while another client holds the lease (409). */
     async acquireLease(appName, id, ttlSeconds, description) {

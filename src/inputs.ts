@@ -1,11 +1,33 @@
 // Raw action inputs → one typed, validated Settings object. Every check happens here, before any
 // network call, so a bad value fails the step without touching Fly or GitHub.
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { GuestSize } from './provider.js';
+import {
+  AppConfigError,
+  GuestSizeError,
+  cpusPerKind,
+  defaultInternalPort,
+  loadAppConfig,
+  machinePresets,
+  planPreview,
+  type AppConfig,
+  type AutostopMode,
+  type PlanOverrides,
+} from './fly/appconfig/index.js';
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep';
 
 export interface Settings {
   mode: Mode;
+  /** The `config` fly.toml, relative to the workspace; undefined when the preview has none. */
+  configPath: string | undefined;
+  /** That fly.toml, parsed (src/fly/appconfig); the deploy plans each process group from it. */
+  appConfig: AppConfig | undefined;
+  /** The inputs that override the file (only those given), and what idle services do. */
+  overrides: PlanOverrides;
+  /** Fly app secrets by name. Values are never printed: main.ts masks them before anything else. */
+  secrets: Record<string, string>;
   /** Absent under `pull_request` from a fork (secrets are withheld); plan.ts decides what that means. */
   flyApiToken: string | undefined;
   githubToken: string | undefined;
@@ -13,6 +35,7 @@ export interface Settings {
   /** The `app-name` input when given (already validated); plan.ts derives the default from the PR. */
   appName: string | undefined;
   org: string;
+  /** Effective values for the default process group: the input, else the fly.toml, else the action's default. */
   region: string;
   internalPort: number;
   guest: GuestSize;
@@ -128,26 +151,75 @@ function region(raw: string): string {
   return raw;
 }
 
-/** CPU counts Fly offers per kind (shared-cpu-Nx, performance-Nx). */
-const cpuCounts = { shared: [1, 2, 4, 6, 8, 16], performance: [1, 2, 4, 8, 16] } as const;
-/** Memory per CPU in MB that Fly allows, by kind. */
-const memoryPerCpu = { shared: { min: 256, max: 2048 }, performance: { min: 2048, max: 8192 } } as const;
+/** Every CPU count Fly offers for some kind; the kind decides which (flyctl internal/machine/update.go). */
+const anyCpuCount: readonly number[] = [...new Set<number>([...cpusPerKind.shared, ...cpusPerKind.performance])].sort((a, b) => a - b);
 
-function guest(cpuKindRaw: string, cpusRaw: string, memoryRaw: string): GuestSize {
-  const cpuKind = oneOf('cpu-kind', cpuKindRaw, ['shared', 'performance'] as const);
-  const counts: readonly number[] = cpuCounts[cpuKind];
-  const cpus = integer('cpus', cpusRaw, 1, 16);
-  if (!counts.includes(cpus)) throw new InputError('cpus', `must be one of ${counts.join(', ')} for cpu-kind ${cpuKind}; got ${quote(cpusRaw)}`);
-  const min = memoryPerCpu[cpuKind].min * cpus;
-  const max = memoryPerCpu[cpuKind].max * cpus;
-  const memoryMb = integer('memory', memoryRaw, 1, 1_000_000, ' (MB)');
-  if (memoryMb % 256 !== 0 || memoryMb < min || memoryMb > max) {
-    throw new InputError(
-      'memory',
-      `must be a multiple of 256 MB from ${min} to ${max} for ${cpus} ${cpuKind} CPU${cpus === 1 ? '' : 's'}; got ${quote(memoryRaw)}`,
-    );
+interface GuestInputs {
+  size: string | undefined;
+  cpuKind: 'shared' | 'performance' | undefined;
+  cpus: number | undefined;
+  memoryMb: number | undefined;
+}
+
+/** Each size input on its own; whether they fit together (and with the fly.toml) is checked on the plan. */
+function guestInputs(value: (name: string) => string): GuestInputs {
+  const size = value('size');
+  const cpuKind = value('cpu-kind');
+  const cpus = value('cpus');
+  const memory = value('memory');
+  const presets = Object.keys(machinePresets);
+  const cpuCount = cpus === '' ? undefined : integer('cpus', cpus, 1, 128);
+  if (cpuCount !== undefined && !anyCpuCount.includes(cpuCount)) {
+    throw new InputError('cpus', `must be one of ${anyCpuCount.join(', ')}; got ${quote(cpus)}`);
   }
-  return { cpuKind, cpus, memoryMb };
+  const memoryMb = memory === '' ? undefined : integer('memory', memory, 256, 1_048_576, ' (MB)');
+  if (memoryMb !== undefined && memoryMb % 256 !== 0) throw new InputError('memory', `must be a multiple of 256 MB; got ${quote(memory)}`);
+  return {
+    size: size === '' ? undefined : oneOf('size', size, presets),
+    cpuKind: cpuKind === '' ? undefined : oneOf('cpu-kind', cpuKind, ['shared', 'performance'] as const),
+    cpus: cpuCount,
+    memoryMb,
+  };
+}
+
+/** The input to blame when the sizes do not fit: the most specific one given. */
+function guestInputName(guest: GuestInputs): string {
+  if (guest.memoryMb !== undefined) return 'memory';
+  if (guest.cpus !== undefined) return 'cpus';
+  if (guest.cpuKind !== undefined) return 'cpu-kind';
+  if (guest.size !== undefined) return 'size';
+  return 'config';
+}
+
+/**
+ * The `config` input, or fly.toml at the workspace root when it exists. A path must stay inside
+ * the workspace. undefined: the preview has no fly.toml.
+ */
+function configFile(raw: string, workspace: string | undefined): { path: string; shownAs: string } | undefined {
+  if (raw === '') {
+    if (workspace === undefined) return undefined;
+    const path = resolve(workspace, 'fly.toml');
+    return existsSync(path) ? { path, shownAs: 'fly.toml' } : undefined;
+  }
+  singleLine('config', raw);
+  const base = workspace ?? process.cwd();
+  const path = resolve(base, raw);
+  const inside = relative(base, path);
+  if (isAbsolute(raw) || inside.startsWith('..') || isAbsolute(inside)) {
+    throw new InputError('config', `must be a path inside the workspace such as fly.toml or deploy/fly.staging.toml; got ${quote(raw)}`);
+  }
+  if (!existsSync(path)) throw new InputError('config', `names ${quote(raw)}, which is not in the workspace (a path relative to the repository root)`);
+  return { path, shownAs: inside };
+}
+
+function appConfig(file: { path: string; shownAs: string } | undefined): AppConfig | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return loadAppConfig(file.path, file.shownAs);
+  } catch (error) {
+    if (error instanceof AppConfigError) throw new InputError('config', `is not a fly.toml the action can use: ${error.message}`);
+    throw new InputError('config', `names ${quote(file.shownAs)}, which cannot be read`);
+  }
 }
 
 /** `KEY=VALUE` per line. Errors name the line, never the value: values are often secrets. */
@@ -171,6 +243,73 @@ export function parseEnv(raw: string): Record<string, string> {
     env.set(key, value);
   });
   return Object.fromEntries(env);
+}
+
+const keyPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `KEY=VALUE` lines, and `KEY<<DELIMITER` … `DELIMITER` blocks for multi-line values, as
+ * $GITHUB_OUTPUT takes them. A value is kept exactly (spaces, `=`, anything a PEM holds); blank
+ * lines and `#` comments between entries are skipped. Errors name the line, never the value.
+ */
+export function parseSecrets(raw: string): Record<string, string> {
+  const secrets = new Map<string, string>();
+  const lines = raw.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const where = `line ${i + 1}`;
+    const heredoc = /^\s*([^=<\s]*)<<(.*)$/.exec(line);
+    const at = line.indexOf('=');
+    if (heredoc !== null && (at === -1 || at > line.indexOf('<<'))) {
+      const key = heredoc[1] as string;
+      const delimiter = (heredoc[2] as string).trim();
+      if (!keyPattern.test(key)) throw new InputError('secrets', `${where} has the key ${quote(key)}; keys are letters, digits and _, not starting with a digit`);
+      if (delimiter === '') throw new InputError('secrets', `${where} starts a multi-line value without a delimiter; write ${key}<<EOF, the lines, then EOF`);
+      const end = lines.findIndex((l, j) => j > i && l === delimiter);
+      if (end === -1) throw new InputError('secrets', `${where} starts ${key}<<${quote(delimiter)} but no later line is exactly ${quote(delimiter)}`);
+      if (secrets.has(key)) throw new InputError('secrets', `${where} sets ${key} a second time`);
+      secrets.set(key, lines.slice(i + 1, end).join('\n'));
+      i = end;
+      continue;
+    }
+    if (at === -1) throw new InputError('secrets', `${where} must be KEY=VALUE or KEY<<EOF; it has neither "=" nor "<<"`);
+    const key = line.slice(0, at).trim();
+    if (!keyPattern.test(key)) throw new InputError('secrets', `${where} has the key ${quote(key)}; keys are letters, digits and _, not starting with a digit`);
+    if (secrets.has(key)) throw new InputError('secrets', `${where} sets ${key} a second time`);
+    secrets.set(key, line.slice(at + 1));
+  }
+  return Object.fromEntries(secrets);
+}
+
+/**
+ * Every string a log must never show from the raw `secrets` input: each value, and each line of a
+ * multi-line value (the runner masks line by line). Never throws, so main.ts can mask even an input
+ * that readSettings will then reject.
+ */
+export function secretValuesToMask(raw: string): string[] {
+  const values = new Set<string>();
+  const lines = raw.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const heredoc = /^\s*([^=<\s]*)<<(.+)$/.exec(line);
+    if (heredoc !== null && !line.slice(0, line.indexOf('<<')).includes('=')) {
+      const delimiter = (heredoc[2] as string).trim();
+      const end = lines.findIndex((l, j) => j > i && l === delimiter);
+      const body = lines.slice(i + 1, end === -1 ? undefined : end);
+      values.add(body.join('\n'));
+      for (const l of body) values.add(l.trim());
+      if (end === -1) break;
+      i = end;
+      continue;
+    }
+    const at = line.indexOf('=');
+    if (at !== -1) values.add(line.slice(at + 1));
+    else if (line.trim() !== '' && !line.trim().startsWith('#')) values.add(line.trim());
+  }
+  values.delete('');
+  return [...values];
 }
 
 function apiUrl(raw: string): string {
@@ -231,23 +370,65 @@ function optionalSecret(raw: string): string | undefined {
   return raw === '' ? undefined : raw;
 }
 
-/** `read` returns the raw input ('' when unset), as core.getInput does. */
-export function readSettings(read: (name: string) => string): Settings {
+/**
+ * `read` returns the raw input ('' when unset), as core.getInput does. `workspace` is where `config`
+ * is looked up (GITHUB_WORKSPACE on a runner).
+ */
+export function readSettings(read: (name: string) => string, workspace: string | undefined = process.env['GITHUB_WORKSPACE']): Settings {
   const value = (name: string, fallback: string): string => {
     const raw = read(name).trim();
     return raw === '' ? fallback : raw;
   };
+  const given = (name: string): string => read(name).trim();
+  const configInput = configFile(given('config'), workspace);
+  const file = appConfig(configInput);
+  const guestGiven = guestInputs(given);
+  const regionInput = given('region');
+  const portInput = given('internal-port');
+  const overrides: PlanOverrides = {
+    autostop: oneOf('autostop', value('autostop', 'stop'), ['stop', 'suspend', 'off'] as const) satisfies AutostopMode,
+  };
+  if (regionInput !== '') overrides.region = region(regionInput);
+  if (portInput !== '') overrides.internalPort = integer('internal-port', portInput, 1, 65535);
+  if (guestGiven.size !== undefined) overrides.size = guestGiven.size;
+  if (guestGiven.cpuKind !== undefined) overrides.cpuKind = guestGiven.cpuKind;
+  if (guestGiven.cpus !== undefined) overrides.cpus = guestGiven.cpus;
+  if (guestGiven.memoryMb !== undefined) overrides.memoryMb = guestGiven.memoryMb;
+
+  // Planning now finds a file and inputs that together make something Fly would refuse, before any call.
+  let plan: ReturnType<typeof planPreview>;
+  try {
+    plan = planPreview(file, overrides);
+  } catch (error) {
+    if (error instanceof GuestSizeError) {
+      const name = guestInputName(guestGiven);
+      throw new InputError(name, `gives process group ${JSON.stringify(error.group)} a machine size Fly does not accept: ${error.problem}`);
+    }
+    if (error instanceof AppConfigError) throw new InputError('config', `is not a fly.toml the action can use: ${error.message}`);
+    throw error;
+  }
+  const main = plan.groups.find((g) => g.name === 'app') ?? plan.groups[0];
+  const guest = main?.config.guest;
+  const env = parseEnv(read('env'));
+  const secrets = parseSecrets(read('secrets'));
+  const clash = Object.keys(secrets).find((key) => Object.hasOwn(env, key));
+  if (clash !== undefined) throw new InputError('secrets', `sets ${clash}, which the env input sets too; keep each name in one of them`);
+
   return {
     mode: oneOf('mode', value('mode', 'auto'), ['auto', 'deploy', 'destroy', 'sweep'] as const),
+    configPath: configInput?.shownAs,
+    appConfig: file,
+    overrides,
+    secrets,
     flyApiToken: optionalSecret(read('fly-api-token').trim()),
     githubToken: optionalSecret(read('github-token').trim()),
     image: image(value('image', '')),
     appName: appName(value('app-name', '')),
     org: slug('org', value('org', 'personal')),
-    region: region(value('region', 'iad')),
-    internalPort: integer('internal-port', value('internal-port', '8080'), 1, 65535),
-    guest: guest(value('cpu-kind', 'shared'), value('cpus', '1'), value('memory', '256')),
-    env: parseEnv(read('env')),
+    region: plan.region,
+    internalPort: main?.config.services?.find((s) => s.internal_port !== undefined)?.internal_port ?? defaultInternalPort,
+    guest: { cpuKind: guest?.cpu_kind ?? 'shared', cpus: guest?.cpus ?? 1, memoryMb: guest?.memory_mb ?? 256 },
+    env,
     waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', '300'), 1, 3600, ' seconds'),
     comment: boolean('comment', value('comment', 'true')),
     deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),

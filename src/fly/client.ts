@@ -1,7 +1,9 @@
 // Typed Machines API calls. Each method is one request; what to do with the answers is provider.ts's.
 import { errorText, FlyApiError, FlyHttp, type FlyHttpOptions } from './http.js';
 import type {
+  AppSecret,
   CreateMachineRequest,
+  CreateVolumeRequest,
   FlyApp,
   FlyErrorBody,
   IpAssignment,
@@ -10,11 +12,16 @@ import type {
   LeaseResponse,
   Machine,
   MachineEvent,
+  UpdateAppSecretsResponse,
   UpdateMachineRequest,
+  Volume,
 } from './types.js';
 
 const app = (name: string): string => `/v1/apps/${encodeURIComponent(name)}`;
 const machine = (appName: string, id: string): string => `${app(appName)}/machines/${encodeURIComponent(id)}`;
+const volume = (appName: string, id: string): string => `${app(appName)}/volumes/${encodeURIComponent(id)}`;
+/** States of a volume on its way out (superfly/fly-go flaps/flaps_volumes.go destroyedVolumeStates). */
+const goingVolumeStates = new Set(['scheduling_destroy', 'fork_cleanup', 'waiting_for_detach', 'pending_destroy', 'destroying']);
 const leaseHeader = (nonce: string | undefined): Record<string, string> =>
   nonce === undefined ? {} : { 'fly-machine-lease-nonce': nonce };
 
@@ -119,6 +126,39 @@ export class FlyClient {
   async events(appName: string, id: string): Promise<MachineEvent[]> {
     const { data } = await this.#http.call<MachineEvent[]>('GET', `${machine(appName, id)}/events`);
     return data ?? [];
+  }
+
+  /** The app's volumes, without those being destroyed (as fly-go's GetVolumes). */
+  async listVolumes(appName: string): Promise<Volume[]> {
+    const { data } = await this.#http.call<Volume[]>('GET', `${app(appName)}/volumes`);
+    return (data ?? []).filter((v) => !goingVolumeStates.has(v.state));
+  }
+
+  async createVolume(appName: string, body: CreateVolumeRequest): Promise<Volume> {
+    const { data } = await this.#http.call<Volume>('POST', `${app(appName)}/volumes`, { body });
+    return data;
+  }
+
+  /** 'absent' when it was already gone. A volume attached to a machine cannot be deleted (Fly answers 412). */
+  async deleteVolume(appName: string, id: string): Promise<'deleted' | 'absent'> {
+    const { status } = await this.#http.call('DELETE', volume(appName, id), { expect: [404] });
+    return status === 404 ? 'absent' : 'deleted';
+  }
+
+  /**
+   * Sets and unsets app secrets in one call: a null value unsets the key. Answers the new secrets
+   * version, which machines take with `min_secrets_version` (superfly/fly-go flaps/flaps_secrets.go
+   * UpdateAppSecrets). Setting the same values again is harmless, so a lost answer is retried.
+   */
+  async updateSecrets(appName: string, values: Record<string, string | null>): Promise<UpdateAppSecretsResponse> {
+    const { data } = await this.#http.call<UpdateAppSecretsResponse>('POST', `${app(appName)}/secrets`, { body: { values }, idempotent: true });
+    return data;
+  }
+
+  /** Names and digests only: the API shows no values unless asked, and this client never asks. */
+  async listSecrets(appName: string): Promise<AppSecret[]> {
+    const { data } = await this.#http.call<{ secrets?: AppSecret[] }>('GET', `${app(appName)}/secrets`);
+    return data?.secrets ?? [];
   }
 
   /** undefined while another client holds the lease (409). */

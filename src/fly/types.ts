@@ -39,6 +39,12 @@ export interface MachineGuest {
   cpu_kind: 'shared' | 'performance';
   cpus: number;
   memory_mb: number;
+  gpus?: number;
+  gpu_kind?: string;
+  host_dedication_id?: string;
+  max_memory_mb?: number;
+  kernel_args?: string[];
+  persist_rootfs?: 'never' | 'always' | 'restart';
 }
 
 export interface MachineConfig {
@@ -71,7 +77,16 @@ export type MachineState =
   | 'destroyed'
   | 'failed';
 
+/** A health check's state on a machine (fly-go MachineCheckStatus). */
+export interface MachineCheckStatus {
+  name: string;
+  status: 'passing' | 'warning' | 'critical' | string;
+  output?: string;
+  updated_at?: string;
+}
+
 export interface Machine {
+  checks?: MachineCheckStatus[];
   id: string;
   name: string;
   state: MachineState | string;
@@ -87,13 +102,16 @@ export interface Machine {
 export interface CreateMachineRequest {
   name?: string;
   region: string;
-  config: MachineConfig;
+  config: MachineConfig | AppMachineConfig;
   skip_launch?: boolean;
+  /** The machine boots only with app secrets at least this new (fly-go LaunchMachineInput). */
+  min_secrets_version?: number;
 }
 
 export interface UpdateMachineRequest {
   region?: string;
-  config: MachineConfig;
+  config: MachineConfig | AppMachineConfig;
+  min_secrets_version?: number;
 }
 
 export interface Lease {
@@ -114,4 +132,188 @@ export interface LeaseResponse {
 export interface FlyErrorBody {
   error?: string;
   status?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The machine config as fly-go defines it (superfly/fly-go machine_types.go; JSON names are its
+// tags), as far as a fly.toml can set it: what src/fly/appconfig produces. provider.ts still sends
+// the narrower MachineConfig above (one service with fixed ports); the fly.toml deploy sends this.
+
+/** Go duration text as fly-go's Duration marshals it: "10s", "1m30s", "500ms". */
+export type GoDuration = string;
+
+/**
+ * fly-go MachineAutostop marshals "off" and "stop" as the booleans false and true (for older
+ * API servers) and only "suspend" as a string.
+ */
+export type MachineAutostop = boolean | 'suspend';
+
+export interface MachineHTTPHeader {
+  name: string;
+  values: string[];
+}
+
+export interface TLSOptions {
+  alpn?: string[];
+  versions?: string[];
+  default_self_signed?: boolean;
+}
+
+export interface HTTPOptions {
+  compress?: boolean;
+  response?: { headers?: Record<string, unknown>; pristine?: boolean };
+  h2_backend?: boolean;
+  idle_timeout?: number;
+  headers_read_timeout?: number;
+  replay_cache?: { path_prefix: string; ttl_seconds: number; type: string; name: string; allow_bypass?: boolean }[];
+}
+
+export interface AppMachinePort {
+  port?: number;
+  start_port?: number;
+  end_port?: number;
+  handlers?: string[];
+  force_https?: boolean;
+  tls_options?: TLSOptions;
+  http_options?: HTTPOptions;
+  proxy_proto_options?: { version?: string };
+}
+
+export interface MachineServiceConcurrency {
+  type?: string;
+  hard_limit?: number;
+  soft_limit?: number;
+}
+
+/** A check of a service (fly-go MachineServiceCheck): on the service's internal port. */
+export interface MachineServiceCheck {
+  type?: 'tcp' | 'http';
+  port?: number;
+  interval?: GoDuration;
+  timeout?: GoDuration;
+  grace_period?: GoDuration;
+  method?: string;
+  path?: string;
+  protocol?: string;
+  tls_skip_verify?: boolean;
+  tls_server_name?: string;
+  headers?: MachineHTTPHeader[];
+}
+
+/** A named top-level check (fly-go MachineCheck). */
+export interface MachineCheck extends MachineServiceCheck {
+  kind?: 'informational' | 'readiness';
+}
+
+export interface AppMachineService {
+  protocol?: string;
+  internal_port?: number;
+  autostop?: MachineAutostop;
+  autostart?: boolean;
+  min_machines_running?: number;
+  ports?: AppMachinePort[];
+  checks?: MachineServiceCheck[];
+  concurrency?: MachineServiceConcurrency;
+}
+
+export interface MachineMount {
+  path: string;
+  /** The volume's id; the volume's name is `name`. */
+  volume?: string;
+  name?: string;
+  size_gb?: number;
+  encrypted?: boolean;
+  extend_threshold_percent?: number;
+  add_size_gb?: number;
+  size_gb_limit?: number;
+}
+
+export interface MachineInit {
+  exec?: string[];
+  entrypoint?: string[];
+  cmd?: string[];
+  tty?: boolean;
+  swap_size_mb?: number;
+  kernel_args?: string[];
+}
+
+export interface MachineFile {
+  guest_path: string;
+  /** base64 */
+  raw_value?: string;
+  secret_name?: string;
+  mode?: number;
+}
+
+export interface MachineStatic {
+  guest_path: string;
+  url_prefix: string;
+  tigris_bucket: string;
+  index_document: string;
+}
+
+export interface MachineRestart {
+  policy: 'no' | 'always' | 'on-failure';
+  max_retries?: number;
+}
+
+export interface AppMachineConfig {
+  image?: string;
+  env?: Record<string, string>;
+  init: MachineInit;
+  guest?: MachineGuest;
+  metadata?: Record<string, string>;
+  mounts?: MachineMount[];
+  services?: AppMachineService[];
+  metrics?: { port?: number; path?: string; https?: boolean };
+  checks?: Record<string, MachineCheck>;
+  statics?: MachineStatic[];
+  files?: MachineFile[];
+  auto_destroy?: boolean;
+  restart?: MachineRestart;
+  dns?: { skip_registration?: boolean; nameservers?: string[]; searches?: string[]; [key: string]: unknown };
+  stop_config?: { timeout?: GoDuration; signal?: string };
+  /** Anything else `[experimental] machine_config` sets (containers, rootfs, ...), passed through. */
+  [key: string]: unknown;
+}
+
+// Volumes (superfly/fly-go volume_types.go, flaps/flaps_volumes.go).
+export interface Volume {
+  id: string;
+  name: string;
+  state: string;
+  size_gb: number;
+  region: string;
+  zone?: string;
+  encrypted: boolean;
+  attached_machine_id: string | null;
+  attached_alloc_id?: string | null;
+  created_at: string;
+  host_dedication_id?: string;
+  snapshot_retention?: number;
+  auto_backup_enabled?: boolean;
+}
+
+export interface CreateVolumeRequest {
+  name: string;
+  region: string;
+  size_gb?: number;
+  encrypted?: boolean;
+  require_unique_zone?: boolean;
+  snapshot_retention?: number;
+  auto_backup_enabled?: boolean;
+  compute?: MachineGuest;
+}
+
+// App secrets (superfly/fly-go secrets_types.go, flaps/flaps_secrets.go).
+export interface AppSecret {
+  name: string;
+  digest?: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+export interface UpdateAppSecretsResponse {
+  secrets: AppSecret[];
+  version: number;
 }

@@ -1,7 +1,9 @@
 // A local double of the Fly Machines API (test/sim/FLY_API.md): apps, public IPs, machines that
 // boot on a timer through created → starting → started, a `wait` that really blocks, leases,
-// events, bearer auth, and the fault injection of http-double.ts.
-import { randomBytes } from 'node:crypto';
+// events, bearer auth, and the fault injection of http-double.ts; volumes attached through
+// config.mounts, app secrets with versions, machine health checks, and one-off machines that run a
+// command, exit and destroy themselves.
+import { createHash, randomBytes } from 'node:crypto';
 import { bad, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
 
 export type { RequestRecord } from './http-double.ts';
@@ -46,10 +48,38 @@ export interface MachineSnapshot {
   events: MachineEvent[];
 }
 
+/** A health check's state on a machine (fly-go MachineCheckStatus). */
+export interface CheckStatus {
+  name: string;
+  status: 'passing' | 'warning' | 'critical';
+  output: string;
+  updated_at: string;
+}
+
 /** What the simulator keeps beside it: the lease and the boot timers. */
 interface SimMachine extends MachineSnapshot {
+  checks?: CheckStatus[];
   lease: Lease | undefined;
   timers: NodeJS.Timeout[];
+  /** The app's secret values this machine booted with (never shown by the API). */
+  bootSecrets: Record<string, string>;
+}
+
+/** A volume as the API shows it (superfly/fly-go volume_types.go). */
+export interface VolumeSnapshot {
+  id: string;
+  name: string;
+  state: string;
+  size_gb: number;
+  region: string;
+  zone: string;
+  encrypted: boolean;
+  attached_machine_id: string | null;
+  attached_alloc_id: string | null;
+  created_at: string;
+  host_dedication_id: string;
+  snapshot_retention: number;
+  auto_backup_enabled: boolean;
 }
 
 export interface MachineConfig {
@@ -79,6 +109,12 @@ interface SimApp {
   foreign: boolean;
   ips: IpSnapshot[];
   machines: Map<string, SimMachine>;
+  volumes: Map<string, VolumeSnapshot>;
+  /** Secret values by name, and the version the last change made. */
+  secrets: Map<string, { value: string; digest: string; created_at: string; updated_at: string }>;
+  secretsVersion: number;
+  /** Auto-destroyed machines, still readable by id (GET, events, wait for destroyed) as on Fly. */
+  destroyed: Map<string, SimMachine>;
 }
 
 export interface FlySim extends DoubleControls {
@@ -88,6 +124,15 @@ export interface FlySim extends DoubleControls {
   imageNeverStarts(image: string): void;
   /** Undoes imageExitsAtBoot and imageNeverStarts. */
   imageBootsNormally(image: string): void;
+  /** Health check `name` of machines of this image stays critical with `output`. */
+  imageCheckFails(image: string, checkName: string, output: string): void;
+  /** A one-off machine (auto_destroy) whose command contains `cmdSubstring` exits with `exitCode`. */
+  commandExits(cmdSubstring: string, exitCode: number): void;
+  volumes(app: string): VolumeSnapshot[];
+  /** The app's secret values, as the machines see them. */
+  secrets(app: string): Record<string, string>;
+  /** The secret values a machine booted with. */
+  machineSecrets(app: string, machineId: string): Record<string, string> | undefined;
   apps(): { name: string; org: string; machineCount: number }[];
   machines(app: string): MachineSnapshot[];
   ips(app: string): IpSnapshot[];
@@ -125,6 +170,13 @@ function ulid(): string {
 const isoSeconds = (ms = Date.now()): string => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
+const emptyStores = (): Pick<SimApp, 'volumes' | 'secrets' | 'secretsVersion' | 'destroyed'> => ({
+  volumes: new Map(),
+  secrets: new Map(),
+  secretsVersion: 0,
+  destroyed: new Map(),
+});
+
 export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> {
   const tokens = new Set(options.tokens ?? ['test-token']);
   const orgs = new Set(['personal', ...(options.orgs ?? [])]);
@@ -133,6 +185,8 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   const apps = new Map<string, SimApp>();
   const exitsAtBoot = new Map<string, number>();
   const neverStarts = new Set<string>();
+  const failingChecks = new Map<string, Map<string, string>>();
+  const commandExitCodes = new Map<string, number>();
   /** Called on every machine change so blocked waits can look again. */
   const listeners = new Set<() => void>();
   const changed = (): void => {
@@ -173,6 +227,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         if (exitCode === undefined) {
           event(m, 'start', 'started');
           setState(m, 'started');
+          afterStarted(m, instance);
           return;
         }
         event(m, 'exit', 'stopped', {
@@ -181,6 +236,90 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         setState(m, 'stopped');
       });
     });
+  }
+
+  /** Service checks are named by Fly as servicecheck-<index>-<type>-<port>; top-level ones by their key. */
+  function checkNames(config: MachineConfig): string[] {
+    const names = Object.keys((config['checks'] as Record<string, unknown> | undefined) ?? {});
+    const services = (config.services ?? []) as { internal_port?: number; checks?: { type?: string }[] }[];
+    for (const service of services) {
+      for (const [i, check] of (service.checks ?? []).entries()) {
+        names.push(`servicecheck-${String(i).padStart(2, '0')}-${check.type ?? 'tcp'}-${service.internal_port ?? 0}`);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * After `started`: checks begin critical and pass one boot period later, unless the image is
+   * marked to fail one; a one-off machine (auto_destroy) runs its command, exits and is destroyed.
+   */
+  function afterStarted(m: SimMachine, instance: string): void {
+    const names = checkNames(m.config);
+    if (names.length > 0) {
+      const now = new Date().toISOString();
+      m.checks = names.map((name) => ({ name, status: 'critical', output: '', updated_at: now }));
+      later(m, bootMs, () => {
+        if (m.instance_id !== instance) return;
+        const failing = failingChecks.get(m.config.image);
+        const at = new Date().toISOString();
+        m.checks = names.map((name) => {
+          const output = failing?.get(name);
+          return output === undefined
+            ? { name, status: 'passing', output: 'success', updated_at: at }
+            : { name, status: 'critical', output, updated_at: at };
+        });
+        changed();
+      });
+    }
+    if (m.config['auto_destroy'] === true) {
+      const cmd = (((m.config['init'] as { cmd?: string[] } | undefined)?.cmd) ?? []).join(' ');
+      const code = [...commandExitCodes].find(([part]) => cmd.includes(part))?.[1] ?? 0;
+      later(m, bootMs, () => {
+        if (m.instance_id !== instance) return;
+        event(m, 'exit', 'stopped', {
+          request: { exit_event: { exit_code: code, oom_killed: false, exited_at: new Date().toISOString() } },
+        });
+        setState(m, 'stopped');
+        later(m, Math.round(bootMs / 3), () => {
+          const a = [...apps.values()].find((x) => x.machines.get(m.id) === m);
+          if (a === undefined) return;
+          event(m, 'destroy', 'destroyed');
+          a.destroyed.set(m.id, m);
+          removeMachine(a, m);
+        });
+      });
+    }
+  }
+
+  function volumeJson(v: VolumeSnapshot): VolumeSnapshot {
+    return structuredClone(v);
+  }
+
+  /** Mounts name volumes by id; each must exist in the machine's region and be free (or already this machine's). */
+  function attachVolumes(a: SimApp, machineId: string, region: string, config: MachineConfig): void {
+    const mounts = (config['mounts'] as { volume?: string; path?: string }[] | undefined) ?? [];
+    for (const mount of mounts) {
+      if (typeof mount.volume !== 'string' || mount.volume === '') throw bad(400, 'mounts[].volume is required');
+      if (typeof mount.path !== 'string' || !mount.path.startsWith('/')) throw bad(400, 'mounts[].path must be an absolute path');
+      const v = a.volumes.get(mount.volume);
+      if (v === undefined || v.state !== 'created') throw bad(404, `volume not found: ${mount.volume}`);
+      if (v.region !== region) throw bad(400, `volume ${v.id} is in ${v.region}, the machine in ${region}`);
+      if (v.attached_machine_id !== null && v.attached_machine_id !== machineId) {
+        throw bad(409, `volume ${v.id} is already attached to machine ${v.attached_machine_id}`);
+      }
+    }
+    for (const v of a.volumes.values()) if (v.attached_machine_id === machineId) v.attached_machine_id = null;
+    for (const mount of mounts) (a.volumes.get(mount.volume as string) as VolumeSnapshot).attached_machine_id = machineId;
+  }
+
+  function secretsFor(a: SimApp, body: Record<string, unknown>): Record<string, string> {
+    const min = body['min_secrets_version'];
+    if (min !== undefined && (typeof min !== 'number' || !Number.isInteger(min) || min < 0)) throw bad(400, 'min_secrets_version must be a whole number');
+    if (typeof min === 'number' && min > a.secretsVersion) {
+      throw bad(422, `min_secrets_version ${min} is newer than the app's secrets (version ${a.secretsVersion})`);
+    }
+    return Object.fromEntries([...a.secrets].map(([k, v]) => [k, v.value]));
   }
 
   function newMachine(fields: Pick<SimMachine, 'name' | 'region' | 'state' | 'config'>): SimMachine {
@@ -195,11 +334,12 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       events: [],
       lease: undefined,
       timers: [],
+      bootSecrets: {},
     };
   }
 
   function snapshot(m: SimMachine): MachineSnapshot {
-    const { lease: _lease, timers: _timers, ...rest } = m;
+    const { lease: _lease, timers: _timers, bootSecrets: _secrets, ...rest } = m;
     return structuredClone(rest);
   }
 
@@ -258,6 +398,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   function removeMachine(a: SimApp, m: SimMachine): void {
     clearTimers(m);
     a.machines.delete(m.id);
+    for (const v of a.volumes.values()) if (v.attached_machine_id === m.id) v.attached_machine_id = null;
     setState(m, 'destroyed');
   }
 
@@ -324,7 +465,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         }
         if (!orgs.has(org)) throw bad(404, `Could not find Organization "${org}"`);
         if (apps.has(name)) return { status: 422, body: { error: 'Name has already been taken', status: 'name_taken' } };
-        const a: SimApp = { id: hex(8), name, org, foreign: false, ips: [], machines: new Map() };
+        const a: SimApp = { id: hex(8), name, org, foreign: false, ips: [], machines: new Map(), ...emptyStores() };
         apps.set(name, a);
         return { status: 201, body: appJson(a) };
       }
@@ -365,6 +506,75 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       throw bad(405, 'method not allowed');
     }
 
+    if (collection === 'volumes') {
+      if (id === undefined && method === 'GET') return { status: 200, body: [...a.volumes.values()].map(volumeJson) };
+      if (id === undefined && method === 'POST') {
+        const name = body['name'];
+        if (typeof name !== 'string' || !/^[a-z0-9_]{1,30}$/.test(name)) throw bad(400, 'name must be 1 to 30 lowercase letters, digits and underscores');
+        const region = body['region'];
+        if (typeof region !== 'string' || !/^[a-z]{3}$/.test(region)) throw bad(400, 'region is required');
+        const size = body['size_gb'] ?? 1;
+        if (typeof size !== 'number' || !Number.isInteger(size) || size < 1 || size > 500) throw bad(400, 'size_gb must be from 1 to 500');
+        const v: VolumeSnapshot = {
+          id: `vol_${hex(8)}`,
+          name,
+          state: 'created',
+          size_gb: size,
+          region,
+          zone: hex(2),
+          encrypted: body['encrypted'] !== false,
+          attached_machine_id: null,
+          attached_alloc_id: null,
+          created_at: isoSeconds(),
+          host_dedication_id: '',
+          snapshot_retention: typeof body['snapshot_retention'] === 'number' ? body['snapshot_retention'] : 5,
+          auto_backup_enabled: body['auto_backup_enabled'] !== false,
+        };
+        a.volumes.set(v.id, v);
+        return { status: 200, body: volumeJson(v) };
+      }
+      if (id === undefined) throw bad(405, 'method not allowed');
+      const v = a.volumes.get(id);
+      if (v === undefined || v.state === 'destroyed') throw bad(404, `volume not found: ${id}`);
+      if (method === 'GET') return { status: 200, body: volumeJson(v) };
+      if (method === 'DELETE') {
+        if (v.attached_machine_id !== null) throw bad(412, `volume ${v.id} is attached to machine ${v.attached_machine_id}; destroy the machine first`);
+        // Listed as pending_destroy for a moment before it is gone, as the real API does.
+        v.state = 'pending_destroy';
+        setTimeout(() => {
+          v.state = 'destroyed';
+          a.volumes.delete(v.id);
+        }, bootMs).unref();
+        return { status: 200, body: volumeJson(v) };
+      }
+      throw bad(405, 'method not allowed');
+    }
+
+    if (collection === 'secrets') {
+      const list = () => [...a.secrets].map(([name, x]) => ({ name, digest: x.digest, created_at: x.created_at, updated_at: x.updated_at }));
+      if (id === undefined && method === 'GET') return { status: 200, body: { secrets: list() } };
+      if (id === undefined && method === 'POST') {
+        const values = body['values'];
+        if (typeof values !== 'object' || values === null || Array.isArray(values)) throw bad(400, 'values is required');
+        const entries = Object.entries(values as Record<string, unknown>);
+        for (const [name, value] of entries) {
+          if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw bad(400, `invalid secret name: ${name}`);
+          if (value !== null && typeof value !== 'string') throw bad(400, `secret ${name}: value must be a string or null`);
+        }
+        const now = isoSeconds();
+        for (const [name, value] of entries) {
+          if (value === null) a.secrets.delete(name);
+          else {
+            const digest = createHash('sha256').update(value as string).digest('hex').slice(0, 16);
+            a.secrets.set(name, { value: value as string, digest, created_at: a.secrets.get(name)?.created_at ?? now, updated_at: now });
+          }
+        }
+        a.secretsVersion += 1;
+        return { status: 200, body: { secrets: list(), version: a.secretsVersion } };
+      }
+      throw bad(405, 'method not allowed');
+    }
+
     if (collection !== 'machines') throw bad(404, `no route for ${method} ${req.path}`);
     if (id === undefined) {
       if (method === 'GET') {
@@ -378,12 +588,15 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         const config = validateConfig(body['config']);
         const region = typeof body['region'] === 'string' ? body['region'] : 'iad';
         if (!/^[a-z]{3}$/.test(region)) throw bad(400, `unknown region "${region}"`);
+        const bootSecrets = secretsFor(a, body);
         const m = newMachine({
           name: typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : `machine-${hex(3)}`,
           region,
           state: 'created',
           config,
         });
+        attachVolumes(a, m.id, region, config);
+        m.bootSecrets = bootSecrets;
         a.machines.set(m.id, m);
         event(m, 'launch', 'created');
         if (body['skip_launch'] !== true) boot(m);
@@ -393,14 +606,21 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       throw bad(405, 'method not allowed');
     }
 
-    const m = findMachine(a, id);
+    // A destroyed machine stays readable for a while (its state, events, a wait for `destroyed`).
+    const gone = method === 'GET' ? a.destroyed.get(id) : undefined;
+    const m = gone ?? findMachine(a, id);
     switch (`${method} ${action ?? ''}`) {
       case 'GET ':
         return { status: 200, body: snapshot(m) };
       case 'POST ': {
         checkLease(m, req);
-        m.config = validateConfig(body['config']);
+        const config = validateConfig(body['config']);
         if (typeof body['region'] === 'string' && body['region'] !== m.region) throw bad(400, 'a machine cannot change region');
+        const bootSecrets = secretsFor(a, body);
+        attachVolumes(a, m.id, m.region, config);
+        m.config = config;
+        m.bootSecrets = bootSecrets;
+        delete m.checks;
         clearTimers(m);
         m.instance_id = ulid();
         event(m, 'update', 'replacing');
@@ -502,12 +722,26 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     imageBootsNormally(image) {
       exitsAtBoot.delete(image);
       neverStarts.delete(image);
+      failingChecks.delete(image);
+    },
+    imageCheckFails(image, checkName, output) {
+      const checks = failingChecks.get(image) ?? new Map<string, string>();
+      checks.set(checkName, output);
+      failingChecks.set(image, checks);
+    },
+    commandExits: (cmdSubstring, exitCode) => void commandExitCodes.set(cmdSubstring, exitCode),
+    volumes: (app) => [...(apps.get(app)?.volumes.values() ?? [])].map(volumeJson),
+    secrets: (app) => Object.fromEntries([...(apps.get(app)?.secrets ?? [])].map(([k, v]) => [k, v.value])),
+    machineSecrets: (app, machineId) => {
+      const a = apps.get(app);
+      const m = a?.machines.get(machineId) ?? a?.destroyed.get(machineId);
+      return m === undefined ? undefined : { ...m.bootSecrets };
     },
     apps: () => [...apps.values()].filter((a) => !a.foreign).map((a) => ({ name: a.name, org: a.org, machineCount: a.machines.size })),
     machines: (app) => [...(apps.get(app)?.machines.values() ?? [])].map(snapshot),
     ips: (app) => structuredClone(apps.get(app)?.ips ?? []),
     addApp(name, opts = {}) {
-      apps.set(name, { id: hex(8), name, org: opts.org ?? 'personal', foreign: opts.foreign ?? false, ips: [], machines: new Map() });
+      apps.set(name, { id: hex(8), name, org: opts.org ?? 'personal', foreign: opts.foreign ?? false, ips: [], machines: new Map(), ...emptyStores() });
     },
     addMachine(app, opts) {
       const a = apps.get(app);
@@ -517,7 +751,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       return snapshot(m);
     },
     seedPreview(app, opts) {
-      const a: SimApp = { id: hex(8), name: app, org: opts.org ?? 'personal', foreign: false, ips: [], machines: new Map() };
+      const a: SimApp = { id: hex(8), name: app, org: opts.org ?? 'personal', foreign: false, ips: [], machines: new Map(), ...emptyStores() };
       apps.set(app, a);
       const m = newMachine({ name: `machine-${hex(3)}`, region: 'iad', state: 'started', config: { image: 'registry.fly.io/seeded:1', metadata: { ...opts.metadata } } });
       if (opts.createdAt !== undefined) m.created_at = m.updated_at = opts.createdAt;
@@ -530,7 +764,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       m.lease = { nonce: hex(6), expiresAt: Date.now() + ttlSeconds * 1000, owner: 'another-deploy@example.com', description: 'fly-preview deploy', version: m.instance_id };
     },
     async close() {
-      for (const a of apps.values()) for (const m of a.machines.values()) clearTimers(m);
+      for (const a of apps.values()) for (const m of [...a.machines.values(), ...a.destroyed.values()]) clearTimers(m);
       listeners.clear();
       await server.close();
     },

@@ -148,6 +148,84 @@ describe('Fly simulator, for sweeps', () => {
   });
 });
 
+describe('Fly simulator: volumes, secrets, checks, one-off machines', () => {
+  async function app(name = 'demo') {
+    await call('POST', '/v1/apps', { app_name: name, org_slug: 'personal' });
+  }
+
+  it('creates a volume, attaches it to one machine at a time, and deletes it only when detached', async () => {
+    await app();
+    const created = await call('POST', '/v1/apps/demo/volumes', { name: 'data', region: 'iad', size_gb: 3 });
+    expect(created).toMatchObject({ status: 200, body: { name: 'data', region: 'iad', size_gb: 3, state: 'created', attached_machine_id: null } });
+    const vol = (created.body as { id: string }).id;
+    const config = { image: 'nginx', mounts: [{ volume: vol, path: '/data' }] };
+    const first = (await call('POST', '/v1/apps/demo/machines', { region: 'iad', config })).body as { id: string };
+    expect(sim.volumes('demo')[0]?.attached_machine_id).toBe(first.id);
+    expect(await call('POST', '/v1/apps/demo/machines', { region: 'iad', config })).toMatchObject({ status: 409 });
+    expect(await call('POST', '/v1/apps/demo/machines', { region: 'lhr', config })).toMatchObject({ status: 400 });
+    expect(await call('DELETE', `/v1/apps/demo/volumes/${vol}`)).toMatchObject({ status: 412 });
+    await call('DELETE', `/v1/apps/demo/machines/${first.id}?force=true`);
+    expect(sim.volumes('demo')[0]?.attached_machine_id).toBeNull();
+    expect(await call('DELETE', `/v1/apps/demo/volumes/${vol}`)).toMatchObject({ status: 200, body: { state: 'pending_destroy' } });
+    expect(((await call('GET', '/v1/apps/demo/volumes')).body as unknown as { state: string }[]).map((v) => v.state)).toEqual(['pending_destroy']);
+  });
+
+  it('sets and unsets app secrets with a version; a machine boots with the secrets of min_secrets_version', async () => {
+    await app();
+    const set = await call('POST', '/v1/apps/demo/secrets', { values: { A: 'one', B: 'two' } });
+    expect(set).toMatchObject({ status: 200, body: { version: 1 } });
+    expect(JSON.stringify(set.body)).not.toContain('one');
+    const unset = await call('POST', '/v1/apps/demo/secrets', { values: { B: null, A: 'uno' } });
+    expect(unset.body).toMatchObject({ version: 2, secrets: [{ name: 'A' }] });
+    expect(await call('POST', '/v1/apps/demo/machines', { region: 'iad', config: { image: 'nginx' }, min_secrets_version: 3 })).toMatchObject({ status: 422 });
+    const m = (await call('POST', '/v1/apps/demo/machines', { region: 'iad', config: { image: 'nginx' }, min_secrets_version: 2 })).body as { id: string; config: unknown };
+    expect(sim.machineSecrets('demo', m.id)).toEqual({ A: 'uno' });
+    expect(JSON.stringify(m)).not.toContain('uno');
+  });
+
+  it('reports checks critical at first, then passing; a check marked failing stays critical with its output', async () => {
+    await app();
+    sim.imageCheckFails('broken', 'health', 'HTTP GET http://[fdaa::2]:8080/up: 500 Internal Server Error');
+    const config = (image: string) => ({
+      image,
+      checks: { health: { type: 'http', port: 8080, path: '/up' } },
+      services: [{ protocol: 'tcp', internal_port: 8080, checks: [{ type: 'tcp' }] }],
+    });
+    const good = (await call('POST', '/v1/apps/demo/machines', { region: 'iad', config: config('nginx') })).body as { id: string };
+    const bad = (await call('POST', '/v1/apps/demo/machines', { region: 'iad', config: config('broken') })).body as { id: string };
+    await call('GET', `/v1/apps/demo/machines/${good.id}/wait?state=started`);
+    expect(((await call('GET', `/v1/apps/demo/machines/${good.id}`)).body as { checks: unknown[] }).checks).toEqual([
+      expect.objectContaining({ name: 'health', status: 'critical' }),
+      expect.objectContaining({ name: 'servicecheck-00-tcp-8080', status: 'critical' }),
+    ]);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(((await call('GET', `/v1/apps/demo/machines/${good.id}`)).body as { checks: { status: string }[] }).checks.map((c) => c.status)).toEqual(['passing', 'passing']);
+    expect(((await call('GET', `/v1/apps/demo/machines/${bad.id}`)).body as { checks: unknown[] }).checks).toEqual([
+      expect.objectContaining({ name: 'health', status: 'critical', output: 'HTTP GET http://[fdaa::2]:8080/up: 500 Internal Server Error' }),
+      expect.objectContaining({ name: 'servicecheck-00-tcp-8080', status: 'passing' }),
+    ]);
+  });
+
+  it('runs a one-off machine to its exit code and destroys it; it stays readable with its events', async () => {
+    await app();
+    sim.commandExits('db:migrate', 3);
+    const oneOff = (cmd: string[]) => ({ region: 'iad', config: { image: 'app', init: { cmd }, auto_destroy: true, restart: { policy: 'no' } } });
+    const ok = (await call('POST', '/v1/apps/demo/machines', oneOff(['bin/rails', 'db:prepare']))).body as { id: string };
+    const failing = (await call('POST', '/v1/apps/demo/machines', oneOff(['bin/rails', 'db:migrate']))).body as { id: string };
+    for (const id of [ok.id, failing.id]) {
+      expect((await call('GET', `/v1/apps/demo/machines/${id}/wait?state=destroyed&timeout=10`)).status).toBe(200);
+    }
+    const exit = async (id: string) =>
+      ((await call('GET', `/v1/apps/demo/machines/${id}/events`)).body as unknown as { type: string; request?: { exit_event?: { exit_code: number } } }[]).find(
+        (e) => e.type === 'exit',
+      )?.request?.exit_event?.exit_code;
+    expect(await exit(ok.id)).toBe(0);
+    expect(await exit(failing.id)).toBe(3);
+    expect((await call('GET', `/v1/apps/demo/machines/${failing.id}`)).body).toMatchObject({ state: 'destroyed' });
+    expect(((await call('GET', '/v1/apps/demo/machines')).body as unknown as unknown[]).length).toBe(0);
+  });
+});
+
 describe('GitHub simulator', () => {
   it('lists pull requests in pages, most recently updated first, and reads one; unknown ones are 404', async () => {
     const github = await startGitHubSim({ token: 'gh' });

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import nock from 'nock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InputError, parseEnv, readSettings, type Settings } from '../../src/inputs.js';
+import { InputError, parseEnv, parseSecrets, readSettings, secretValuesToMask, type Settings } from '../../src/inputs.js';
 
 beforeAll(() => nock.disableNetConnect());
 
@@ -34,6 +34,9 @@ const roundTrips: Record<string, { check: Check; alsoNamed?: string[] }> = {
   'cpu-kind': { check: sameText((s) => s.guest.cpuKind), alsoNamed: ['memory'] },
   cpus: { check: sameNumber((s) => s.guest.cpus), alsoNamed: ['memory'] },
   memory: { check: sameNumber((s) => s.guest.memoryMb) },
+  size: { check: sameText((s) => s.overrides.size) },
+  autostop: { check: sameText((s) => s.overrides.autostop) },
+  config: { check: (s) => expect(s.appConfig).toBeDefined() },
   'wait-timeout': { check: sameNumber((s) => s.waitTimeoutSeconds) },
   comment: { check: sameBoolean((s) => s.comment) },
   'deployment-environment': { check: sameText((s) => s.deploymentEnvironment) },
@@ -81,6 +84,24 @@ it('env: any map of valid keys to single-line values survives a trip through the
         .map(([k, v]) => `${k}=${v}`)
         .join('\n');
       expect(readSettings((name) => (name === 'env' ? raw : '')).env).toEqual({ ...env });
+    }),
+  );
+});
+
+it('secrets: any map of keys to values (multi-line, PEM-like, with "=" and spaces) survives a trip through the input, and every value is masked', () => {
+  const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,20}$/);
+  const value = fc.oneof(
+    fc.string({ maxLength: 40 }).filter((v) => !/[\r\n]/.test(v)),
+    fc.array(fc.string({ maxLength: 30 }).filter((l) => !/[\r\n]/.test(l) && l !== 'EOF'), { minLength: 2, maxLength: 5 }).map((lines) => lines.join('\n')),
+  );
+  fc.assert(
+    fc.property(fc.dictionary(key, value, { maxKeys: 6 }), (secrets) => {
+      const raw = Object.entries(secrets)
+        .map(([k, v]) => (v.includes('\n') || v.trim() === '' || v.trimStart().startsWith('#') || v.includes('<<') ? `${k}<<EOF\n${v}\nEOF` : `${k}=${v}`))
+        .join('\n');
+      expect(parseSecrets(raw)).toEqual({ ...secrets });
+      const masked = secretValuesToMask(raw);
+      for (const v of Object.values(secrets)) if (v !== '') expect(masked).toContain(v);
     }),
   );
 });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseEnv, parseTtl, readSettings } from '../../src/inputs.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InputError, parseEnv, parseSecrets, parseTtl, readSettings, secretValuesToMask } from '../../src/inputs.js';
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
-function rejection(values: Record<string, string>): InputError {
+function rejection(values: Record<string, string>, workspace?: string): InputError {
   try {
-    readSettings(read(values));
+    readSettings(read(values), workspace);
   } catch (error) {
     if (error instanceof InputError) return error;
     throw error;
@@ -15,8 +18,12 @@ function rejection(values: Record<string, string>): InputError {
 
 describe('readSettings', () => {
   it('fills in the documented defaults', () => {
-    expect(readSettings(read({}))).toEqual({
+    expect(readSettings(read({}), undefined)).toEqual({
       mode: 'auto',
+      configPath: undefined,
+      appConfig: undefined,
+      overrides: { autostop: 'stop' },
+      secrets: {},
       flyApiToken: undefined,
       githubToken: undefined,
       image: undefined,
@@ -130,14 +137,26 @@ describe('readSettings', () => {
     ['internal-port', { 'internal-port': '+80' }, /Input 'internal-port'/],
     ['internal-port', { 'internal-port': '080' }, /Input 'internal-port'/],
     ['cpu-kind', { 'cpu-kind': 'dedicated' }, /Input 'cpu-kind' must be one of shared, performance/],
-    ['cpus', { cpus: '3' }, /Input 'cpus' must be one of 1, 2, 4, 6, 8, 16 for cpu-kind shared; got "3"/],
-    ['cpus', { 'cpu-kind': 'performance', cpus: '6', memory: '12288' }, /Input 'cpus' must be one of 1, 2, 4, 8, 16 for cpu-kind performance/],
+    ['cpus', { cpus: '3' }, /Input 'cpus' must be one of 1, 2, 4, 6, 8, 10, 12, 14, 16, 32, 64, 128; got "3"/],
+    ['memory', { cpus: '16', memory: '4096' }, /Input 'memory' gives process group "app" a machine size Fly does not accept: shared machines have 1, 2, 4, 6, 8 CPUs, not 16/],
+    ['cpus', { cpus: '16' }, /Input 'cpus' gives process group "app" a machine size Fly does not accept: shared machines have 1, 2, 4, 6, 8 CPUs/],
     ['cpus', { cpus: '-1' }, /Input 'cpus' must be a whole number/],
-    ['memory', { memory: '300' }, /Input 'memory' must be a multiple of 256 MB from 256 to 2048 for 1 shared CPU; got "300"/],
-    ['memory', { memory: '4096' }, /Input 'memory' must be a multiple of 256 MB from 256 to 2048/],
-    ['memory', { cpus: '2', memory: '256' }, /from 512 to 4096 for 2 shared CPUs/],
-    ['memory', { 'cpu-kind': 'performance', memory: '1024' }, /from 2048 to 8192 for 1 performance CPU/],
+    ['memory', { memory: '300' }, /Input 'memory' must be a multiple of 256 MB; got "300"/],
+    ['memory', { memory: '4096' }, /Input 'memory' .*1 shared CPU take a multiple of 256 MB from 256 to 2048, not 4096 MB/],
+    ['memory', { cpus: '2', memory: '256' }, /2 shared CPUs take a multiple of 256 MB from 512 to 4096, not 256 MB/],
+    ['memory', { 'cpu-kind': 'performance', memory: '1024' }, /1 performance CPU take a multiple of 1024 MB from 2048 to 8192/],
+    ['memory', { 'cpu-kind': 'performance', cpus: '2', memory: '4352' }, /2 performance CPUs take a multiple of 1024 MB from 4096 to 16384, not 4352 MB/],
     ['memory', { memory: 'lots' }, /Input 'memory' must be a whole number/],
+    ['cpu-kind', { 'cpu-kind': 'performance' }, /Input 'cpu-kind' gives process group "app" a machine size Fly does not accept: 1 performance CPU take/],
+    ['size', { size: 'shared-cpu-3x' }, /Input 'size' must be one of shared-cpu-1x, shared-cpu-2x, .*performance-16x/],
+    ['autostop', { autostop: 'sleep' }, /Input 'autostop' must be one of stop, suspend, off; got "sleep"/],
+    ['config', { config: 'missing/fly.toml' }, /Input 'config' names "missing\/fly.toml", which is not in the workspace/],
+    ['config', { config: '../outside.toml' }, /Input 'config' must be a path inside the workspace/],
+    ['config', { config: '/etc/passwd' }, /Input 'config' must be a path inside the workspace/],
+    ['secrets', { secrets: 'JUST_A_KEY' }, /Input 'secrets' line 1 must be KEY=VALUE or KEY<<EOF/],
+    ['secrets', { secrets: 'A=1\nA=2' }, /Input 'secrets' line 2 sets A a second time/],
+    ['secrets', { secrets: 'PEM<<EOF\nline\n' }, /Input 'secrets' line 1 starts PEM<<"EOF" but no later line is exactly "EOF"/],
+    ['secrets', { secrets: 'A=1', env: 'A=2' }, /Input 'secrets' sets A, which the env input sets too/],
     ['env', { env: 'JUST_A_KEY' }, /Input 'env' line 1 must be KEY=VALUE; it has no "="/],
     ['env', { env: 'A=1\n2BAD=x' }, /Input 'env' line 2 has the key "2BAD"/],
     ['env', { env: 'A=1\nA=2' }, /Input 'env' line 2 sets A a second time/],
@@ -153,6 +172,16 @@ describe('readSettings', () => {
     const error = rejection(values);
     expect(error.input).toBe(input);
     expect(error.message).toMatch(message);
+  });
+
+  it('size sets the guest; cpu-kind, cpus and memory refine it', () => {
+    expect(readSettings(read({ size: 'performance-2x' })).guest).toEqual({ cpuKind: 'performance', cpus: 2, memoryMb: 4096 });
+    expect(readSettings(read({ size: 'shared-cpu-2x', memory: '2048' })).guest).toEqual({ cpuKind: 'shared', cpus: 2, memoryMb: 2048 });
+  });
+
+  it('never echoes a secret value in an error', () => {
+    const error = rejection({ secrets: 'TOKEN=hunter2-very-secret\nTOKEN=hunter2-very-secret' });
+    expect(error.message).not.toContain('hunter2');
   });
 
   it('never echoes an env value in an error (they are often secrets)', () => {
@@ -196,5 +225,70 @@ describe('parseTtl', () => {
 
   it.each(['d', 'h', '-1d', '1w', '1D', '01d', '8785h', ' 1d'])('rejects %j, naming ttl', (raw) => {
     expect(() => parseTtl(raw)).toThrow(/Input 'ttl'/);
+  });
+});
+
+describe('config (fly.toml)', () => {
+  const workspace = (files: Record<string, string>): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'fly-preview-ws-'));
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(join(dir, name, '..'), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
+    return dir;
+  };
+  const rails = '[http_service]\ninternal_port = 3000\n[[vm]]\nsize = "shared-cpu-2x"\n[processes]\napp = ""\nworker = "bin/jobs"\nprimary_region = "x"\n';
+
+  it('reads fly.toml at the workspace root by default; the file gives region, port and size', () => {
+    const dir = workspace({ 'fly.toml': 'primary_region = "ams"\n[http_service]\ninternal_port = 3000\n[[vm]]\nsize = "shared-cpu-2x"\n' });
+    const settings = readSettings(read({}), dir);
+    expect(settings).toMatchObject({ configPath: 'fly.toml', region: 'ams', internalPort: 3000, guest: { cpuKind: 'shared', cpus: 2, memoryMb: 512 } });
+    expect(settings.appConfig?.httpService?.internal_port).toBe(3000);
+  });
+
+  it('explicit inputs win over the file', () => {
+    const dir = workspace({ 'fly.toml': 'primary_region = "ams"\n[http_service]\ninternal_port = 3000\n[[vm]]\nsize = "shared-cpu-2x"\n' });
+    const settings = readSettings(read({ region: 'syd', 'internal-port': '9000', memory: '1024' }), dir);
+    expect(settings).toMatchObject({ region: 'syd', internalPort: 9000, guest: { cpuKind: 'shared', cpus: 2, memoryMb: 1024 } });
+    expect(settings.overrides).toEqual({ autostop: 'stop', region: 'syd', internalPort: 9000, memoryMb: 1024 });
+  });
+
+  it('takes a config path inside the workspace', () => {
+    const dir = workspace({ 'deploy/fly.staging.toml': rails.replace('primary_region = "x"\n', '') });
+    expect(readSettings(read({ config: 'deploy/fly.staging.toml' }), dir)).toMatchObject({ configPath: 'deploy/fly.staging.toml', internalPort: 3000 });
+  });
+
+  it('says which line of the file is wrong, before any call', () => {
+    const dir = workspace({ 'fly.toml': 'app = "x"\n\n[http_service\ninternal_port = 3000\n' });
+    const error = rejection({}, dir);
+    expect(error.input).toBe('config');
+    expect(error.message).toMatch(/^Input 'config' is not a fly.toml the action can use: fly.toml line 3, column \d+: /);
+  });
+
+  it('refuses a file whose values flyctl would refuse, naming the key', () => {
+    const dir = workspace({ 'fly.toml': '[[vm]]\nsize = "tiny"\n' });
+    expect(rejection({}, dir).message).toMatch(/Input 'config' .*size "tiny" is not a Fly machine size/);
+  });
+});
+
+describe('parseSecrets', () => {
+  const pem = ['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC+/=', '-----END PRIVATE KEY-----'].join('\n');
+
+  it('keeps values exactly: "=", spaces, quotes; multi-line values between KEY<<EOF and EOF', () => {
+    expect(parseSecrets(`DATABASE_URL=postgres://u:p@h/db?sslmode=require&x=1\nPHRASE= two words "quoted" \n\n# comment\nKEY<<EOF\n${pem}\nEOF\nAFTER=1`)).toEqual({
+      DATABASE_URL: 'postgres://u:p@h/db?sslmode=require&x=1',
+      PHRASE: ' two words "quoted" ',
+      KEY: pem,
+      AFTER: '1',
+    });
+  });
+
+  it('takes any delimiter, CRLF line ends, and a block whose lines look like entries or comments', () => {
+    expect(parseSecrets('A<<END_OF_A\r\nX=1\r\n# not a comment\r\nEND_OF_A\r\n')).toEqual({ A: 'X=1\n# not a comment' });
+  });
+
+  it('masks every value and every line of a multi-line value, even in an input it will refuse', () => {
+    const masked = secretValuesToMask(`A=one\nKEY<<EOF\n${pem}\nEOF\nbroken line\nB<<NEVER\nleft open`);
+    expect(masked).toEqual(expect.arrayContaining(['one', pem, '-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC+/=', 'broken line', 'left open']));
   });
 });
