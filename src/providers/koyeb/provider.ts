@@ -349,6 +349,8 @@ export class KoyebProvider {
     log: ProgressLog,
   ): Promise<DeployOutcome> {
     let found = fresh ? undefined : await this.#ourService(request, app.id);
+    /** Set when our own create went through though its answer was lost: what we wait on, we created. */
+    let createdUnseen = false;
     for (let round = 1; round <= maxRounds; round++) {
       let service: Service;
       let change: 'created' | 'updated' | 'unchanged';
@@ -356,6 +358,7 @@ export class KoyebProvider {
         const created = await this.#createService(request, app, definition, log);
         if (created.kind === 'found') {
           found = created.found;
+          createdUnseen = created.lostOurs;
           continue;
         }
         service = created.service;
@@ -374,8 +377,8 @@ export class KoyebProvider {
           return { kind: 'ready', change: 'unchanged', ...(await this.#place(request, app, service)) };
         }
         if (same && deployment !== undefined && progressing.has(deployment.status)) {
-          // Another run of this revision started this deployment: wait for it rather than start another.
-          change = 'unchanged';
+          // Another run of this revision (or our own lost create) started this deployment: wait for it.
+          change = createdUnseen ? 'created' : 'unchanged';
         } else {
           // Also when the same definition failed: a new deployment is how a re-run retries.
           service = await this.#updateService(request, service, definition, log);
@@ -410,17 +413,22 @@ export class KoyebProvider {
     app: App,
     definition: DeploymentDefinition,
     log: ProgressLog,
-  ): Promise<{ kind: 'created'; service: Service } | { kind: 'found'; found: { service: Service; deployment: Deployment | undefined } }> {
+  ): Promise<
+    | { kind: 'created'; service: Service }
+    | { kind: 'found'; found: { service: Service; deployment: Deployment | undefined }; lostOurs: boolean }
+  > {
     const life = lifeCycle(request);
     const body = { app_id: app.id, name: serviceName, definition, ...(life === undefined ? {} : { life_cycle: life }) };
     log.changing();
     let created: Service | 'exists';
+    let lost = false;
     try {
       created = await this.#client.createService(body);
     } catch (error) {
       if (!(error instanceof ApiAmbiguousError)) throw error;
       log.info(`The answer to creating the service was lost (${error.detail}); looking before creating again`);
       created = 'exists';
+      lost = true;
     }
     if (created !== 'exists') {
       log.info(`Created Koyeb service ${created.id} (deployment ${created.latest_deployment_id ?? 'pending'})`);
@@ -429,7 +437,7 @@ export class KoyebProvider {
     const found = await this.#lookAgain(() => this.#ourService(request, app.id));
     if (found !== undefined) {
       log.info(`Service ${found.service.id} was already created (by a racing run or the lost request); using it`);
-      return { kind: 'found', found };
+      return { kind: 'found', found, lostOurs: lost };
     }
     const retried = await this.#client.createService(body);
     if (retried === 'exists') throw new Error(`Koyeb says service "${serviceName}" exists in app ${request.appName}, but it cannot be listed.`);
@@ -496,8 +504,10 @@ export class KoyebProvider {
       result.kind === 'timeout'
         ? `The deployment did not become healthy within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout); it is ${state}${said}.`
         : `The deployment ended ${state}${failing === undefined ? '' : ` (instance ${failing.id} ${failing.status ?? ''})`}${said}.`;
+    // Koyeb lists events newest first; events of the same instant keep that order, reversed.
     const recentEvents = [...events]
-      .sort((a, b) => ((a.when ?? '') < (b.when ?? '') ? -1 : 1))
+      .reverse()
+      .sort((a, b) => ((a.when ?? '') < (b.when ?? '') ? -1 : (a.when ?? '') > (b.when ?? '') ? 1 : 0))
       .slice(-recentEventCount)
       .map(describeEvent);
     return { kind: 'failed', ...(await this.#place(request, app, service)), reason, state, exitCode: undefined, recentEvents };
