@@ -104,6 +104,7 @@ describe('Koyeb provider lifecycle', () => {
     expect(lines).not.toContain('changing');
     expect(calls('PUT', /^\/v1\/services\//)).toBe(0);
     expect(calls('POST', '/v1/services')).toBe(0);
+    expect(calls('PATCH', /^\/v1\/secrets\//)).toBe(0);
 
     sim.imageFails('ghcr.io/acme/shop:crash', { status: 'ERROR', message: 'Application exited with code 1' });
     const crashed = await provider.deploy(request({ image: 'ghcr.io/acme/shop:crash', revision: { id: 'c'.repeat(40), order: 3_000 } }), log);
@@ -160,6 +161,24 @@ describe('Koyeb provider lifecycle', () => {
     const [service] = sim.services('pr-7-shop');
     expect(service?.definition.scalings).toEqual([{ scopes: ['region:was'], min: 0, max: 1, targets: [{ sleep_idle_delay: { light_sleep_value: 300 } }] }]);
     expect(service?.life_cycle).toEqual({ delete_after_sleep: 604_800 });
+  });
+});
+
+describe('Koyeb secrets', () => {
+  it('a rotated value reaches the preview through a new deployment; a removed key is deleted', async () => {
+    await provider.deploy(request({ secrets: { API_KEY: 'v1', OLD_TOKEN: 'gone-soon' } }), log);
+    expect(sim.secrets()).toEqual({ 'pr-7-shop-api-key': 'v1', 'pr-7-shop-old-token': 'gone-soon' });
+
+    const rotated = await provider.deploy(request({ secrets: { API_KEY: 'v2' }, revision: { id: 'a'.repeat(40), order: 1_500 } }), log);
+    expectReady(rotated, 'updated');
+    expect(sim.secrets()).toEqual({ 'pr-7-shop-api-key': 'v2' });
+    expect(sim.services('pr-7-shop')[0]?.deployments).toBe(2);
+    expect(sim.services('pr-7-shop')[0]?.definition.env?.some((e) => e.key === 'OLD_TOKEN')).toBe(false);
+    expect(lines.join('\n')).not.toMatch(/v2|gone-soon/);
+
+    // The same value again: nothing to write, nothing to redeploy.
+    const again = await provider.deploy(request({ secrets: { API_KEY: 'v2' }, revision: { id: 'a'.repeat(40), order: 1_600 } }), log);
+    expectReady(again, 'unchanged');
   });
 });
 
@@ -259,11 +278,15 @@ describe('Koyeb provider safety', () => {
     expect(JSON.stringify(sim.services('pr-7-shop'))).not.toContain(secretValue);
     expect(lines.join('\n')).not.toContain(secretValue);
     sim.failNext({ method: 'PATCH', path: /^\/v1\/secrets\// }, { status: 400, body: { status: 400, code: 'invalid_argument', message: 'validation error', fields: [{ field: 'value', description: 'too long' }] } });
-    const error = await provider.deploy(request({ revision: { id: 'f'.repeat(40), order: 9_000 } }), log).catch((e: unknown) => e);
+    const rotatedValue = `${secretValue}-rotated`;
+    const error = await provider
+      .deploy(request({ secrets: { API_KEY: rotatedValue }, revision: { id: 'f'.repeat(40), order: 9_000 } }), log)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toContain('PATCH /v1/secrets/');
     expect((error as Error).message).toContain('value: too long');
     expect((error as Error).message).not.toContain(secretValue);
+    expect(lines.join('\n')).not.toContain(secretValue);
   });
 
   it("an API error names the call, the status, Koyeb's message and the request id", async () => {

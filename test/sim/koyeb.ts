@@ -339,11 +339,11 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
     if (token === undefined || !tokens.has(token)) {
       return { status: 401, body: { status: 401, code: 'unauthenticated', message: 'Unauthorized' } };
     }
-    const [v1, collection, id, ...rest] = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    const [v1, collection, id, action, ...rest] = req.path.split('/').filter(Boolean).map(decodeURIComponent);
     if (v1 !== 'v1' || rest.length > 0) throw notFound('route');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const q = req.query;
-    const key = `${req.method} ${collection ?? ''}${id === undefined ? '' : '/:id'}`;
+    const key = `${req.method} ${collection ?? ''}${id === undefined ? '' : '/:id'}${action === undefined ? '' : `/${action}`}`;
 
     switch (key) {
       case 'GET apps': {
@@ -461,6 +461,11 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
         if (typeof body['value'] !== 'string') throw invalid('value', 'is required');
         s.value = body['value'];
         return { status: 200, body: { secret: { id: s.id, name: s.name, type: 'SIMPLE', organization_id: organizationId } } };
+      }
+      case 'POST secrets/:id/reveal': {
+        const s = secrets.get(id ?? '');
+        if (s === undefined) throw notFound('secret');
+        return { status: 200, body: { value: s.value } };
       }
       case 'DELETE secrets/:id': {
         if (!secrets.delete(id ?? '')) throw notFound('secret');

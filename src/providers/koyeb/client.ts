@@ -114,7 +114,8 @@ export class KoyebClient {
     return status === 404 ? 'absent' : 'deleted';
   }
 
-  listServices(appId: string): Promise<Service[]> {
+  /** The services of one app, or of the whole organization when no app is named (for a sweep). */
+  listServices(appId?: string): Promise<Service[]> {
     return this.#list<Service>('/v1/services', 'services', { app_id: appId });
   }
 
@@ -173,6 +174,12 @@ export class KoyebClient {
     });
     if (answer.status === 200) return (answer.data as { secret: Secret }).secret;
     return this.#exists('POST /v1/secrets', answer);
+  }
+
+  /** The stored value, so an unchanged secret costs no write and a changed one is known to need a new deployment. */
+  async revealSecret(secretId: string): Promise<string | undefined> {
+    const { data } = await this.#http.call<{ value?: unknown }>('POST', `/v1/secrets/${id(secretId)}/reveal`, { body: {}, idempotent: true });
+    return typeof data?.value === 'string' ? data.value : undefined;
   }
 
   /** Sets the value (PATCH, as koyeb-cli's `secrets update` does); setting the same value twice is harmless. */

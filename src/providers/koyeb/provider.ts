@@ -204,8 +204,8 @@ export class KoyebProvider {
   async deploy(request: KoyebDeployRequest, log: ProgressLog): Promise<DeployOutcome> {
     const deadline = this.#now() + request.waitTimeoutMs;
     // Secrets are named per organization, not per app, so they need not wait for the app.
-    const [{ app, fresh }] = await Promise.all([this.#ensureApp(request, log), this.#ensureSecrets(request, log)]);
-    return this.#converge(request, app, fresh, desiredDefinition(request), deadline, log);
+    const [{ app, fresh }, secretsChanged] = await Promise.all([this.#ensureApp(request, log), this.#ensureSecrets(request, log)]);
+    return this.#converge(request, app, fresh, desiredDefinition(request), secretsChanged, deadline, log);
   }
 
   async destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome> {
@@ -296,9 +296,12 @@ export class KoyebProvider {
     return { app: again, fresh: false };
   }
 
-  /** Every secret exists with the input's value; a lost or racing create is looked up, not repeated. */
-  async #ensureSecrets(request: KoyebDeployRequest, log: ProgressLog): Promise<void> {
-    await Promise.all(
+  /**
+   * Every secret exists with the input's value; a lost or racing create is looked up, not repeated.
+   * True when an existing secret got a new value: the running deployment still has the old one.
+   */
+  async #ensureSecrets(request: KoyebDeployRequest, log: ProgressLog): Promise<boolean> {
+    const changed = await Promise.all(
       Object.entries(request.secrets ?? {}).map(async ([key, value]) => {
         const name = secretName(request.appName, key);
         let secret = await this.#client.findSecret(name);
@@ -313,17 +316,29 @@ export class KoyebProvider {
           }
           if (created !== 'exists') {
             log.info(`Created Koyeb secret ${name} for ${key}`);
-            return;
+            return false;
           }
           secret = await this.#lookAgain(() => this.#client.findSecret(name));
           if (secret === undefined) created = await this.#client.createSecret(name, value);
           if (secret === undefined && created === 'exists') throw new Error(`The Koyeb secret ${name} exists but cannot be read with this token.`);
-          if (secret === undefined) return;
+          if (secret === undefined) return false;
         }
-        // The value is not compared (reading it back would expose it); setting it again is harmless.
+        // Compared in memory only; the value is never logged.
+        if ((await this.#client.revealSecret(secret.id)) === value) return false;
+        log.changing();
         await this.#client.updateSecret(secret.id, value);
+        log.info(`Updated the value of Koyeb secret ${name} for ${key}`);
+        return true;
       }),
     );
+    return changed.includes(true);
+  }
+
+  /** Secrets the previous definition referred to and the new one does not: keys removed from the input. */
+  async #dropUnusedSecrets(previous: DeploymentDefinition | undefined, current: DeploymentDefinition, log: ProgressLog): Promise<void> {
+    const used = new Set((current.env ?? []).flatMap((e) => (e.secret === undefined ? [] : [e.secret])));
+    const unused = (previous?.env ?? []).flatMap((e) => (e.secret === undefined || used.has(e.secret) ? [] : [e.secret]));
+    await this.#deleteSecrets([...new Set(unused)], log);
   }
 
   async #ourService(request: KoyebDeployRequest, appId: string): Promise<{ service: Service; deployment: Deployment | undefined } | undefined> {
@@ -345,10 +360,15 @@ export class KoyebProvider {
     app: App,
     fresh: boolean,
     definition: DeploymentDefinition,
+    secretsChanged: boolean,
     deadline: number,
     log: ProgressLog,
   ): Promise<DeployOutcome> {
     let found = fresh ? undefined : await this.#ourService(request, app.id);
+    /** The definition the service ran before this run, whose secrets may now be unused. */
+    const before = found?.deployment?.definition;
+    /** A new secret value reaches the service only through a new deployment, which no other run starts for us. */
+    let redeploy = secretsChanged;
     /** Set when our own create went through though its answer was lost: what we wait on, we created. */
     let createdUnseen = false;
     for (let round = 1; round <= maxRounds; round++) {
@@ -371,7 +391,7 @@ export class KoyebProvider {
           log.info(`Service ${service.id} already runs ${deployed.id.slice(0, 7)}, newer than this run's revision; leaving it`);
           return { kind: 'superseded', ...(await this.#place(request, app, service)), deployedRevisionId: deployed.id };
         }
-        const same = sameDefinition(deployment?.definition, definition);
+        const same = sameDefinition(deployment?.definition, definition) && !redeploy;
         if (same && deployment !== undefined && ready.has(deployment.status)) {
           log.info(`Service ${service.id} already runs this revision; nothing to change`);
           return { kind: 'ready', change: 'unchanged', ...(await this.#place(request, app, service)) };
@@ -383,6 +403,7 @@ export class KoyebProvider {
           // Also when the same definition failed: a new deployment is how a re-run retries.
           service = await this.#updateService(request, service, definition, log);
           change = 'updated';
+          redeploy = false;
         }
       }
 
@@ -394,6 +415,8 @@ export class KoyebProvider {
       const result = await this.#wait(deploymentId, deadline);
       if (result.kind === 'ready') {
         log.info(`Deployment ${deploymentId} of service ${service.id} is ${result.deployment.status}`);
+        // Only now: until the new deployment is ready, the previous one may still run with them.
+        await this.#dropUnusedSecrets(before, definition, log);
         return { kind: 'ready', change, ...(await this.#place(request, app, service)) };
       }
       // A newer deployment replacing ours shows first as ours ending (CANCELED, say): look before reporting.
