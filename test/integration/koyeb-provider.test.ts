@@ -164,6 +164,30 @@ describe('Koyeb provider lifecycle', () => {
   });
 });
 
+describe('Koyeb sweep', () => {
+  it("finds this repository's previews by their markers, never a look-alike", async () => {
+    await provider.deploy(request({ secrets: {} }), log);
+    await provider.deploy(
+      request({ appName: 'pr-8-shop', ownerLabels: { fly_preview_repo: 'acme/shop', fly_preview_pr: '8' }, secrets: {} }),
+      log,
+    );
+    await provider.deploy(
+      request({ appName: 'pr-7-other', ownerLabels: { fly_preview_repo: 'acme/other', fly_preview_pr: '7' }, secrets: {} }),
+      log,
+    );
+    sim.addApp('pr-9-shop');
+    sim.addService('pr-9-shop', { name: 'preview', image: 'lookalike' });
+    sim.clearRequests();
+    const found = await provider.findPreviews({ fly_preview_repo: 'acme/shop' }, ['fly_preview_pr']);
+    expect(found.map((f) => [f.appName, f.labels['fly_preview_pr'], f.status]).sort()).toEqual([
+      ['pr-7-shop', '7', 'HEALTHY'],
+      ['pr-8-shop', '8', 'HEALTHY'],
+    ]);
+    // Two listings and one deployment read per service named like ours (four of them).
+    expect(sim.requests).toHaveLength(6);
+  });
+});
+
 describe('Koyeb secrets', () => {
   it('a rotated value reaches the preview through a new deployment; a removed key is deleted', async () => {
     await provider.deploy(request({ secrets: { API_KEY: 'v1', OLD_TOKEN: 'gone-soon' } }), log);

@@ -170,6 +170,20 @@ function reportedHostname(app: App | undefined): string | undefined {
   return app?.domains?.find((d) => d.type === 'AUTOASSIGNED')?.name;
 }
 
+/** A preview found by its markers, for a sweep. */
+export interface FoundPreview {
+  appName: string;
+  serviceId: string;
+  /** The values of the asked label keys, as the service's markers carry them. */
+  labels: Record<string, string>;
+  revisionId: string;
+  /** The latest deployment's status; a sweep should leave one that is still rolling out. */
+  status: DeploymentStatus | undefined;
+}
+
+/** How many deployments a sweep reads at once: parallel, but not a storm. */
+const sweepConcurrency = 8;
+
 type WaitResult = { kind: 'ready'; deployment: Deployment } | { kind: 'ended'; deployment: Deployment } | { kind: 'timeout'; deployment: Deployment | undefined };
 
 export class KoyebProvider {
@@ -240,6 +254,40 @@ export class KoyebProvider {
     }
     await this.#deleteSecrets([...new Set(secretIds)], log);
     return outcome;
+  }
+
+  /**
+   * This organization's previews whose markers match every entry of `match` (e.g. only the
+   * repository label), with the values of `labelKeys`. Apps without such a service are not ours and
+   * are not returned, whatever their names look like. Requests: the app and service listings, then
+   * one deployment read per service named like ours.
+   */
+  async findPreviews(match: Readonly<Record<string, string>>, labelKeys: readonly string[]): Promise<FoundPreview[]> {
+    const [apps, services] = await Promise.all([this.#client.listApps(), this.#client.listServices()]);
+    const appNames = new Map(apps.filter((a) => a.status !== 'DELETING' && a.status !== 'DELETED').map((a) => [a.id, a.name]));
+    const candidates = services.filter((s) => s.name === serviceName && appNames.has(s.app_id) && s.status !== 'DELETING' && s.status !== 'DELETED');
+    const found: FoundPreview[] = [];
+    for (let i = 0; i < candidates.length; i += sweepConcurrency) {
+      const batch = candidates.slice(i, i + sweepConcurrency);
+      const deployments = await Promise.all(
+        batch.map((s) => (s.latest_deployment_id === undefined ? undefined : this.#client.getDeployment(s.latest_deployment_id))),
+      );
+      batch.forEach((service, j) => {
+        const deployment = deployments[j];
+        if (!carries(deployment?.definition, match)) return;
+        found.push({
+          appName: appNames.get(service.app_id) ?? '',
+          serviceId: service.id,
+          labels: Object.fromEntries(labelKeys.flatMap((k) => {
+            const value = envValue(deployment?.definition, markerKey(k));
+            return value === undefined ? [] : [[k, value]];
+          })),
+          revisionId: deployedRevision(deployment?.definition).id,
+          status: deployment?.status,
+        });
+      });
+    }
+    return found;
   }
 
   /** The definition a service runs (or is rolling out): its latest deployment's. */
