@@ -221,6 +221,23 @@ describe('Koyeb provider safety', () => {
     }
   });
 
+  it('racing deploys of two revisions end with the newer one deployed; the older run says superseded', async () => {
+    await provider.deploy(request({ secrets: {} }), log);
+    const other = make();
+    try {
+      const [older, newer] = await Promise.all([
+        provider.deploy(request({ image: 'ghcr.io/acme/shop:old', revision: { id: 'o'.repeat(40), order: 2_000 }, secrets: {} }), log),
+        other.deploy(request({ image: 'ghcr.io/acme/shop:new', revision: { id: 'n'.repeat(40), order: 3_000 }, secrets: {} }), log),
+      ]);
+      expect(newer.kind).toBe('ready');
+      expect(older).toMatchObject({ kind: 'superseded', deployedRevisionId: 'n'.repeat(40) });
+      expect(sim.services('pr-7-shop')).toHaveLength(1);
+      expect(sim.services('pr-7-shop')[0]?.definition.docker).toEqual({ image: 'ghcr.io/acme/shop:new' });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('racing deploys converge even while listings lag behind creates', async () => {
     await sim.close();
     sim = await startKoyebSim({ deployMs: 120, listLagMs: 100 });
@@ -261,8 +278,10 @@ describe('Koyeb provider safety', () => {
       expect((error as Error).message).toContain('401');
       expect((error as Error).message).not.toContain('wrong-token');
       // The app lookup and the secret lookup start together; neither is retried.
-      expect(sim.requests.every((r) => r.status === 401)).toBe(true);
-      expect(sim.requests.length).toBeLessThanOrEqual(2);
+      expect(sim.requests.map((r) => r.status)).toEqual([401, 401]);
+      sim.clearRequests();
+      await expect(bad.deploy(request({ secrets: {} }), log)).rejects.toThrow(KoyebAuthError);
+      expect(sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /v1/apps 401']);
     } finally {
       await bad.close();
     }

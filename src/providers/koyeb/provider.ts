@@ -184,6 +184,17 @@ export interface FoundPreview {
 /** How many deployments a sweep reads at once: parallel, but not a storm. */
 const sweepConcurrency = 8;
 
+/**
+ * Promise.all that lets every call finish before rethrowing the first failure, so no request is
+ * still under way (or still changing something) after deploy or destroy has returned.
+ */
+async function settled<T extends readonly unknown[]>(calls: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(calls);
+  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure !== undefined) throw failure.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 type WaitResult = { kind: 'ready'; deployment: Deployment } | { kind: 'ended'; deployment: Deployment } | { kind: 'timeout'; deployment: Deployment | undefined };
 
 export class KoyebProvider {
@@ -218,7 +229,10 @@ export class KoyebProvider {
   async deploy(request: KoyebDeployRequest, log: ProgressLog): Promise<DeployOutcome> {
     const deadline = this.#now() + request.waitTimeoutMs;
     // Secrets are named per organization, not per app, so they need not wait for the app.
-    const [{ app, fresh }, secretsChanged] = await Promise.all([this.#ensureApp(request, log), this.#ensureSecrets(request, log)]);
+    const [{ app, fresh }, secretsChanged] = await settled<[{ app: App; fresh: boolean }, boolean]>([
+      this.#ensureApp(request, log),
+      this.#ensureSecrets(request, log),
+    ]);
     return this.#converge(request, app, fresh, desiredDefinition(request), secretsChanged, deadline, log);
   }
 
@@ -226,7 +240,7 @@ export class KoyebProvider {
     const app = await this.#client.findApp(target.appName);
     if (app === undefined || app.status === 'DELETING' || app.status === 'DELETED') return { kind: 'absent', appName: target.appName };
     const services = (await this.#client.listServices(app.id)).filter((s) => s.status !== 'DELETING' && s.status !== 'DELETED');
-    const definitions = await Promise.all(services.map((s) => this.#definitionOf(s)));
+    const definitions = await settled<(DeploymentDefinition | undefined)[]>(services.map((s) => this.#definitionOf(s)));
     const ours = services.filter((_, i) => carries(definitions[i], target.ownerLabels));
     const foreign = services.filter((_, i) => !carries(definitions[i], target.ownerLabels));
     const secretIds = definitions
@@ -239,7 +253,7 @@ export class KoyebProvider {
       log.info(`Deleted Koyeb app ${target.appName} with its services`);
       outcome = { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((s) => s.id) };
     } else {
-      await Promise.all(ours.map((s) => this.#client.deleteService(s.id)));
+      await settled(ours.map((s) => this.#client.deleteService(s.id)));
       const named = foreign.map((s) => `${s.id} (${s.name})`).join(', ');
       log.warning(
         `Koyeb app ${target.appName} also holds services fly-preview did not create: ${named}. ` +
@@ -263,14 +277,14 @@ export class KoyebProvider {
    * one deployment read per service named like ours.
    */
   async findPreviews(match: Readonly<Record<string, string>>, labelKeys: readonly string[]): Promise<FoundPreview[]> {
-    const [apps, services] = await Promise.all([this.#client.listApps(), this.#client.listServices()]);
+    const [apps, services] = await settled<[App[], Service[]]>([this.#client.listApps(), this.#client.listServices()]);
     const appNames = new Map(apps.filter((a) => a.status !== 'DELETING' && a.status !== 'DELETED').map((a) => [a.id, a.name]));
     const candidates = services.filter((s) => s.name === serviceName && appNames.has(s.app_id) && s.status !== 'DELETING' && s.status !== 'DELETED');
     const found: FoundPreview[] = [];
     for (let i = 0; i < candidates.length; i += sweepConcurrency) {
       const batch = candidates.slice(i, i + sweepConcurrency);
-      const deployments = await Promise.all(
-        batch.map((s) => (s.latest_deployment_id === undefined ? undefined : this.#client.getDeployment(s.latest_deployment_id))),
+      const deployments = await settled<(Deployment | undefined)[]>(
+        batch.map((s) => (s.latest_deployment_id === undefined ? Promise.resolve(undefined) : this.#client.getDeployment(s.latest_deployment_id))),
       );
       batch.forEach((service, j) => {
         const deployment = deployments[j];
@@ -297,7 +311,7 @@ export class KoyebProvider {
   }
 
   async #deleteSecrets(names: string[], log: ProgressLog): Promise<void> {
-    await Promise.all(
+    await settled(
       names.map(async (name) => {
         const secret = await this.#client.findSecret(name);
         if (secret !== undefined && (await this.#client.deleteSecret(secret.id)) === 'deleted') log.info(`Deleted Koyeb secret ${name}`);
@@ -349,7 +363,7 @@ export class KoyebProvider {
    * True when an existing secret got a new value: the running deployment still has the old one.
    */
   async #ensureSecrets(request: KoyebDeployRequest, log: ProgressLog): Promise<boolean> {
-    const changed = await Promise.all(
+    const changed = await settled<boolean[]>(
       Object.entries(request.secrets ?? {}).map(async ([key, value]) => {
         const name = secretName(request.appName, key);
         let secret = await this.#client.findSecret(name);
