@@ -85,12 +85,12 @@ describe('Koyeb provider lifecycle', () => {
     expect(service?.definition.env).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ key: 'GREETING', value: 'hello' }),
-        expect.objectContaining({ key: 'API_KEY', secret: 'pr-7-shop-api-key' }),
+        expect.objectContaining({ key: 'API_KEY', secret: 'pr-7-shop_API_KEY' }),
         expect.objectContaining({ key: 'FLY_PREVIEW_REPO', value: 'acme/shop' }),
         expect.objectContaining({ key: 'FLY_PREVIEW_PR', value: '7' }),
       ]),
     );
-    expect(sim.secrets()).toEqual({ 'pr-7-shop-api-key': secretValue });
+    expect(sim.secrets()).toEqual({ 'pr-7-shop_API_KEY': secretValue });
 
     const pushed = await provider.deploy(request({ image: 'ghcr.io/acme/shop:two', revision: { id: 'b'.repeat(40), order: 2_000 } }), log);
     expectReady(pushed, 'updated');
@@ -191,11 +191,11 @@ describe('Koyeb sweep', () => {
 describe('Koyeb secrets', () => {
   it('a rotated value reaches the preview through a new deployment; a removed key is deleted', async () => {
     await provider.deploy(request({ secrets: { API_KEY: 'v1', OLD_TOKEN: 'gone-soon' } }), log);
-    expect(sim.secrets()).toEqual({ 'pr-7-shop-api-key': 'v1', 'pr-7-shop-old-token': 'gone-soon' });
+    expect(sim.secrets()).toEqual({ 'pr-7-shop_API_KEY': 'v1', 'pr-7-shop_OLD_TOKEN': 'gone-soon' });
 
     const rotated = await provider.deploy(request({ secrets: { API_KEY: 'v2' }, revision: { id: 'a'.repeat(40), order: 1_500 } }), log);
     expectReady(rotated, 'updated');
-    expect(sim.secrets()).toEqual({ 'pr-7-shop-api-key': 'v2' });
+    expect(sim.secrets()).toEqual({ 'pr-7-shop_API_KEY': 'v2' });
     expect(sim.services('pr-7-shop')[0]?.deployments).toBe(2);
     expect(sim.services('pr-7-shop')[0]?.definition.env?.some((e) => e.key === 'OLD_TOKEN')).toBe(false);
     expect(lines.join('\n')).not.toMatch(/v2|gone-soon/);
@@ -215,7 +215,7 @@ describe('Koyeb provider safety', () => {
       expect(b.kind).toBe('ready');
       expect(sim.apps()).toHaveLength(1);
       expect(sim.services('pr-7-shop')).toHaveLength(1);
-      expect(sim.secrets()).toEqual({ 'pr-7-shop-api-key': secretValue });
+      expect(sim.secrets()).toEqual({ 'pr-7-shop_API_KEY': secretValue });
     } finally {
       await other.close();
     }

@@ -72,9 +72,20 @@ function carries(definition: DeploymentDefinition | undefined, labels: Readonly<
   return definition !== undefined && Object.entries(labels).every(([label, value]) => envValue(definition, markerKey(label)) === value);
 }
 
-/** Secret names are per organization: the app name keeps previews apart, the key keeps values apart. */
+/**
+ * Secret names are per organization: the app name keeps previews apart, the key keeps values apart.
+ * App names hold no underscore, so the first one ends the app name and no two previews share a name.
+ */
 export function secretName(appName: string, key: string): string {
-  return `${appName}-${key.toLowerCase().replace(/_/g, '-')}`;
+  return `${appName}_${key}`;
+}
+
+/**
+ * The secrets a definition refers to that this action named for the app: a secret someone else added
+ * to the service by hand is theirs, and stays.
+ */
+function ownSecrets(definition: DeploymentDefinition | undefined, appName: string): string[] {
+  return (definition?.env ?? []).flatMap((e) => (e.secret !== undefined && e.secret.startsWith(`${appName}_`) ? [e.secret] : []));
 }
 
 function desiredDefinition(request: KoyebDeployRequest): DeploymentDefinition {
@@ -243,9 +254,7 @@ export class KoyebProvider {
     const definitions = await settled<(DeploymentDefinition | undefined)[]>(services.map((s) => this.#definitionOf(s)));
     const ours = services.filter((_, i) => carries(definitions[i], target.ownerLabels));
     const foreign = services.filter((_, i) => !carries(definitions[i], target.ownerLabels));
-    const secretIds = definitions
-      .filter((d) => carries(d, target.ownerLabels))
-      .flatMap((d) => (d?.env ?? []).flatMap((e) => (e.secret === undefined ? [] : [e.secret])));
+    const secrets = definitions.filter((d) => carries(d, target.ownerLabels)).flatMap((d) => ownSecrets(d, target.appName));
 
     let outcome: DestroyOutcome;
     if (foreign.length === 0) {
@@ -266,7 +275,7 @@ export class KoyebProvider {
         foreignMachines: foreign.map((s) => ({ id: s.id, name: s.name })),
       };
     }
-    await this.#deleteSecrets([...new Set(secretIds)], log);
+    await this.#deleteSecrets([...new Set(secrets)], log);
     return outcome;
   }
 
@@ -397,10 +406,9 @@ export class KoyebProvider {
   }
 
   /** Secrets the previous definition referred to and the new one does not: keys removed from the input. */
-  async #dropUnusedSecrets(previous: DeploymentDefinition | undefined, current: DeploymentDefinition, log: ProgressLog): Promise<void> {
-    const used = new Set((current.env ?? []).flatMap((e) => (e.secret === undefined ? [] : [e.secret])));
-    const unused = (previous?.env ?? []).flatMap((e) => (e.secret === undefined || used.has(e.secret) ? [] : [e.secret]));
-    await this.#deleteSecrets([...new Set(unused)], log);
+  async #dropUnusedSecrets(appName: string, previous: DeploymentDefinition | undefined, current: DeploymentDefinition, log: ProgressLog): Promise<void> {
+    const used = new Set(ownSecrets(current, appName));
+    await this.#deleteSecrets([...new Set(ownSecrets(previous, appName).filter((name) => !used.has(name)))], log);
   }
 
   async #ourService(request: KoyebDeployRequest, appId: string): Promise<{ service: Service; deployment: Deployment | undefined } | undefined> {
@@ -478,7 +486,7 @@ export class KoyebProvider {
       if (result.kind === 'ready') {
         log.info(`Deployment ${deploymentId} of service ${service.id} is ${result.deployment.status}`);
         // Only now: until the new deployment is ready, the previous one may still run with them.
-        await this.#dropUnusedSecrets(before, definition, log);
+        await this.#dropUnusedSecrets(request.appName, before, definition, log);
         return { kind: 'ready', change, ...(await this.#place(request, app, service)) };
       }
       // A newer deployment replacing ours shows first as ours ending (CANCELED, say): look before reporting.
