@@ -482,7 +482,7 @@ export class KoyebProvider {
         found = await this.#ourService(request, app.id);
         continue;
       }
-      const result = await this.#wait(deploymentId, deadline);
+      const result = await this.#wait(deploymentId, deadline, change !== 'unchanged');
       if (result.kind === 'ready') {
         log.info(`Deployment ${deploymentId} of service ${service.id} is ${result.deployment.status}`);
         // Only now: until the new deployment is ready, the previous one may still run with them.
@@ -559,10 +559,14 @@ export class KoyebProvider {
     }
   }
 
-  /** Polls the deployment with growing pauses until it is ready, has ended, or the deadline passes. */
-  async #wait(deploymentId: string, deadline: number): Promise<WaitResult> {
+  /**
+   * Polls the deployment with growing pauses until it is ready, has ended, or the deadline passes.
+   * A deployment this run just started is known to be PENDING, so the first look waits a pause.
+   */
+  async #wait(deploymentId: string, deadline: number, justStarted: boolean): Promise<WaitResult> {
     let last: Deployment | undefined;
-    for (let poll = 0; ; poll++) {
+    if (justStarted) await this.#sleep(Math.min(this.#pollIntervalsMs[0] ?? 1_000, Math.max(0, deadline - this.#now())));
+    for (let poll = justStarted ? 1 : 0; ; poll++) {
       last = await this.#client.getDeployment(deploymentId);
       if (last !== undefined && ready.has(last.status)) return { kind: 'ready', deployment: last };
       if (last === undefined || !progressing.has(last.status)) {
