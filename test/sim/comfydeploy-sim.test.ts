@@ -42,7 +42,7 @@ async function versionOf(machineId: string, versionId: string) {
 }
 
 describe('ComfyDeploy simulator', () => {
-  it('refuses a missing or wrong token with FastAPI's detail', async () => {
+  it("refuses a missing or wrong token with FastAPI's detail", async () => {
     expect(await call('GET', '/machines', undefined, '')).toMatchObject({ status: 401, body: { detail: 'Invalid or missing token' } });
     expect(await call('GET', '/machines', undefined, 'Bearer nope')).toMatchObject({ status: 401, body: { detail: 'Invalid or expired token' } });
   });
