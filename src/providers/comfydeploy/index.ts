@@ -12,6 +12,7 @@ export { ApiAmbiguousError as ComfyDeployAmbiguousError, ApiAuthError as ComfyDe
 export { ComfyDeployPlanError } from './client.js';
 export { comfyDeployMachineName, dashboardUrl } from './names.js';
 export { checkComfyUiVersion, checkCustomNodes, checkGpu, checkNodePath, type Checked, type ExtraNode } from './validate.js';
+export { comfyDeployDefaultWaitTimeoutSeconds } from './provider.js';
 export type { ComfyDeployDeployRequest, ComfyDeployOutcome, ComfyDeployProviderOptions, FoundPreview, SourceRef } from './provider.js';
 export type { MachineGpu } from './types.js';
 

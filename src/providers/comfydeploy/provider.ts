@@ -61,6 +61,11 @@ export interface ComfyDeployProviderOptions extends ComfyDeployClientOptions {
   lookAgainDelaysMs?: readonly number[];
 }
 
+/**
+ * What wait-timeout should default to on this platform: a build installs torch, ComfyUI and every
+ * node into a fresh image, which takes minutes where a Fly machine takes seconds.
+ */
+export const comfyDeployDefaultWaitTimeoutSeconds = 1_200;
 /** The step id of the pull request's own node; extra nodes get `fly-preview-extra-<n>`. */
 export const nodeStepId = 'fly-preview-node';
 const defaultIdleTimeoutSeconds = 60;
