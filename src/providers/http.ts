@@ -1,0 +1,267 @@
+// JSON over HTTP for any platform API: one keep-alive undici agent, retries within the bounded
+// budget of src/retry.ts, and errors that name the call, the status, the platform's own message and
+// the request id. A platform supplies its auth header, how to read its error body, and the name of
+// its request-id header; nothing here knows which platform it talks to.
+import { Agent, request, type Dispatcher } from 'undici';
+import {
+  backoffDelay,
+  connectionErrorCode,
+  defaultRetryPolicy,
+  mayRetry,
+  neverSent,
+  parseRetryAfter,
+  sleep,
+  type RetryPolicy,
+} from '../retry.js';
+
+export interface ApiErrorDetails {
+  /** The API's display name, e.g. "Koyeb API". */
+  api: string;
+  /** `METHOD /path`, without the query (which may name things but never holds secrets anyway). */
+  call: string;
+  status: number | undefined;
+  /** The platform's own message, or the connection error code when there was no answer. */
+  detail: string;
+  requestId: string | undefined;
+  /** The decoded error body, for callers that tell errors apart by their fields. */
+  body?: unknown;
+}
+
+/** A call the platform answered with an error, or that could not be completed within the retry budget. */
+export class ApiError extends Error {
+  readonly api: string;
+  readonly call: string;
+  readonly status: number | undefined;
+  readonly detail: string;
+  readonly requestId: string | undefined;
+  readonly body: unknown;
+  constructor(details: ApiErrorDetails, message?: string) {
+    const where = details.requestId === undefined ? '' : ` (request id ${details.requestId})`;
+    super(
+      message ??
+        (details.status === undefined
+          ? `${details.api}: ${details.call} failed: ${details.detail}${where}`
+          : `${details.api}: ${details.call} failed with ${details.status}: ${details.detail}${where}`),
+    );
+    this.name = 'ApiError';
+    this.api = details.api;
+    this.call = details.call;
+    this.status = details.status;
+    this.detail = details.detail;
+    this.requestId = details.requestId;
+    this.body = details.body;
+  }
+}
+
+/** 401/403: retrying cannot help, so this is thrown after one request. */
+export class ApiAuthError extends ApiError {
+  constructor(details: ApiErrorDetails, hint: string) {
+    const where = details.requestId === undefined ? '' : `, request id ${details.requestId}`;
+    super(details, `${details.api} refused the token (${details.status}${where}) for ${details.call}: ${details.detail}. ${hint}`);
+    this.name = 'ApiAuthError';
+  }
+}
+
+/**
+ * A request that changes something was sent but no usable answer came back: the platform may or may
+ * not have done it. Callers resolve this by looking, never by sending the same change again blindly.
+ */
+export class ApiAmbiguousError extends ApiError {
+  constructor(details: ApiErrorDetails) {
+    super(details);
+    this.name = 'ApiAmbiguousError';
+  }
+}
+
+export interface JsonHttpOptions {
+  /** Display name used in every error, e.g. "Koyeb API". */
+  api: string;
+  apiUrl: string;
+  /** The whole Authorization header value, e.g. `Bearer <token>`. */
+  authorization: string;
+  /** The platform's own message from an error body; undefined when the body has none. */
+  errorMessage: (body: unknown) => string | undefined;
+  /** Response header carrying the platform's request id (lowercase); none when undefined. */
+  requestIdHeader?: string;
+  /** What to tell the user when the token is refused (which input, what kind of token). */
+  authHint: string;
+  userAgent?: string;
+  retryPolicy?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  /** Replaces the keep-alive agent (tests may pass an undici MockAgent). */
+  dispatcher?: Dispatcher;
+  debug?: (message: string) => void;
+}
+
+export interface CallOptions {
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Statuses returned to the caller instead of thrown (e.g. 404 for "absent"). */
+  expect?: readonly number[];
+  /** Whether sending the request twice is harmless. Defaults to true for GET and DELETE. */
+  idempotent?: boolean;
+  signal?: AbortSignal;
+  headersTimeoutMs?: number;
+}
+
+export interface JsonResponse<T> {
+  status: number;
+  data: T;
+  requestId: string | undefined;
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+const retryableStatuses = new Set([500, 502, 503, 504]);
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first === '' ? undefined : first;
+}
+
+export class JsonHttp {
+  readonly #api: string;
+  readonly #origin: string;
+  readonly #basePath: string;
+  readonly #headers: Record<string, string>;
+  readonly #errorMessage: (body: unknown) => string | undefined;
+  readonly #requestIdHeader: string | undefined;
+  readonly #authHint: string;
+  readonly #policy: RetryPolicy;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #random: () => number;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #debug: (message: string) => void;
+
+  constructor(options: JsonHttpOptions) {
+    const url = new URL(options.apiUrl);
+    this.#api = options.api;
+    this.#origin = url.origin;
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#headers = {
+      authorization: options.authorization,
+      'user-agent': options.userAgent ?? 'fly-preview',
+      accept: 'application/json',
+    };
+    this.#errorMessage = options.errorMessage;
+    this.#requestIdHeader = options.requestIdHeader?.toLowerCase();
+    this.#authHint = options.authHint;
+    this.#policy = options.retryPolicy ?? defaultRetryPolicy;
+    this.#sleep = options.sleep ?? sleep;
+    this.#random = options.random ?? Math.random;
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher =
+      options.dispatcher ?? new Agent({ keepAliveTimeout: 30_000, connections: 16, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    this.#debug = options.debug ?? (() => {});
+  }
+
+  async close(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** The platform's message from an error body, else a short plain-text body, else the fallback. */
+  #text(body: unknown, fallback: string): string {
+    if (typeof body === 'object' && body !== null) {
+      const text = this.#errorMessage(body);
+      return text === undefined || text === '' ? fallback : text;
+    }
+    return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback;
+  }
+
+  async call<T>(method: Method, path: string, options: CallOptions = {}): Promise<JsonResponse<T>> {
+    const call = `${method} ${path}`;
+    const api = this.#api;
+    const idempotent = options.idempotent ?? (method === 'GET' || method === 'DELETE');
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const item of value as readonly string[]) search.append(key, item);
+      else search.set(key, String(value));
+    }
+    const query = search.toString();
+    const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
+    const headers = { ...this.#headers, ...options.headers };
+    const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const started = Date.now();
+
+    for (let attempt = 1; ; attempt++) {
+      let status: number;
+      let data: unknown;
+      let retryAfter: string | string[] | undefined;
+      let requestId: string | undefined;
+      try {
+        const response = await request(target, {
+          method,
+          headers,
+          body,
+          dispatcher: this.#dispatcher,
+          signal: options.signal,
+          headersTimeout: options.headersTimeoutMs,
+        });
+        status = response.statusCode;
+        retryAfter = response.headers['retry-after'];
+        requestId = this.#requestIdHeader === undefined ? undefined : headerValue(response.headers[this.#requestIdHeader]);
+        const text = await response.body.text();
+        const type = String(response.headers['content-type'] ?? '');
+        data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
+      } catch (error) {
+        if (options.signal?.aborted === true) throw error;
+        const code = connectionErrorCode(error);
+        // Only the error code travels on: undici errors can carry the request, headers included.
+        const detail = code ?? (error instanceof Error ? error.message : String(error));
+        const delay = backoffDelay(this.#policy, attempt, this.#random);
+        const safe = idempotent || (code !== undefined && neverSent(code));
+        if (code !== undefined && safe && mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
+          this.#debug(`${call}: ${code}, retrying in ${delay} ms`);
+          await this.#sleep(delay);
+          continue;
+        }
+        if (!safe) {
+          throw new ApiAmbiguousError({ api, call, status: undefined, detail: `${detail} (the request was sent; its answer was lost)`, requestId: undefined });
+        }
+        throw new ApiError({ api, call, status: undefined, detail: `${detail} after ${attempt} attempt${attempt === 1 ? '' : 's'}`, requestId: undefined });
+      }
+
+      this.#debug(`${call} → ${status}${requestId === undefined ? '' : ` (${requestId})`}`);
+      if ((status >= 200 && status < 300) || options.expect?.includes(status) === true) return { status, data: data as T, requestId };
+
+      const details = { api, call, status, detail: this.#text(data, `HTTP ${status}`), requestId, body: data };
+      if (status === 401 || status === 403) throw new ApiAuthError(details, this.#authHint);
+      if (status === 429) {
+        const askedMs = parseRetryAfter(retryAfter);
+        const delay = askedMs ?? backoffDelay(this.#policy, attempt, this.#random);
+        if (!mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
+          const asked = askedMs === undefined ? '' : `; asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+          throw new ApiError({ ...details, detail: `${details.detail} (rate limited${asked})` });
+        }
+        this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
+        await this.#sleep(delay);
+        continue;
+      }
+      if (retryableStatuses.has(status)) {
+        // A change answered with 5xx may still have been made, so only reads are simply repeated.
+        if (!idempotent) throw new ApiAmbiguousError(details);
+        const delay = parseRetryAfter(retryAfter) ?? backoffDelay(this.#policy, attempt, this.#random);
+        if (mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
+          this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
+          await this.#sleep(delay);
+          continue;
+        }
+        throw new ApiError({ ...details, detail: `${details.detail} (gave up after ${attempt} attempts)` });
+      }
+      throw new ApiError(details);
+    }
+  }
+}
