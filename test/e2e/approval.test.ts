@@ -10,7 +10,7 @@ const flyToken = 'fly_approval_secret_token_31cd';
 const githubToken = 'ghs_approval_secret_token_42de';
 const repository = 'Codertocat/Hello-World';
 const app = 'pr-2-codertocat-hello-world';
-const image = 'registry.fly.io/hello-previews@sha256:' + 'd'.repeat(64);
+const image = `registry.fly.io/hello-previews@sha256:${'d'.repeat(64)}`;
 
 let fly: FlySim;
 let github: GitHubSim;
@@ -111,7 +111,7 @@ describe('a /preview comment', () => {
   });
 
   it('a failed deploy gets 😕', async () => {
-    const broken = 'registry.fly.io/hello-previews@sha256:' + 'e'.repeat(64);
+    const broken = `registry.fly.io/hello-previews@sha256:${'e'.repeat(64)}`;
     fly.imageExitsAtBoot(broken, 3);
     const { payload, commentId } = commentPayload('/preview', 'maintainer');
     const result = await run('issue_comment', payload, { image: broken });

@@ -160,7 +160,7 @@ describe('ComfyDeploy provider lifecycle', () => {
   it('a node in a sub-folder is installed by a commands step that copies that folder', async () => {
     sim.nodeFailsToImport(nodeUrl, 'acme_nodes');
     const outcome = await provider.deploy(request({ source: { repositoryUrl: nodeUrl, commit: sha('a'), subPath: 'nodes/acme_nodes' } }), log);
-    const step = (live()[0]?.docker_command_steps as { steps: { type: string; data: string }[] }).steps[0];
+    const step = (live()[0]?.docker_command_steps as { steps: { type: string; data: string }[] } | undefined)?.steps[0];
     expect(step?.type).toBe('commands');
     expect(step?.data).toContain(`git clone --recursive ${nodeUrl} /tmp/fly-preview-source`);
     expect(step?.data).toContain('cp -r /tmp/fly-preview-source/nodes/acme_nodes /comfyui/custom_nodes/acme_nodes');
@@ -209,7 +209,7 @@ describe('ComfyDeploy provider safety', () => {
       const [older, newer] = await Promise.all([provider.deploy(push('b', 2_000), log), other.deploy(push('c', 3_000), log)]);
       expect(newer.kind).toBe('ready');
       expect(['ready', 'superseded']).toContain(older.kind);
-      expect((live()[0]?.docker_command_steps as { fly_preview: { revision: string } }).fly_preview.revision).toBe(sha('c'));
+      expect((live()[0]?.docker_command_steps as { fly_preview: { revision: string } } | undefined)?.fly_preview.revision).toBe(sha('c'));
     } finally {
       await other.close();
     }

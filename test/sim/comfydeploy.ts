@@ -217,7 +217,7 @@ export async function startComfyDeploySim(options: ComfyDeploySimOptions = {}): 
   function finish(v: SimVersion): void {
     const m = machines.get(v.machine_id);
     const nodes = installs(v.docker_command_steps) ?? [];
-    const lines = ['Building image im-' + v.id.slice(0, 8), 'RUN git clone https://github.com/comfyanonymous/ComfyUI.git /comfyui', `RUN cd /comfyui && git reset --hard ${v.comfyui_version}`];
+    const lines = [`Building image im-${v.id.slice(0, 8)}`, 'RUN git clone https://github.com/comfyanonymous/ComfyUI.git /comfyui', `RUN cd /comfyui && git reset --hard ${v.comfyui_version}`];
     for (const node of nodes) lines.push(`RUN git clone ${node.url} --recursive`);
     const failing = nodes.find((n) => buildFailures.has(n.url));
     if (failing !== undefined) {

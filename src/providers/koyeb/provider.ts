@@ -85,7 +85,7 @@ export function secretName(appName: string, key: string): string {
  * to the service by hand is theirs, and stays.
  */
 function ownSecrets(definition: DeploymentDefinition | undefined, appName: string): string[] {
-  return (definition?.env ?? []).flatMap((e) => (e.secret !== undefined && e.secret.startsWith(`${appName}_`) ? [e.secret] : []));
+  return (definition?.env ?? []).flatMap((e) => (e.secret?.startsWith(`${appName}_`) ? [e.secret] : []));
 }
 
 function desiredDefinition(request: KoyebDeployRequest): DeploymentDefinition {
@@ -378,7 +378,7 @@ export class KoyebProvider {
         let secret = await this.#client.findSecret(name);
         if (secret === undefined) {
           log.changing();
-          let created;
+          let created: Awaited<ReturnType<KoyebClient['createSecret']>>;
           try {
             created = await this.#client.createSecret(name, value);
           } catch (error) {
