@@ -18,6 +18,8 @@ export interface Settings {
   guest: GuestSize;
   env: Record<string, string>;
   waitTimeoutSeconds: number;
+  /** Seconds a started machine must stay up before it counts as ready; 0 trusts `started`. */
+  smokeWindowSeconds: number;
   comment: boolean;
   /** Prefix of a per-PR GitHub environment (`<prefix>-pr-<number>`); undefined: no deployments. */
   deploymentEnvironment: string | undefined;
@@ -120,23 +122,30 @@ function region(raw: string): string {
   return raw;
 }
 
-/** CPU counts Fly offers per kind (shared-cpu-Nx, performance-Nx). */
-const cpuCounts = { shared: [1, 2, 4, 6, 8, 16], performance: [1, 2, 4, 8, 16] } as const;
-/** Memory per CPU in MB that Fly allows, by kind. */
-const memoryPerCpu = { shared: { min: 256, max: 2048 }, performance: { min: 2048, max: 8192 } } as const;
+/**
+ * Sizes as flyctl validates them before it calls the API (superfly/flyctl internal/machine/update.go
+ * cpusPerKind and the memory checks; limits from superfly/fly-go machine_types.go
+ * MIN/MAX_MEMORY_MB_PER_(SHARED_)CPU).
+ */
+const cpuCounts = { shared: [1, 2, 4, 6, 8], performance: [1, 2, 4, 6, 8, 10, 12, 14, 16, 32, 64, 128] } as const;
+const memory = {
+  shared: { min: 256, max: 2048, step: 256 },
+  performance: { min: 2048, max: 8192, step: 1024 },
+} as const;
 
 function guest(cpuKindRaw: string, cpusRaw: string, memoryRaw: string): GuestSize {
   const cpuKind = oneOf('cpu-kind', cpuKindRaw, ['shared', 'performance'] as const);
   const counts: readonly number[] = cpuCounts[cpuKind];
-  const cpus = integer('cpus', cpusRaw, 1, 16);
+  const cpus = integer('cpus', cpusRaw, 1, 128);
   if (!counts.includes(cpus)) throw new InputError('cpus', `must be one of ${counts.join(', ')} for cpu-kind ${cpuKind}; got ${quote(cpusRaw)}`);
-  const min = memoryPerCpu[cpuKind].min * cpus;
-  const max = memoryPerCpu[cpuKind].max * cpus;
-  const memoryMb = integer('memory', memoryRaw, 1, 1_000_000, ' (MB)');
-  if (memoryMb % 256 !== 0 || memoryMb < min || memoryMb > max) {
+  const { step } = memory[cpuKind];
+  const min = memory[cpuKind].min * cpus;
+  const max = memory[cpuKind].max * cpus;
+  const memoryMb = integer('memory', memoryRaw, 1, 10_000_000, ' (MB)');
+  if (memoryMb % step !== 0 || memoryMb < min || memoryMb > max) {
     throw new InputError(
       'memory',
-      `must be a multiple of 256 MB from ${min} to ${max} for ${cpus} ${cpuKind} CPU${cpus === 1 ? '' : 's'}; got ${quote(memoryRaw)}`,
+      `must be a multiple of ${step} MB from ${min} to ${max} for ${cpus} ${cpuKind} CPU${cpus === 1 ? '' : 's'}; got ${quote(memoryRaw)}`,
     );
   }
   return { cpuKind, cpus, memoryMb };
@@ -211,6 +220,7 @@ export function readSettings(read: (name: string) => string): Settings {
     guest: guest(value('cpu-kind', 'shared'), value('cpus', '1'), value('memory', '256')),
     env: parseEnv(read('env')),
     waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', '300'), 1, 3600, ' seconds'),
+    smokeWindowSeconds: integer('smoke-window', value('smoke-window', '10'), 0, 600, ' seconds (0 disables the check)'),
     comment: boolean('comment', value('comment', 'true')),
     deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),
     allowForks: boolean('allow-forks', value('allow-forks', 'false')),
