@@ -28508,13 +28508,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 
 /***/ }),
 
-/***/ 8500:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
-
-/***/ }),
-
 /***/ 1692:
 /***/ ((module) => {
 
@@ -28582,6 +28575,51 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
+
+/***/ }),
+
+/***/ 7676:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   N: () => (/* binding */ tokenPieces),
+/* harmony export */   b: () => (/* binding */ authorizationHeader)
+/* harmony export */ });
+// How fly-go turns what a user pasted into an Authorization header (superfly/fly-go tokens/tokens.go:
+// Parse, StripAuthorizationScheme, FlapsHeader). `fly tokens create` prints `FlyV1 fm2_…,fm2_…`;
+// users paste it with or without the scheme, and older tokens are plain OAuth/personal tokens.
+/** Removes any leading `Bearer`/`FlyV1` schemes (case-insensitive, repeated), as fly-go does. */
+function stripScheme(token) {
+    let rest = token.trim();
+    for (;;) {
+        const space = rest.indexOf(' ');
+        if (space === -1)
+            return rest;
+        const scheme = rest.slice(0, space).trim().toLowerCase();
+        if (scheme !== 'bearer' && scheme !== 'flyv1')
+            return rest;
+        rest = rest.slice(space + 1).trim();
+    }
+}
+/** Macaroons are told apart by the text before the first `_`: fm1r, fm1a or fm2. */
+const isMacaroon = (piece) => ['fm1r', 'fm1a', 'fm2'].includes(piece.split('_', 1)[0] ?? '');
+/** The comma-separated pieces of a token, scheme removed: each is a secret on its own. */
+function tokenPieces(token) {
+    return stripScheme(token)
+        .split(',')
+        .map((piece) => piece.trim())
+        .filter((piece) => piece !== '');
+}
+/**
+ * The Authorization header fly-go's Machines API client sends: `FlyV1 <macaroons>` when there is
+ * any macaroon (other pieces are left out, as fly-go leaves them out), else `Bearer <tokens>`.
+ */
+function authorizationHeader(token) {
+    const pieces = tokenPieces(token);
+    const macaroons = pieces.filter(isMacaroon);
+    return macaroons.length > 0 ? `FlyV1 ${macaroons.join(',')}` : `Bearer ${pieces.join(',')}`;
+}
+
 
 /***/ }),
 
@@ -28693,21 +28731,28 @@ function region(raw) {
         throw new InputError('region', `must be a three-letter Fly region code such as iad, lhr or syd; got ${quote(raw)}`);
     return raw;
 }
-/** CPU counts Fly offers per kind (shared-cpu-Nx, performance-Nx). */
-const cpuCounts = { shared: [1, 2, 4, 6, 8, 16], performance: [1, 2, 4, 8, 16] };
-/** Memory per CPU in MB that Fly allows, by kind. */
-const memoryPerCpu = { shared: { min: 256, max: 2048 }, performance: { min: 2048, max: 8192 } };
+/**
+ * Sizes as flyctl validates them before it calls the API (superfly/flyctl internal/machine/update.go
+ * cpusPerKind and the memory checks; limits from superfly/fly-go machine_types.go
+ * MIN/MAX_MEMORY_MB_PER_(SHARED_)CPU).
+ */
+const cpuCounts = { shared: [1, 2, 4, 6, 8], performance: [1, 2, 4, 6, 8, 10, 12, 14, 16, 32, 64, 128] };
+const memory = {
+    shared: { min: 256, max: 2048, step: 256 },
+    performance: { min: 2048, max: 8192, step: 1024 },
+};
 function guest(cpuKindRaw, cpusRaw, memoryRaw) {
     const cpuKind = oneOf('cpu-kind', cpuKindRaw, ['shared', 'performance']);
     const counts = cpuCounts[cpuKind];
-    const cpus = integer('cpus', cpusRaw, 1, 16);
+    const cpus = integer('cpus', cpusRaw, 1, 128);
     if (!counts.includes(cpus))
         throw new InputError('cpus', `must be one of ${counts.join(', ')} for cpu-kind ${cpuKind}; got ${quote(cpusRaw)}`);
-    const min = memoryPerCpu[cpuKind].min * cpus;
-    const max = memoryPerCpu[cpuKind].max * cpus;
-    const memoryMb = integer('memory', memoryRaw, 1, 1_000_000, ' (MB)');
-    if (memoryMb % 256 !== 0 || memoryMb < min || memoryMb > max) {
-        throw new InputError('memory', `must be a multiple of 256 MB from ${min} to ${max} for ${cpus} ${cpuKind} CPU${cpus === 1 ? '' : 's'}; got ${quote(memoryRaw)}`);
+    const { step } = memory[cpuKind];
+    const min = memory[cpuKind].min * cpus;
+    const max = memory[cpuKind].max * cpus;
+    const memoryMb = integer('memory', memoryRaw, 1, 10_000_000, ' (MB)');
+    if (memoryMb % step !== 0 || memoryMb < min || memoryMb > max) {
+        throw new InputError('memory', `must be a multiple of ${step} MB from ${min} to ${max} for ${cpus} ${cpuKind} CPU${cpus === 1 ? '' : 's'}; got ${quote(memoryRaw)}`);
     }
     return { cpuKind, cpus, memoryMb };
 }
@@ -28779,6 +28824,7 @@ function readSettings(read) {
         guest: guest(value('cpu-kind', 'shared'), value('cpus', '1'), value('memory', '256')),
         env: parseEnv(read('env')),
         waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', '300'), 1, 3600, ' seconds'),
+        smokeWindowSeconds: integer('smoke-window', value('smoke-window', '10'), 0, 600, ' seconds (0 disables the check)'),
         comment: inputs_boolean('comment', value('comment', 'true')),
         deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),
         allowForks: inputs_boolean('allow-forks', value('allow-forks', 'false')),
@@ -28882,6 +28928,8 @@ function planRun(settings, event) {
     return { action, pr: pullRequest, appName, image: settings.image, flyApiToken: settings.flyApiToken };
 }
 
+// EXTERNAL MODULE: ./lib/fly/token.js
+var token = __nccwpck_require__(7676);
 ;// CONCATENATED MODULE: ./lib/main.js
 // The only module that knows both sides: it turns the plan into provider calls (Fly) and reports
 // them to the pull request (GitHub).
@@ -28889,18 +28937,21 @@ function planRun(settings, event) {
 
 
 
+
 const secretInputs = ['fly-api-token', 'github-token'];
 /**
  * Masks tokens before anything else can print them. A Fly token may hold several macaroons
- * ("FlyV1 fm2_…,fm2_…"); each piece is masked too, since an error could quote one alone.
+ * ("FlyV1 fm2_…,fm2_…"); each piece, and the scheme-less whole as it is sent, is masked too, since
+ * an error could quote one alone.
  */
 function maskSecrets() {
     for (const name of secretInputs) {
-        const value = core/* getInput */.V4(name);
+        const value = core/* getInput */.V4(name).trim();
         if (value === '')
             continue;
         core/* setSecret */.Pq(value);
-        for (const piece of value.split(/[\s,]+/))
+        const pieces = (0,token/* tokenPieces */.N)(value);
+        for (const piece of [pieces.join(','), ...pieces])
             if (piece !== value && piece.length >= 8)
                 core/* setSecret */.Pq(piece);
     }
@@ -29077,6 +29128,9 @@ async function deploy(settings, provider, report, target, pr, image) {
             announcing = true;
             announced = report.announce({ state: 'deploying', ...place });
         },
+        // The smoke window is spent waiting on Fly: the PR's "deploying" note goes out meanwhile, also
+        // on a run that only joined another run's boot.
+        started: () => deployLog.changing(),
     };
     let outcome;
     try {
@@ -29089,6 +29143,7 @@ async function deploy(settings, provider, report, target, pr, image) {
             internalPort: settings.internalPort,
             revision: { id: pr.headSha, order: pr.updatedAtMs },
             waitTimeoutMs: settings.waitTimeoutSeconds * 1000,
+            smokeWindowMs: settings.smokeWindowSeconds * 1000,
         }, deployLog);
     }
     catch (error) {
@@ -29137,7 +29192,7 @@ async function run() {
             core/* setOutput */.uH('status', 'skipped');
             return;
         }
-        const [{ createFlyProvider }, github] = await Promise.all([__nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 7232)), Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(908)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4908))]);
+        const [{ createFlyProvider }, github] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(380), __nccwpck_require__.e(232)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7232)), Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(908)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4908))]);
         provider = createFlyProvider({ apiUrl: settings.flyApiUrl, token: plan.flyApiToken });
         const reporting = settings.comment || settings.deploymentEnvironment !== undefined;
         const gh = reporting && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;

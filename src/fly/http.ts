@@ -1,6 +1,7 @@
 // HTTP to the Machines API on undici: one keep-alive agent, the Authorization header fly-go sends,
 // JSON, retries within a bounded budget, and errors that name the call, the status, Fly's own
 // message and the request id Fly's support asks for (superfly/fly-go flaps/flaps.go, flaps_error.go).
+import { CookieJar } from 'tough-cookie';
 import { Agent, request, type Dispatcher } from 'undici';
 import {
   backoffDelay,
@@ -132,6 +133,12 @@ export class FlyHttp {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #debug: (message: string) => void;
+  /**
+   * fly-go gives its Machines API client a cookie jar (flaps/flaps.go NewWithOptions): the API sets a
+   * path-scoped affinity cookie when it creates an app, so the calls that follow reach the node
+   * that already knows the app (flaps/flaps_test.go PersistsPathScopedCookiesPerApp).
+   */
+  readonly #jar = new CookieJar();
 
   constructor(options: FlyHttpOptions) {
     const url = new URL(options.apiUrl);
@@ -165,12 +172,15 @@ export class FlyHttp {
     }
     const query = search.toString();
     const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
-    const headers = { ...this.#headers, ...options.headers };
+    const headers: Record<string, string> = { ...this.#headers, ...options.headers };
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
     const started = Date.now();
 
     for (let attempt = 1; ; attempt++) {
+      const cookie = await this.#jar.getCookieString(target);
+      if (cookie === '') delete headers['cookie'];
+      else headers['cookie'] = cookie;
       let status: number;
       let data: unknown;
       let retryAfter: string | string[] | undefined;
@@ -186,6 +196,10 @@ export class FlyHttp {
         });
         status = response.statusCode;
         retryAfter = response.headers['retry-after'];
+        const setCookie = response.headers['set-cookie'];
+        for (const line of setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie]) {
+          await this.#jar.setCookie(line, target, { ignoreError: true });
+        }
         const id = response.headers['fly-request-id'];
         requestId = Array.isArray(id) ? id[0] : id;
         const text = await response.body.text();

@@ -13,6 +13,8 @@ export interface RequestRecord {
   startedAt: number;
   durationMs: number;
   headers: Record<string, string>;
+  /** The JSON body the client sent, parsed; undefined for none. */
+  body: unknown;
 }
 
 export interface Reply {
@@ -85,10 +87,13 @@ export class HttpDouble {
   readonly #started = Date.now();
   readonly #server;
   readonly #handler: Handler;
+  /** Headers added to every answer, faults included (Fly's `fly-request-id`, say). */
+  readonly #everyReply: () => Record<string, string>;
   url = '';
 
-  constructor(handler: Handler) {
+  constructor(handler: Handler, everyReply: () => Record<string, string> = () => ({})) {
     this.#handler = handler;
+    this.#everyReply = everyReply;
     this.#server = createServer((req, res) => void this.#serve(req, res));
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
@@ -163,8 +168,15 @@ export class HttpDouble {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
+    let sent: unknown;
+    try {
+      sent = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      sent = text;
+    }
     const record = (status: number): void => {
       this.requests.push({
+        body: sent,
         method,
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
@@ -183,7 +195,7 @@ export class HttpDouble {
       return;
     }
     if (fault?.kind === 'status') {
-      const extra: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter };
+      const extra: Record<string, string> = { ...this.#everyReply(), ...(fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter }) };
       record(fault.status);
       send(res, { status: fault.status, body: fault.body ?? { error: `injected ${fault.status}` }, headers: extra });
       return;
@@ -212,7 +224,7 @@ export class HttpDouble {
       req.socket.destroy();
       return;
     }
-    if (!res.destroyed) send(res, reply);
+    if (!res.destroyed) send(res, { ...reply, headers: { ...this.#everyReply(), ...reply.headers } });
   }
 }
 
