@@ -35,6 +35,7 @@ const roundTrips: Record<string, { check: Check; alsoNamed?: string[] }> = {
   cpus: { check: sameNumber((s) => s.guest.cpus), alsoNamed: ['memory'] },
   memory: { check: sameNumber((s) => s.guest.memoryMb) },
   'wait-timeout': { check: sameNumber((s) => s.waitTimeoutSeconds) },
+  'smoke-window': { check: sameNumber((s) => s.smokeWindowSeconds) },
   comment: { check: sameBoolean((s) => s.comment) },
   'deployment-environment': { check: sameText((s) => s.deploymentEnvironment) },
   'allow-forks': { check: sameBoolean((s) => s.allowForks) },

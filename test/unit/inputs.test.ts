@@ -27,6 +27,7 @@ describe('readSettings', () => {
       guest: { cpuKind: 'shared', cpus: 1, memoryMb: 256 },
       env: {},
       waitTimeoutSeconds: 300,
+      smokeWindowSeconds: 10,
       comment: true,
       deploymentEnvironment: undefined,
       allowForks: false,
@@ -50,6 +51,7 @@ describe('readSettings', () => {
         memory: '4096',
         env: 'A=1\n\n# comment\nB=x=y\r\nC=',
         'wait-timeout': '120',
+        'smoke-window': '0',
         comment: 'False',
         'allow-forks': 'TRUE',
         'fly-api-url': 'http://127.0.0.1:4280/',
@@ -66,6 +68,7 @@ describe('readSettings', () => {
       guest: { cpuKind: 'performance', cpus: 2, memoryMb: 4096 },
       env: { A: '1', B: 'x=y', C: '' },
       waitTimeoutSeconds: 120,
+      smokeWindowSeconds: 0,
       comment: false,
       allowForks: true,
       flyApiUrl: 'http://127.0.0.1:4280',
@@ -104,19 +107,25 @@ describe('readSettings', () => {
     ['internal-port', { 'internal-port': '+80' }, /Input 'internal-port'/],
     ['internal-port', { 'internal-port': '080' }, /Input 'internal-port'/],
     ['cpu-kind', { 'cpu-kind': 'dedicated' }, /Input 'cpu-kind' must be one of shared, performance/],
-    ['cpus', { cpus: '3' }, /Input 'cpus' must be one of 1, 2, 4, 6, 8, 16 for cpu-kind shared; got "3"/],
-    ['cpus', { 'cpu-kind': 'performance', cpus: '6', memory: '12288' }, /Input 'cpus' must be one of 1, 2, 4, 8, 16 for cpu-kind performance/],
+    // flyctl internal/machine/update.go cpusPerKind: shared 1, 2, 4, 6, 8 (no 16).
+    ['cpus', { cpus: '3' }, /Input 'cpus' must be one of 1, 2, 4, 6, 8 for cpu-kind shared; got "3"/],
+    ['cpus', { cpus: '16', memory: '4096' }, /Input 'cpus' must be one of 1, 2, 4, 6, 8 for cpu-kind shared; got "16"/],
+    ['cpus', { 'cpu-kind': 'performance', cpus: '3', memory: '8192' }, /Input 'cpus' must be one of 1, 2, 4, 6, 8, 10, 12, 14, 16, 32, 64, 128 for cpu-kind performance/],
     ['cpus', { cpus: '-1' }, /Input 'cpus' must be a whole number/],
     ['memory', { memory: '300' }, /Input 'memory' must be a multiple of 256 MB from 256 to 2048 for 1 shared CPU; got "300"/],
     ['memory', { memory: '4096' }, /Input 'memory' must be a multiple of 256 MB from 256 to 2048/],
     ['memory', { cpus: '2', memory: '256' }, /from 512 to 4096 for 2 shared CPUs/],
     ['memory', { 'cpu-kind': 'performance', memory: '1024' }, /from 2048 to 8192 for 1 performance CPU/],
+    // flyctl internal/machine/update.go: performance memory comes in 1024 MB steps.
+    ['memory', { 'cpu-kind': 'performance', memory: '2304' }, /Input 'memory' must be a multiple of 1024 MB from 2048 to 8192 for 1 performance CPU; got "2304"/],
     ['memory', { memory: 'lots' }, /Input 'memory' must be a whole number/],
     ['env', { env: 'JUST_A_KEY' }, /Input 'env' line 1 must be KEY=VALUE; it has no "="/],
     ['env', { env: 'A=1\n2BAD=x' }, /Input 'env' line 2 has the key "2BAD"/],
     ['env', { env: 'A=1\nA=2' }, /Input 'env' line 2 sets A a second time/],
     ['wait-timeout', { 'wait-timeout': '0' }, /Input 'wait-timeout' must be a whole number from 1 to 3600 seconds/],
     ['wait-timeout', { 'wait-timeout': '86400' }, /Input 'wait-timeout'/],
+    ['smoke-window', { 'smoke-window': '-1' }, /Input 'smoke-window' must be a whole number from 0 to 600 seconds \(0 disables the check\)/],
+    ['smoke-window', { 'smoke-window': '2.5' }, /Input 'smoke-window'/],
     ['comment', { comment: 'yes' }, /Input 'comment' must be true or false; got "yes"/],
     ['allow-forks', { 'allow-forks': '1' }, /Input 'allow-forks' must be true or false/],
     ['deployment-environment', { 'deployment-environment': 'pre view' }, /Input 'deployment-environment' must be an environment name prefix/],
@@ -127,6 +136,15 @@ describe('readSettings', () => {
     const error = rejection(values);
     expect(error.input).toBe(input);
     expect(error.message).toMatch(message);
+  });
+
+  it.each<[string, string, string]>([
+    ['shared', '6', '1536'],
+    ['shared', '8', '16384'],
+    ['performance', '6', '12288'],
+    ['performance', '128', '262144'],
+  ])('accepts the size flyctl accepts: %s × %s CPUs, %s MB', (kind, cpus, memory) => {
+    expect(readSettings(read({ 'cpu-kind': kind, cpus, memory })).guest).toEqual({ cpuKind: kind, cpus: Number(cpus), memoryMb: Number(memory) });
   });
 
   it('never echoes an env value in an error (they are often secrets)', () => {
