@@ -8,6 +8,8 @@ export interface RequestRecord {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** Every value of each parameter, for repeated ones (`state=a&state=b`). */
+  queryAll: Record<string, string[]>;
   status: number;
   /** ms since the double started. */
   startedAt: number;
@@ -180,6 +182,7 @@ export class HttpDouble {
         method,
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
+        queryAll: Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key)])),
         status,
         startedAt: startedAt - this.#started,
         durationMs: Date.now() - startedAt,
