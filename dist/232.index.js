@@ -18,8 +18,6 @@ __webpack_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./lib/retry.js
 var retry = __webpack_require__(2165);
-// EXTERNAL MODULE: ./node_modules/tough-cookie/dist/index.js
-var dist = __webpack_require__(7380);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
 // EXTERNAL MODULE: ./lib/fly/token.js
@@ -28,7 +26,6 @@ var token = __webpack_require__(7676);
 // HTTP to the Machines API on undici: one keep-alive agent, the Authorization header fly-go sends,
 // JSON, retries within a bounded budget, and errors that name the call, the status, Fly's own
 // message and the request id Fly's support asks for (superfly/fly-go flaps/flaps.go, flaps_error.go).
-
 
 
 
@@ -103,12 +100,7 @@ class FlyHttp {
     #dispatcher;
     #ownsDispatcher;
     #debug;
-    /**
-     * fly-go gives its Machines API client a cookie jar (flaps/flaps.go NewWithOptions): the API sets a
-     * path-scoped affinity cookie when it creates an app, so the calls that follow reach the node
-     * that already knows the app (flaps/flaps_test.go PersistsPathScopedCookiesPerApp).
-     */
-    #jar = new dist/* CookieJar */.cP();
+    #jar = new PathCookies();
     constructor(options) {
         const url = new URL(options.apiUrl);
         this.#origin = url.origin;
@@ -149,7 +141,7 @@ class FlyHttp {
             headers['content-type'] = 'application/json';
         const started = Date.now();
         for (let attempt = 1;; attempt++) {
-            const cookie = await this.#jar.getCookieString(target);
+            const cookie = this.#jar.header(`${this.#basePath}${path}`);
             if (cookie === '')
                 delete headers['cookie'];
             else
@@ -169,10 +161,7 @@ class FlyHttp {
                 });
                 status = response.statusCode;
                 retryAfter = response.headers['retry-after'];
-                const setCookie = response.headers['set-cookie'];
-                for (const line of setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie]) {
-                    await this.#jar.setCookie(line, target, { ignoreError: true });
-                }
+                this.#jar.store(response.headers['set-cookie'], `${this.#basePath}${path}`);
                 const id = response.headers['fly-request-id'];
                 requestId = Array.isArray(id) ? id[0] : id;
                 const text = await response.body.text();
@@ -233,6 +222,41 @@ class FlyHttp {
             }
             throw new FlyApiError(call, status, text, { requestId, flyStatus });
         }
+    }
+}
+/**
+ * fly-go gives its Machines API client a cookie jar (flaps/flaps.go NewWithOptions): the API sets a
+ * path-scoped affinity cookie when it creates an app, so the calls that follow reach the node that
+ * already knows the app (flaps/flaps_test.go PersistsPathScopedCookiesPerApp). One origin only, so
+ * this keeps cookies by path; undici parses the Set-Cookie lines. (A general jar such as
+ * tough-cookie carries the public-suffix list, which would put the bundle over its size budget.)
+ */
+class PathCookies {
+    #cookies = new Map();
+    store(setCookie, requestPath) {
+        if (setCookie === undefined)
+            return;
+        const headers = new undici.Headers();
+        for (const line of Array.isArray(setCookie) ? setCookie : [setCookie])
+            headers.append('set-cookie', line);
+        for (const cookie of (0,undici.getSetCookies)(headers)) {
+            // RFC 6265 §5.1.4: without a Path the default is the request path up to its last "/".
+            const path = cookie.path?.startsWith('/') === true ? cookie.path : requestPath.slice(0, Math.max(1, requestPath.lastIndexOf('/')));
+            const key = `${cookie.name};${path}`;
+            const expired = (cookie.maxAge !== undefined && cookie.maxAge <= 0) || (cookie.expires !== undefined && Number(cookie.expires) <= Date.now());
+            if (expired)
+                this.#cookies.delete(key);
+            else
+                this.#cookies.set(key, { name: cookie.name, value: cookie.value, path });
+        }
+    }
+    /** The Cookie header for a request path: cookies whose path is that path or a parent of it. */
+    header(requestPath) {
+        const matches = (path) => requestPath === path || (requestPath.startsWith(path) && (path.endsWith('/') || requestPath[path.length] === '/'));
+        return [...this.#cookies.values()]
+            .filter((c) => matches(c.path))
+            .map((c) => `${c.name}=${c.value}`)
+            .join('; ');
     }
 }
 function safeJson(text) {

@@ -29192,7 +29192,7 @@ async function run() {
             core/* setOutput */.uH('status', 'skipped');
             return;
         }
-        const [{ createFlyProvider }, github] = await Promise.all([Promise.all(/* import() */[__nccwpck_require__.e(380), __nccwpck_require__.e(232)]).then(__nccwpck_require__.bind(__nccwpck_require__, 7232)), Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(908)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4908))]);
+        const [{ createFlyProvider }, github] = await Promise.all([__nccwpck_require__.e(/* import() */ 232).then(__nccwpck_require__.bind(__nccwpck_require__, 7232)), Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(908)]).then(__nccwpck_require__.bind(__nccwpck_require__, 4908))]);
         provider = createFlyProvider({ apiUrl: settings.flyApiUrl, token: plan.flyApiToken });
         const reporting = settings.comment || settings.deploymentEnvironment !== undefined;
         const gh = reporting && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;

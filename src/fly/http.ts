@@ -1,8 +1,7 @@
 // HTTP to the Machines API on undici: one keep-alive agent, the Authorization header fly-go sends,
 // JSON, retries within a bounded budget, and errors that name the call, the status, Fly's own
 // message and the request id Fly's support asks for (superfly/fly-go flaps/flaps.go, flaps_error.go).
-import { CookieJar } from 'tough-cookie';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, getSetCookies, Headers, request, type Dispatcher } from 'undici';
 import {
   backoffDelay,
   connectionErrorCode,
@@ -133,12 +132,7 @@ export class FlyHttp {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #debug: (message: string) => void;
-  /**
-   * fly-go gives its Machines API client a cookie jar (flaps/flaps.go NewWithOptions): the API sets a
-   * path-scoped affinity cookie when it creates an app, so the calls that follow reach the node
-   * that already knows the app (flaps/flaps_test.go PersistsPathScopedCookiesPerApp).
-   */
-  readonly #jar = new CookieJar();
+  readonly #jar = new PathCookies();
 
   constructor(options: FlyHttpOptions) {
     const url = new URL(options.apiUrl);
@@ -178,7 +172,7 @@ export class FlyHttp {
     const started = Date.now();
 
     for (let attempt = 1; ; attempt++) {
-      const cookie = await this.#jar.getCookieString(target);
+      const cookie = this.#jar.header(`${this.#basePath}${path}`);
       if (cookie === '') delete headers['cookie'];
       else headers['cookie'] = cookie;
       let status: number;
@@ -196,10 +190,7 @@ export class FlyHttp {
         });
         status = response.statusCode;
         retryAfter = response.headers['retry-after'];
-        const setCookie = response.headers['set-cookie'];
-        for (const line of setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie]) {
-          await this.#jar.setCookie(line, target, { ignoreError: true });
-        }
+        this.#jar.store(response.headers['set-cookie'], `${this.#basePath}${path}`);
         const id = response.headers['fly-request-id'];
         requestId = Array.isArray(id) ? id[0] : id;
         const text = await response.body.text();
@@ -257,6 +248,41 @@ export class FlyHttp {
       }
       throw new FlyApiError(call, status, text, { requestId, flyStatus });
     }
+  }
+}
+
+/**
+ * fly-go gives its Machines API client a cookie jar (flaps/flaps.go NewWithOptions): the API sets a
+ * path-scoped affinity cookie when it creates an app, so the calls that follow reach the node that
+ * already knows the app (flaps/flaps_test.go PersistsPathScopedCookiesPerApp). One origin only, so
+ * this keeps cookies by path; undici parses the Set-Cookie lines. (A general jar such as
+ * tough-cookie carries the public-suffix list, which would put the bundle over its size budget.)
+ */
+class PathCookies {
+  readonly #cookies = new Map<string, { name: string; value: string; path: string }>();
+
+  store(setCookie: string | string[] | undefined, requestPath: string): void {
+    if (setCookie === undefined) return;
+    const headers = new Headers();
+    for (const line of Array.isArray(setCookie) ? setCookie : [setCookie]) headers.append('set-cookie', line);
+    for (const cookie of getSetCookies(headers)) {
+      // RFC 6265 §5.1.4: without a Path the default is the request path up to its last "/".
+      const path = cookie.path?.startsWith('/') === true ? cookie.path : requestPath.slice(0, Math.max(1, requestPath.lastIndexOf('/')));
+      const key = `${cookie.name};${path}`;
+      const expired = (cookie.maxAge !== undefined && cookie.maxAge <= 0) || (cookie.expires !== undefined && Number(cookie.expires) <= Date.now());
+      if (expired) this.#cookies.delete(key);
+      else this.#cookies.set(key, { name: cookie.name, value: cookie.value, path });
+    }
+  }
+
+  /** The Cookie header for a request path: cookies whose path is that path or a parent of it. */
+  header(requestPath: string): string {
+    const matches = (path: string): boolean =>
+      requestPath === path || (requestPath.startsWith(path) && (path.endsWith('/') || requestPath[path.length] === '/'));
+    return [...this.#cookies.values()]
+      .filter((c) => matches(c.path))
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ');
   }
 }
 
