@@ -106,7 +106,7 @@ describe('one fresh deploy, as few requests as the API allows', () => {
 });
 
 describe('eventual consistency (flyctl #3112, #4618)', () => {
-  it('an app that is not visible yet after its create (401, then 404) is waited for: no "bad token", one app, one machine', async () => {
+  it('an app not yet visible after its create (401 on the calls under it) is waited for: no "bad token", one app, one machine', async () => {
     fly.delayAppVisibility(800);
     const result = await run();
     expect(result.exitCode, log(result)).toBe(0);
