@@ -64,7 +64,8 @@ async function step(
   const ms = Date.now() - started;
   console.log(`  ${bold('Action log')}`);
   for (const line of logLines(run)) console.log(line);
-  console.log(`  ${bold(`Fly API (${fly.requests.length} requests)`)}`);
+  const schemes = [...new Set(fly.requests.map((r) => r.authScheme))].join(', ');
+  console.log(`  ${bold(`Fly API (${fly.requests.length} requests)`)} ${dim(`Authorization: ${schemes || '-'} <masked>`)}`);
   for (const r of fly.requests) console.log(requestLine(r));
   console.log(`  ${bold(`GitHub API (${github.requests.length} requests)`)}`);
   for (const r of github.requests) console.log(requestLine(r));

@@ -56,6 +56,7 @@ describe('tokens (fly-go tokens/tokens.go)', () => {
   ])('a macaroon token %s is sent as FlyV1 and deploys; every piece is masked', async (_, pasted) => {
     const result = await run({ 'fly-api-token': pasted });
     expect(result.exitCode, log(result)).toBe(0);
+    expect(new Set(fly.requests.map((r) => r.authScheme))).toEqual(new Set(['FlyV1']));
     const masks = result.stdout.split('\n').filter((l) => l.startsWith('::add-mask::'));
     expect(masks).toEqual(expect.arrayContaining([`::add-mask::${pasted}`, ...macaroons.split(',').map((p) => `::add-mask::${p}`)]));
     const visible = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
@@ -190,19 +191,22 @@ describe('how a boot ends', () => {
     expect(result.outputs['status']).toBe('deployed');
   });
 
-  it('the default smoke window is 10 s, spent in one wait', async () => {
+  it('the default smoke window is 10 s, one wait that a crash ends early rather than a poll', async () => {
+    // Crashes until the restart policy gives up, so the machine ends `stopped` and the wait returns.
+    fly.imageCrashesAfterStart('registry.fly.io/hello:dies', { afterMs: 100, exitCode: 4 });
     const result = await runAction({
       eventName: 'pull_request',
       payload: pullRequestPayload('opened', v1),
       repository: 'Codertocat/Hello-World',
       githubApiUrl: github.url,
-      inputs: { 'fly-api-token': macaroons, 'github-token': githubToken, 'fly-api-url': fly.url, image: 'registry.fly.io/hello:one' },
+      inputs: { 'fly-api-token': macaroons, 'github-token': githubToken, 'fly-api-url': fly.url, image: 'registry.fly.io/hello:dies' },
     });
-    expect(result.exitCode, log(result)).toBe(0);
-    const smoke = fly.requests.filter((r) => r.path.endsWith('/wait') && r.queryAll['state']?.join() === 'stopped,failed');
-    // The simulator ends waits at 2 s here; the real API would hold one for all 10.
-    expect(smoke[0]?.query['timeout']).toBe('10');
+    expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('checking it stays up for 10 s (smoke-window)');
+    expect(result.stdout).toContain('The machine crashed within 10 s of starting with exit code 4');
+    const smoke = fly.requests.filter((r) => r.path.endsWith('/wait') && r.queryAll['state']?.join() === 'stopped,failed');
+    expect(smoke).toHaveLength(1);
+    expect(smoke[0]).toMatchObject({ status: 200, query: { timeout: '10' } });
   });
 });
 

@@ -15,6 +15,8 @@ export interface RequestRecord {
   startedAt: number;
   durationMs: number;
   headers: Record<string, string>;
+  /** The Authorization scheme only (`FlyV1`, `Bearer`, `token`), never the credential. */
+  authScheme: string;
   /** The JSON body the client sent, parsed; undefined for none. */
   body: unknown;
 }
@@ -178,6 +180,7 @@ export class HttpDouble {
     }
     const record = (status: number): void => {
       this.requests.push({
+        authScheme: String(req.headers.authorization ?? '').split(' ', 1)[0] ?? '',
         body: sent,
         method,
         path: url.pathname,
