@@ -64,6 +64,16 @@ describe('tokens (fly-go tokens/tokens.go)', () => {
   });
 });
 
+describe('a plain (non-macaroon) token', () => {
+  it('is sent as Bearer', async () => {
+    await fly.close();
+    fly = await startFlySim({ tokens: ['fo1_plain_personal_token'], bootMs: 120, maxWaitMs: 2_000 });
+    const result = await run({ 'fly-api-token': 'fo1_plain_personal_token' });
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(new Set(fly.requests.map((r) => r.authScheme))).toEqual(new Set(['Bearer']));
+  });
+});
+
 describe('one fresh deploy, as few requests as the API allows', () => {
   it('creates the app with ?wait=true and takes 7 Fly requests to `started`, then 2 for the smoke window', async () => {
     const result = await run();
