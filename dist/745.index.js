@@ -16,39 +16,51 @@ __webpack_require__.d(__webpack_exports__, {
   createFlyProvider: () => (/* binding */ createFlyProvider)
 });
 
-// EXTERNAL MODULE: external "node:timers/promises"
-var promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./lib/retry.js
 var retry = __webpack_require__(2165);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./lib/fly/token.js
+var token = __webpack_require__(7676);
 ;// CONCATENATED MODULE: ./lib/fly/http.js
-// HTTP to the Machines API on undici: one keep-alive agent, bearer auth, JSON, retries within a
-// bounded budget, and errors that name the call, the status and Fly's own message.
+// HTTP to the Machines API on undici: one keep-alive agent, the Authorization header fly-go sends,
+// JSON, retries within a bounded budget, and errors that name the call, the status, Fly's own
+// message and the request id Fly's support asks for (superfly/fly-go flaps/flaps.go, flaps_error.go).
+
 
 
 /** A call that Fly answered with an error, or that could not be completed within the retry budget. */
 class FlyApiError extends Error {
     call;
     status;
-    /** Fly's `error` text, or the connection error code when there was no answer. */
+    /** Fly's `message` or `error` text, or the connection error code when there was no answer. */
     detail;
-    constructor(call, status, detail, message) {
-        super(message ??
+    /** The `fly-request-id` response header, when Fly answered. */
+    requestId;
+    /** Fly's machine-readable `status` from the error body (e.g. `insufficient_capacity`). */
+    flyStatus;
+    constructor(call, status, detail, options = {}) {
+        const id = options.requestId === undefined ? '' : ` (fly-request-id ${options.requestId})`;
+        super((options.message ??
             (status === undefined
                 ? `Fly API: ${call} failed: ${detail}`
-                : `Fly API: ${call} failed with ${status}: ${detail}`));
+                : `Fly API: ${call} failed with ${status}: ${detail}`)) + id);
         this.name = 'FlyApiError';
         this.call = call;
         this.status = status;
         this.detail = detail;
+        this.requestId = options.requestId;
+        this.flyStatus = options.flyStatus;
     }
 }
 /** 401/403: retrying cannot help, so this is thrown after one request. */
 class FlyAuthError extends FlyApiError {
-    constructor(call, status, detail) {
-        super(call, status, detail, `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
-            'it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).');
+    constructor(call, status, detail, requestId) {
+        super(call, status, detail, {
+            requestId,
+            message: `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
+                'it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).',
+        });
         this.name = 'FlyAuthError';
     }
 }
@@ -57,16 +69,23 @@ class FlyAuthError extends FlyApiError {
  * it. Callers resolve this by looking, never by sending the same change again blindly.
  */
 class FlyAmbiguousError extends FlyApiError {
-    constructor(call, status, detail) {
-        super(call, status, detail);
+    constructor(call, status, detail, requestId) {
+        super(call, status, detail, { requestId });
         this.name = 'FlyAmbiguousError';
     }
 }
 const retryableStatuses = new Set([500, 502, 503, 504]);
-/** Fly's own `error` text from an error answer, else the body or the status. */
+/**
+ * Error `status` codes that say what happened (superfly/fly-go flaps/flaps_error.go): a 5xx that
+ * carries one was refused, not lost, so it is neither retried nor treated as "may have happened".
+ */
+const definiteStatuses = new Set(['insufficient_capacity']);
+/** Fly's own text from an error answer (`message` first, then `error`, as fly-go reads it), else the body or the status. */
 function errorText(body, fallback) {
     if (typeof body === 'object' && body !== null) {
-        const { error } = body;
+        const { message, error } = body;
+        if (typeof message === 'string' && message !== '')
+            return message;
         return typeof error === 'string' && error !== '' ? error : fallback;
     }
     return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback;
@@ -81,12 +100,13 @@ class FlyHttp {
     #dispatcher;
     #ownsDispatcher;
     #debug;
+    #jar = new PathCookies();
     constructor(options) {
         const url = new URL(options.apiUrl);
         this.#origin = url.origin;
         this.#basePath = url.pathname.replace(/\/+$/, '');
         this.#headers = {
-            authorization: `Bearer ${options.token}`,
+            authorization: (0,token/* authorizationHeader */.b)(options.token),
             'user-agent': options.userAgent ?? 'fly-preview',
             accept: 'application/json',
         };
@@ -106,9 +126,13 @@ class FlyHttp {
         const call = `${method} ${path}`;
         const idempotent = options.idempotent ?? (method === 'GET' || method === 'DELETE');
         const search = new URLSearchParams();
-        for (const [key, value] of Object.entries(options.query ?? {}))
-            if (value !== undefined)
+        for (const [key, value] of Object.entries(options.query ?? {})) {
+            if (typeof value === 'object')
+                for (const item of value)
+                    search.append(key, item);
+            else if (value !== undefined)
                 search.set(key, String(value));
+        }
         const query = search.toString();
         const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
         const headers = { ...this.#headers, ...options.headers };
@@ -117,9 +141,15 @@ class FlyHttp {
             headers['content-type'] = 'application/json';
         const started = Date.now();
         for (let attempt = 1;; attempt++) {
+            const cookie = this.#jar.header(`${this.#basePath}${path}`);
+            if (cookie === '')
+                delete headers['cookie'];
+            else
+                headers['cookie'] = cookie;
             let status;
             let data;
             let retryAfter;
+            let requestId;
             try {
                 const response = await (0,undici.request)(target, {
                     method,
@@ -131,6 +161,9 @@ class FlyHttp {
                 });
                 status = response.statusCode;
                 retryAfter = response.headers['retry-after'];
+                this.#jar.store(response.headers['set-cookie'], `${this.#basePath}${path}`);
+                const id = response.headers['fly-request-id'];
+                requestId = Array.isArray(id) ? id[0] : id;
                 const text = await response.body.text();
                 const type = String(response.headers['content-type'] ?? '');
                 data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
@@ -153,36 +186,77 @@ class FlyHttp {
                 throw new FlyApiError(call, undefined, `${detail} after ${attempt} attempt${attempt === 1 ? '' : 's'}`);
             }
             this.#debug(`${call} → ${status}`);
-            if ((status >= 200 && status < 300) || options.expect?.includes(status) === true)
-                return { status, data: data };
+            if ((status >= 200 && status < 300) || options.expect?.includes(status) === true || (status === 401 && options.expectUnauthorized === true)) {
+                return { status, data: data, requestId };
+            }
             const text = errorText(data, `HTTP ${status}`);
+            const flyStatus = typeof data === 'object' && data !== null ? data.status : undefined;
             if (status === 401 || status === 403)
-                throw new FlyAuthError(call, status, text);
+                throw new FlyAuthError(call, status, text, requestId);
             if (status === 429) {
                 const askedMs = (0,retry/* parseRetryAfter */.mu)(retryAfter);
                 const delay = askedMs ?? (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
                 if (!(0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
                     const asked = askedMs === undefined ? '' : `; Fly asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
-                    throw new FlyApiError(call, status, `${text} (rate limited${asked})`);
+                    throw new FlyApiError(call, status, `${text} (rate limited${asked})`, { requestId });
                 }
                 this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
                 await this.#sleep(delay);
                 continue;
             }
+            // A body that names what went wrong (no capacity in the region, say) is a definite answer.
+            if (status >= 500 && typeof flyStatus === 'string' && definiteStatuses.has(flyStatus)) {
+                throw new FlyApiError(call, status, `${text} (${flyStatus})`, { requestId, flyStatus });
+            }
             if (retryableStatuses.has(status)) {
                 // A change answered with 5xx may still have been made, so only reads are simply repeated.
                 if (!idempotent)
-                    throw new FlyAmbiguousError(call, status, text);
+                    throw new FlyAmbiguousError(call, status, text, requestId);
                 const delay = (0,retry/* parseRetryAfter */.mu)(retryAfter) ?? (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
                 if ((0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
                     this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
                     await this.#sleep(delay);
                     continue;
                 }
-                throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`);
+                throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`, { requestId });
             }
-            throw new FlyApiError(call, status, text);
+            throw new FlyApiError(call, status, text, { requestId, flyStatus });
         }
+    }
+}
+/**
+ * fly-go gives its Machines API client a cookie jar (flaps/flaps.go NewWithOptions): the API sets a
+ * path-scoped affinity cookie when it creates an app, so the calls that follow reach the node that
+ * already knows the app (flaps/flaps_test.go PersistsPathScopedCookiesPerApp). One origin only, so
+ * this keeps cookies by path; undici parses the Set-Cookie lines. (A general jar such as
+ * tough-cookie carries the public-suffix list, which would put the bundle over its size budget.)
+ */
+class PathCookies {
+    #cookies = new Map();
+    store(setCookie, requestPath) {
+        if (setCookie === undefined)
+            return;
+        const headers = new undici.Headers();
+        for (const line of Array.isArray(setCookie) ? setCookie : [setCookie])
+            headers.append('set-cookie', line);
+        for (const cookie of (0,undici.getSetCookies)(headers)) {
+            // RFC 6265 §5.1.4: without a Path the default is the request path up to its last "/".
+            const path = cookie.path?.startsWith('/') === true ? cookie.path : requestPath.slice(0, Math.max(1, requestPath.lastIndexOf('/')));
+            const key = `${cookie.name};${path}`;
+            const expired = (cookie.maxAge !== undefined && cookie.maxAge <= 0) || (cookie.expires !== undefined && Number(cookie.expires) <= Date.now());
+            if (expired)
+                this.#cookies.delete(key);
+            else
+                this.#cookies.set(key, { name: cookie.name, value: cookie.value, path });
+        }
+    }
+    /** The Cookie header for a request path: cookies whose path is that path or a parent of it. */
+    header(requestPath) {
+        const matches = (path) => requestPath === path || (requestPath.startsWith(path) && (path.endsWith('/') || requestPath[path.length] === '/'));
+        return [...this.#cookies.values()]
+            .filter((c) => matches(c.path))
+            .map((c) => `${c.name}=${c.value}`)
+            .join('; ');
     }
 }
 function safeJson(text) {
@@ -203,6 +277,17 @@ const volume = (appName, id) => `${app(appName)}/volumes/${encodeURIComponent(id
 /** States of a volume on its way out (superfly/fly-go flaps/flaps_volumes.go destroyedVolumeStates). */
 const goingVolumeStates = new Set(['scheduling_destroy', 'fork_cleanup', 'waiting_for_detach', 'pending_destroy', 'destroying']);
 const leaseHeader = (nonce) => nonce === undefined ? {} : { 'fly-machine-lease-nonce': nonce };
+/** The API refuses a wait longer than this (fly-go flaps/flaps_machines_wait.go proxyTimeoutThreshold). */
+const maxWaitSeconds = 60;
+/** What a call on an app's contents saw when the app itself was not there (yet). */
+class AppNotVisible extends Error {
+    status;
+    constructor(call, status) {
+        super(`${call}: the app is not visible (${status})`);
+        this.name = 'AppNotVisible';
+        this.status = status;
+    }
+}
 class FlyClient {
     #http;
     constructor(options) {
@@ -216,18 +301,27 @@ class FlyClient {
         const { status, data } = await this.#http.call('GET', app(name), { expect: [404] });
         return status === 404 ? undefined : data;
     }
-    /** 'taken' when the name already exists: created by a racing run, or by somebody else. */
+    /**
+     * 'taken' when the name already exists: created by a racing run, or by somebody else. `wait=true`
+     * asks the API to answer only once the app is usable, as fly-go's CreateApp does.
+     */
     async createApp(name, org) {
-        const { status, data } = await this.#http.call('POST', '/v1/apps', {
+        const { status, data, requestId } = await this.#http.call('POST', '/v1/apps', {
+            query: { wait: true },
             body: { app_name: name, org_slug: org },
             expect: [422],
         });
         if (status !== 422)
             return 'created';
         const answer = data;
-        if (answer?.status === 'name_taken' || /taken/i.test(answer?.error ?? ''))
+        // fly-go IsNameTakenError: a status code is taken at its word; the text only when there is none.
+        if (answer?.status !== undefined && answer.status !== '') {
+            if (answer.status === 'name_taken')
+                return 'taken';
+        }
+        else if ((answer?.error ?? answer?.message ?? '').includes('Name has already been taken'))
             return 'taken';
-        throw new FlyApiError('POST /v1/apps', status, errorText(answer, 'HTTP 422'));
+        throw new FlyApiError('POST /v1/apps', status, errorText(answer, 'HTTP 422'), { requestId, flyStatus: answer?.status });
     }
     /** The org's apps, in one answer (superfly/fly-go flaps/flaps_apps.go ListApps: `{apps: [...]}`, no pages). */
     async listApps(org) {
@@ -257,8 +351,15 @@ class FlyClient {
         const { data } = await this.#http.call('GET', `${app(appName)}/ip_assignments`);
         return data?.ips ?? [];
     }
-    async allocateIp(appName, type) {
-        const { data } = await this.#http.call('POST', `${app(appName)}/ip_assignments`, { body: { type } });
+    /** As flyctl's first deploy (internal/command/deploy/deploy_first.go): the type and the org's slug. */
+    async allocateIp(appName, type, orgSlug, appJustCreated = false) {
+        const call = `POST ${app(appName)}/ip_assignments`;
+        const { status, data } = await this.#http.call('POST', `${app(appName)}/ip_assignments`, {
+            body: { type, org_slug: orgSlug },
+            ...(appJustCreated ? { expect: [404], expectUnauthorized: true } : {}),
+        });
+        if (status === 404 || status === 401)
+            throw new AppNotVisible(call, status);
         return data;
     }
     /** undefined when the app does not exist. */
@@ -271,8 +372,14 @@ class FlyClient {
         const { status, data } = await this.#http.call('GET', machine(appName, id), { expect: [404] });
         return status === 404 ? undefined : data;
     }
-    async createMachine(appName, body) {
-        const { data } = await this.#http.call('POST', `${app(appName)}/machines`, { body });
+    async createMachine(appName, body, appJustCreated = false) {
+        const call = `POST ${app(appName)}/machines`;
+        const { status, data } = await this.#http.call('POST', `${app(appName)}/machines`, {
+            body,
+            ...(appJustCreated ? { expect: [404], expectUnauthorized: true } : {}),
+        });
+        if (status === 404 || status === 401)
+            throw new AppNotVisible(call, status);
         return data;
     }
     async updateMachine(appName, id, body, leaseNonce) {
@@ -316,29 +423,44 @@ class FlyClient {
         const { data } = await this.#http.call('GET', `${app(appName)}/secrets`);
         return data?.secrets ?? [];
     }
-    /** undefined while another client holds the lease (409). */
-    async acquireLease(appName, id, ttlSeconds, description) {
-        const { status, data } = await this.#http.call('POST', `${machine(appName, id)}/lease`, {
-            body: { ttl: ttlSeconds, description },
+    /**
+     * undefined while another client holds the lease (409). The TTL goes in the query and the answer
+     * (201) is `{status: "success", data: {nonce, version, …}}` (fly-go flaps/flaps_machines.go
+     * AcquireLease, machine_types.go MachineLease); anything but "success" is not a lease.
+     */
+    async acquireLease(appName, id, ttlSeconds) {
+        const path = `${machine(appName, id)}/lease`;
+        const { status, data, requestId } = await this.#http.call('POST', path, {
+            query: { ttl: ttlSeconds },
             expect: [409],
             // A lease whose answer was lost only blocks until its short TTL ends; taking it again is safe.
             idempotent: true,
         });
-        return status === 409 ? undefined : data.data;
+        if (status === 409)
+            return undefined;
+        if (data?.status !== 'success' || data.data?.nonce === undefined) {
+            const said = data?.message ?? data?.code ?? `status ${JSON.stringify(data?.status ?? null)}`;
+            throw new FlyApiError(`POST ${path}`, status, `the lease was not granted: ${said}`, { requestId });
+        }
+        return data.data;
     }
+    /** A lease that expired meanwhile (404, or 409 once another took it) is released all the same. */
     async releaseLease(appName, id, nonce) {
         await this.#http.call('DELETE', `${machine(appName, id)}/lease`, { headers: leaseHeader(nonce), expect: [404, 409] });
     }
     /**
-     * Blocks until the machine's instance `instanceId` is in `state`, for at most `timeoutSeconds`
-     * (the API's proxy ends any wait after about 60 s, so callers repeat it).
+     * Blocks until the machine's instance `instanceId` is in any of `states`, for at most
+     * `timeoutSeconds` (1–60: the API refuses more, so callers repeat it). The answer does not say
+     * which state was reached; read the machine for that. Parameters as fly-go's Wait sends them:
+     * `state` repeated, `version`, `timeout` (flaps/flaps_machines_wait.go).
      */
-    async wait(appName, id, state, instanceId, timeoutSeconds, signal) {
+    async wait(appName, id, states, instanceId, timeoutSeconds, signal) {
+        const timeout = Math.max(1, Math.min(maxWaitSeconds, Math.ceil(timeoutSeconds)));
         const { status } = await this.#http.call('GET', `${machine(appName, id)}/wait`, {
-            query: { state, instance_id: instanceId, timeout: timeoutSeconds },
+            query: { state: states, version: instanceId, timeout },
             expect: [400, 404, 408],
             signal,
-            headersTimeoutMs: (timeoutSeconds + 30) * 1000,
+            headersTimeoutMs: (timeout + 30) * 1000,
         });
         if (status === 408)
             return 'timeout';
@@ -421,21 +543,31 @@ async function mapLimit(items, limit, work) {
 
 
 
-
 /** Metadata keys for what is deployed; owner labels come from the caller. */
 const revisionKey = 'fly_preview_sha';
 const orderKey = 'fly_preview_order';
 const leaseTtlSeconds = 30;
-/** The API's proxy ends any wait after about 60 s, whatever timeout is asked. */
-const waitSliceSeconds = 60;
 /** Rounds of "look, act, wait" before giving up on a machine that racing runs keep changing. */
 const maxRounds = 6;
 const recentEventCount = 5;
-const crashWatchDelayMs = 1_500;
 /** Apps whose machines a sweep lists at once: quick over hundreds of apps, far from a storm. */
 const listConcurrency = 8;
+/**
+ * How long a just-created app may stay invisible (404, or 401 while its permissions propagate) and
+ * how calls on it back off meanwhile: fly-go flaps/retry.go Retry, used by WaitForApp
+ * (flaps/flaps_apps.go), which flyctl calls after every app create (flyctl #3112).
+ */
+const appVisibility = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 100, maxDelayMs: 500, budgetMs: 60_000 };
+/**
+ * A machine just created or updated may answer 404 to a read or a wait for a moment (flyctl
+ * internal/machine/leasable_machine.go WaitForState WithJustCreated; flyctl #4618). Within this
+ * grace a 404 means "not visible yet", never "gone", so it never leads to a second machine.
+ */
+const machineVisibility = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 2_000, budgetMs: 60_000 };
 /** States on the way to `started`, in which the current instance is still worth waiting for. */
 const booting = new Set(['created', 'starting', 'replacing']);
+/** States a boot's wait ends in. */
+const settled = new Set(['started', 'stopped', 'failed']);
 const gone = (m) => m.state === 'destroyed' || m.state === 'destroying';
 function carries(m, labels) {
     const metadata = m.config.metadata ?? {};
@@ -503,10 +635,24 @@ function lacking(ips) {
 }
 function describeEvent(e) {
     const exit = e.request?.exit_event;
+    const restarts = e.request?.restart_count;
     const extra = exit === undefined
         ? ''
-        : ` exit_code=${exit.exit_code ?? '?'}${exit.oom_killed === true ? ' oom_killed' : ''}`;
-    return `${new Date(e.timestamp).toISOString()} ${e.type} ${e.status}${e.source === undefined ? '' : ` (${e.source})`}${extra}`;
+        : ` exit_code=${exit.exit_code ?? '?'}${exit.oom_killed === true ? ' oom_killed' : ''}${exit.restarting === true ? ' restarting' : ''}`;
+    const count = restarts === undefined || restarts === 0 ? '' : ` restart_count=${restarts}`;
+    const said = e.request?.error;
+    const text = typeof said === 'string' && said !== '' ? `: ${said}` : '';
+    return `${new Date(e.timestamp).toISOString()} ${e.type} ${e.status}${e.source === undefined ? '' : ` (${e.source})`}${extra}${count}${text}`;
+}
+/**
+ * The events of the machine's current run, newest first: those after the launch or update that
+ * began it. An exit among them that nobody asked for is a crash, restarted or not (flyctl
+ * internal/machine/leasable_machine.go isConstantlyRestarting reads the same fields).
+ */
+function crashesSinceStart(events) {
+    const began = events.findIndex((e) => e.type === 'launch' || e.type === 'update');
+    const current = began === -1 ? events : events.slice(0, began);
+    return current.filter((e) => e.type === 'exit' && e.request?.exit_event?.requested_stop !== true);
 }
 class FlyProvider {
     #client;
@@ -514,10 +660,12 @@ class FlyProvider {
     #sleep;
     #appDeletes;
     #appChanges;
+    #random;
     constructor(options) {
         this.#client = new FlyClient(options);
         this.#now = options.now ?? Date.now;
         this.#sleep = options.sleep ?? retry/* sleep */.yy;
+        this.#random = options.random ?? Math.random;
         this.#appDeletes = new Throttle(100, 60_000, this.#now, this.#sleep);
         this.#appChanges = new KeyedThrottle(() => new Throttle(1, 1_000, this.#now, this.#sleep));
     }
@@ -556,13 +704,13 @@ class FlyProvider {
     async deploy(request, log) {
         const started = this.#now();
         const deadline = started + request.waitTimeoutMs;
-        const fresh = await this.#ensureApp(request, log);
+        const app = await this.#ensureApp(request, log);
         // A fresh app has no IPs and no machines: nothing to look up.
         const [ours] = await Promise.all([
-            fresh ? Promise.resolve([]) : this.#ourMachines(request),
-            this.#ensureIps(request.appName, fresh, log),
+            app.fresh ? Promise.resolve([]) : this.#ourMachines(request),
+            this.#ensureIps(request.appName, app, log),
         ]);
-        return this.#converge(request, ours, deadline, log);
+        return this.#converge(request, ours, deadline, app, log);
     }
     async destroy(target, log) {
         const machines = await this.#client.listMachines(target.appName);
@@ -592,19 +740,21 @@ class FlyProvider {
             foreignMachines: foreign.map((m) => ({ id: m.id, name: m.name })),
         };
     }
-    /** Makes sure the app exists; true when this run created it (so it has nothing in it yet). */
+    /** Makes sure the app exists. */
     async #ensureApp(request, log) {
         const existing = await this.#client.getApp(request.appName).catch((error) => {
-            // A valid token is refused one app when that app belongs to an organization it cannot reach.
+            // A valid token is refused one app when that app belongs to an organization it cannot reach
+            // (fly-go flaps/flaps_apps.go AppNameAvailable: 403 means the name is taken elsewhere).
             if (error instanceof FlyAuthError && error.status === 403) {
                 throw new Error(`The Fly API refused access to the app "${request.appName}" (403: ${error.detail}): the name is probably ` +
                     `taken by an app in another organization. Choose another name with the app-name input, or check that fly-api-token can reach org "${request.org}".`);
             }
             throw error;
         });
+        const known = (slug) => ({ fresh: false, createdAt: 0, orgSlug: slug ?? request.org });
         if (existing !== undefined) {
             this.#checkOrg(request, existing.organization?.slug);
-            return false;
+            return known(existing.organization?.slug);
         }
         let result;
         log.changing();
@@ -615,22 +765,61 @@ class FlyProvider {
             if (!(error instanceof FlyAmbiguousError))
                 throw error;
             // Whether or not the lost create went through, the app's contents are unknown: look at them.
-            if ((await this.#client.getApp(request.appName)) !== undefined)
-                return false;
+            const found = await this.#appOnceVisible(request.appName, this.#now());
+            if (found !== undefined)
+                return known(found.organization?.slug);
             throw error;
         }
         if (result === 'created') {
             log.info(`Created app ${request.appName} in ${request.org}`);
-            return true;
+            return { fresh: true, createdAt: this.#now(), orgSlug: request.org };
         }
-        const again = await this.#client.getApp(request.appName);
+        // The name is taken. A racing run may have created it a moment ago, in which case it may not
+        // be visible to us yet: look again for as long as a new app can take to appear.
+        const again = await this.#appOnceVisible(request.appName, this.#now());
         if (again === undefined) {
-            throw new Error(`The Fly app name "${request.appName}" is taken by an app this token cannot see. ` +
+            throw new Error(`The Fly app name "${request.appName}" is taken by an app this token cannot see (app names are global across Fly.io). ` +
                 'Choose another name with the app-name input.');
         }
         this.#checkOrg(request, again.organization?.slug);
         log.info(`App ${request.appName} was just created by another run; using it`);
-        return false;
+        return known(again.organization?.slug);
+    }
+    /** The app, read again until it is visible or a new app's visibility delay is over. */
+    async #appOnceVisible(appName, since) {
+        for (let attempt = 1;; attempt++) {
+            const app = await this.#client.getApp(appName).catch((error) => {
+                if (error instanceof FlyAuthError && error.status === 401)
+                    return undefined;
+                throw error;
+            });
+            if (app !== undefined)
+                return app;
+            const wait = (0,retry/* backoffDelay */.EY)(appVisibility, attempt, this.#random);
+            if (this.#now() - since + wait > appVisibility.budgetMs)
+                return undefined;
+            await this.#sleep(Math.max(50, wait));
+        }
+    }
+    /**
+     * Runs a call on the app's contents; for an app this run just created, a 404 or 401 means the
+     * app is not visible to that endpoint yet, so the call is made again with short backoff.
+     */
+    async #inApp(app, call) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await call(app.fresh);
+            }
+            catch (error) {
+                if (!(error instanceof AppNotVisible))
+                    throw error;
+                const wait = Math.max(50, (0,retry/* backoffDelay */.EY)(appVisibility, attempt, this.#random));
+                if (this.#now() - app.createdAt + wait > appVisibility.budgetMs) {
+                    throw new Error(`${error.message}, still a minute after this run created it. Re-run the job.`);
+                }
+                await this.#sleep(wait);
+            }
+        }
     }
     #checkOrg(request, slug) {
         // "personal" is an alias Fly resolves to the user's own org slug, so it cannot be compared.
@@ -640,12 +829,12 @@ class FlyProvider {
             'Set org to match, or choose another name with the app-name input.');
     }
     /** Without a public IP `<app>.fly.dev` does not answer; allocate what is missing, as flyctl's first deploy does. */
-    async #ensureIps(appName, fresh, log) {
+    async #ensureIps(appName, app, log) {
         const publicTypes = ['v6', 'shared_v4'];
-        const missing = fresh ? publicTypes : lacking(await this.#client.listIps(appName));
+        const missing = app.fresh ? publicTypes : lacking(await this.#client.listIps(appName));
         await Promise.all(missing.map(async (type) => {
             try {
-                const ip = await this.#client.allocateIp(appName, type);
+                const ip = await this.#inApp(app, (justCreated) => this.#client.allocateIp(appName, type, app.orgSlug, justCreated));
                 log.info(`Allocated ${type === 'v6' ? 'IPv6' : 'shared IPv4'} ${ip.ip} for ${appName}`);
             }
             catch (error) {
@@ -656,52 +845,61 @@ class FlyProvider {
         }));
     }
     async #ourMachines(target) {
-        const machines = (await this.#client.listMachines(target.appName)) ?? [];
+        return this.#ours(target, (await this.#client.listMachines(target.appName)) ?? []);
+    }
+    #ours(target, machines) {
         return machines.filter((m) => !gone(m) && carries(m, target.ownerLabels)).sort(byAge);
     }
     /** Look, act, wait; again when a racing run changed the machine under us. */
-    async #converge(request, found, deadline, log) {
+    async #converge(request, found, deadline, app, log) {
         const config = desiredConfig(request);
         let ours = found;
         for (let round = 1; round <= maxRounds; round++) {
-            if (ours.length === 0) {
-                const created = await this.#create(request, config, log);
-                const result = await this.#waitForBoot(request.appName, created.id, created.instance_id, deadline);
+            // A newer revision anywhere, even in the region this run would leave, is left in place.
+            for (const m of ours) {
+                const superseded = this.#superseded(request, m);
+                if (superseded !== undefined)
+                    return superseded;
+            }
+            // Region is fixed for a machine's life: one elsewhere is replaced by a new one here.
+            const here = ours.filter((m) => m.region === request.region);
+            const elsewhere = ours.filter((m) => m.region !== request.region);
+            if (here.length === 0) {
+                const created = await this.#create(request, config, app, elsewhere.length > 0, log);
+                const boot = await this.#waitForBoot(request, created, deadline);
                 // Another run may have created one too. Looking only after the boot, which takes far longer
                 // than a create, lets both runs see both machines; each keeps the oldest, so they agree.
-                const older = (await this.#ourMachines(request)).filter((m) => m.id !== created.id && byAge(m, created) < 0);
+                const listed = 'list' in boot ? this.#ours(request, boot.list) : await this.#ourMachines(request);
+                const older = listed.filter((m) => m.id !== created.id && m.region === request.region && byAge(m, created) < 0);
                 if (older.length > 0) {
                     await this.#client.deleteMachine(request.appName, created.id);
                     log.info(`Machine ${older[0]?.id} was created first by a racing run; removed duplicate ${created.id}`);
-                    ours = older;
+                    ours = listed.filter((m) => m.id !== created.id);
                     continue;
                 }
-                const next = await this.#afterBoot(request, created, result, 'created', log);
+                const next = await this.#afterBoot(request, created, boot, elsewhere.length > 0 ? 'moved' : 'created', log);
                 if (next.outcome !== undefined)
-                    return next.outcome;
+                    return this.#leaveRegions(request, next.outcome, elsewhere, log);
                 ours = next.machines;
                 continue;
             }
-            const [keep, ...extra] = ours.sort(byAge);
+            const [keep, ...extra] = here;
             if (keep === undefined)
                 continue;
             if (extra.length > 0) {
                 await Promise.all(extra.map((m) => this.#client.deleteMachine(request.appName, m.id)));
                 log.info(`Removed duplicate machine${extra.length > 1 ? 's' : ''} ${extra.map((m) => m.id).join(', ')}; keeping ${keep.id}`);
             }
-            const superseded = this.#superseded(request, keep);
-            if (superseded !== undefined)
-                return superseded;
-            if (sameConfig(keep.config, config) && keep.state === 'started') {
+            if (sameConfig(keep.config, config) && keep.state === 'started' && elsewhere.length === 0) {
                 log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
                 return this.#ready(request, keep, 'unchanged');
             }
-            if (sameConfig(keep.config, config) && booting.has(keep.state)) {
-                // Another run of this revision is booting it: wait for that boot rather than start another.
-                const result = await this.#waitForBoot(request.appName, keep.id, keep.instance_id, deadline);
-                const next = await this.#afterBoot(request, keep, result, 'unchanged', log);
+            if (sameConfig(keep.config, config) && (booting.has(keep.state) || keep.state === 'started')) {
+                // Another run of this revision is booting it (or moving it here): wait for that boot rather than start another.
+                const boot = await this.#waitForBoot(request, keep, deadline);
+                const next = await this.#afterBoot(request, keep, boot, 'unchanged', log);
                 if (next.outcome !== undefined)
-                    return next.outcome;
+                    return this.#leaveRegions(request, next.outcome, elsewhere, log);
                 ours = next.machines;
                 continue;
             }
@@ -712,41 +910,56 @@ class FlyProvider {
                 ours = await this.#ourMachines(request);
                 continue;
             }
-            const result = await this.#waitForBoot(request.appName, updated.machine.id, updated.machine.instance_id, deadline);
-            const next = await this.#afterBoot(request, updated.machine, result, 'updated', log);
+            const boot = await this.#waitForBoot(request, updated.machine, deadline);
+            const next = await this.#afterBoot(request, updated.machine, boot, 'updated', log);
             if (next.outcome !== undefined)
-                return next.outcome;
+                return this.#leaveRegions(request, next.outcome, elsewhere, log);
             ours = next.machines;
         }
         throw new Error(`Gave up after ${maxRounds} rounds: other runs kept changing the machines of app ${request.appName}. Re-run the job.`);
     }
-    async #create(request, config, log) {
+    /** Once the machine in the requested region is ready, the ones it replaces in other regions go. */
+    async #leaveRegions(request, outcome, elsewhere, log) {
+        if (outcome.kind !== 'ready' || elsewhere.length === 0)
+            return outcome;
+        await Promise.all(elsewhere.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+        log.info(`Removed machine${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((m) => `${m.id} (${m.region})`).join(', ')}: ` +
+            `the preview now runs in ${request.region}`);
+        return outcome;
+    }
+    async #create(request, config, app, moving, log) {
         // No machine name: Fly makes one, and a fixed name could collide between racing creates.
         const body = { region: request.region, config };
+        const made = (machine) => {
+            log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})` +
+                (moving ? `; the region input changed, so it replaces the machine elsewhere once it is ready` : ''));
+            return machine;
+        };
         log.changing();
         try {
-            const machine = await this.#client.createMachine(request.appName, body);
-            log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})`);
-            return machine;
+            return made(await this.#inApp(app, (justCreated) => this.#client.createMachine(request.appName, body, justCreated)));
         }
         catch (error) {
             if (!(error instanceof FlyAmbiguousError))
                 throw error;
             log.info(`The answer to creating the machine was lost (${error.detail}); looking before creating again`);
-            const made = (await this.#ourMachines(request)).filter((m) => deployedRevision(m).id === request.revision.id && m.config.image === request.image);
-            const latest = made.at(-1);
+            const found = (await this.#ourMachines(request)).filter((m) => deployedRevision(m).id === request.revision.id && m.config.image === request.image && m.region === request.region);
+            const latest = found.at(-1);
             if (latest !== undefined) {
                 log.info(`Found machine ${latest.id}: the lost create did go through`);
                 return latest;
             }
-            const machine = await this.#client.createMachine(request.appName, body);
-            log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})`);
-            return machine;
+            return made(await this.#client.createMachine(request.appName, body));
         }
     }
+    /**
+     * A machine already carrying another revision with a newer order is left alone. Two revisions can
+     * carry the same order (one PR `updated_at`, as in GitHub's own example payloads): then the one
+     * already deployed stays, so such runs never replace each other back and forth.
+     */
     #superseded(request, machine) {
         const deployed = deployedRevision(machine);
-        if (deployed.order <= request.revision.order || deployed.id === request.revision.id)
+        if (deployed.id === '' || deployed.id === request.revision.id || deployed.order < request.revision.order)
             return undefined;
         return {
             kind: 'superseded',
@@ -775,7 +988,7 @@ class FlyProvider {
         const appName = request.appName;
         let lease;
         for (let attempt = 1;; attempt++) {
-            lease = await this.#client.acquireLease(appName, machine.id, leaseTtlSeconds, 'fly-preview deploy');
+            lease = await this.#client.acquireLease(appName, machine.id, leaseTtlSeconds);
             if (lease !== undefined)
                 break;
             if (this.#now() >= deadline) {
@@ -799,9 +1012,11 @@ class FlyProvider {
             if (sameConfig(current.config, config) && (current.state === 'started' || booting.has(current.state))) {
                 return { machine: current };
             }
+            // The machine's own region: the API cannot move a machine (region is immutable).
+            const body = { region: current.region, config };
             log.changing();
             try {
-                const updated = await this.#client.updateMachine(appName, machine.id, { region: request.region, config }, lease.nonce);
+                const updated = await this.#client.updateMachine(appName, machine.id, body, lease.nonce);
                 log.info(`Updated machine ${updated.id} in place (new instance ${updated.instance_id})`);
                 return { machine: updated };
             }
@@ -813,7 +1028,7 @@ class FlyProvider {
                     log.info(`The answer to updating machine ${machine.id} was lost, but the update went through`);
                     return { machine: after };
                 }
-                const updated = await this.#client.updateMachine(appName, machine.id, { region: request.region, config }, lease.nonce);
+                const updated = await this.#client.updateMachine(appName, machine.id, body, lease.nonce);
                 log.info(`Updated machine ${updated.id} in place (new instance ${updated.instance_id})`);
                 return { machine: updated };
             }
@@ -824,48 +1039,100 @@ class FlyProvider {
         }
     }
     /**
-     * Waits for this instance to be `started` and, at the same time, `stopped`, so a crash at boot is
-     * reported when it happens instead of when wait-timeout runs out. Blocking waits, no polling.
+     * One blocking wait for the boot's outcome: `started`, `stopped` or `failed`, whichever comes
+     * first (repeated in ≤ 60 s slices up to wait-timeout). The answer does not say which, so the
+     * machine list the race check needs anyway is read next and tells. A 404 just after the create
+     * or update is the API catching up, not a machine gone.
      */
-    async #waitForBoot(appName, id, instanceId, deadline) {
-        const stop = new AbortController();
-        const { signal } = stop;
-        const watch = async (state) => {
-            for (;;) {
-                const remainingMs = deadline - this.#now();
-                if (remainingMs <= 0)
-                    return 'timeout';
-                const slice = Math.min(waitSliceSeconds, Math.max(1, Math.ceil(remainingMs / 1000)));
-                const result = await this.#client.wait(appName, id, state, instanceId, slice, signal);
-                if (result === 'reached')
-                    return state;
-                if (result !== 'timeout')
-                    return result;
+    async #waitForBoot(request, machine, deadline) {
+        const appName = request.appName;
+        const changedAt = this.#now();
+        for (let attempt = 1;;) {
+            const remainingMs = deadline - this.#now();
+            if (remainingMs <= 0)
+                return { kind: 'timeout' };
+            const result = await this.#client.wait(appName, machine.id, ['started', 'stopped', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, remainingMs / 1000));
+            if (result === 'timeout')
+                continue;
+            if (result === 'replaced')
+                return { kind: 'replaced' };
+            if (result === 'gone') {
+                const pause = Math.max(200, (0,retry/* backoffDelay */.EY)(machineVisibility, attempt++, this.#random));
+                if (this.#now() - changedAt + pause > machineVisibility.budgetMs || this.#now() + pause > deadline)
+                    return { kind: 'gone' };
+                await this.#sleep(pause);
+                continue;
             }
-        };
-        // Most boots take a second or two; the crash watch starts a little later so an ordinary boot
-        // costs one request, and a crash is still reported moments after it happens.
-        // Once the boot is decided the delay is cut short; what crashWatch then says is not read.
-        const crashWatch = (0,promises_.setTimeout)(crashWatchDelayMs, undefined, { signal }).then(() => watch('stopped'), () => 'timeout');
-        const watches = [watch('started'), crashWatch];
-        try {
-            return await Promise.race(watches);
-        }
-        finally {
-            stop.abort();
-            await Promise.allSettled(watches);
+            const list = (await this.#client.listMachines(appName)) ?? [];
+            const listed = list.find((m) => m.id === machine.id);
+            const current = listed !== undefined && settled.has(listed.state) ? listed : await this.#readMachine(appName, machine.id, changedAt);
+            if (current === undefined)
+                return { kind: 'gone' };
+            if (current.instance_id !== machine.instance_id)
+                return { kind: 'replaced' };
+            if (current.state === 'started' || current.state === 'stopped' || current.state === 'failed')
+                return { kind: current.state, machine: current, list };
+            // Reached, then left again before the read (a restart, say): wait once more.
         }
     }
+    /** GET of a machine that may be invisible for a moment after a change; undefined once it is really gone. */
+    async #readMachine(appName, id, changedAt) {
+        for (let attempt = 1;; attempt++) {
+            const machine = await this.#client.getMachine(appName, id);
+            if (machine !== undefined)
+                return machine;
+            const pause = Math.max(200, (0,retry/* backoffDelay */.EY)(machineVisibility, attempt, this.#random));
+            if (this.#now() - changedAt + pause > machineVisibility.budgetMs)
+                return undefined;
+            await this.#sleep(pause);
+        }
+    }
+    /**
+     * `started` means the VM booted, not that the app stays up: flyctl calls a machine good after
+     * about 10 s up without exiting or restarting (internal/machine/leasable_machine.go
+     * WaitForSmokeChecksToPass). One wait on `stopped`/`failed` spans the window, then one read of
+     * the machine's events shows any exit, including ones its restart policy recovered from.
+     */
+    async #smokeCheck(request, machine) {
+        const end = this.#now() + request.smokeWindowMs;
+        for (;;) {
+            const remainingMs = end - this.#now();
+            if (remainingMs < 500)
+                break;
+            const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, remainingMs / 1000));
+            if (result !== 'timeout')
+                break;
+        }
+        return (await this.#readMachine(request.appName, machine.id, this.#now())) ?? machine;
+    }
     /** Turns how a boot ended into an outcome, or into the machines to look at again. */
-    async #afterBoot(request, machine, result, change, log) {
+    async #afterBoot(request, machine, boot, change, log) {
         const appName = request.appName;
-        switch (result) {
-            case 'started':
-                log.info(`Machine ${machine.id} started (instance ${machine.instance_id})`);
-                return { outcome: this.#ready(request, machine, change), machines: [] };
+        switch (boot.kind) {
+            case 'started': {
+                if (request.smokeWindowMs <= 0) {
+                    log.info(`Machine ${machine.id} started (instance ${machine.instance_id})`);
+                    return { outcome: this.#ready(request, machine, change), machines: [] };
+                }
+                log.info(`Machine ${machine.id} started (instance ${machine.instance_id}); checking it stays up for ${request.smokeWindowMs / 1000} s (smoke-window)`);
+                log.started?.();
+                const after = await this.#smokeCheck(request, boot.machine);
+                if (after.instance_id !== machine.instance_id) {
+                    log.info(`Machine ${machine.id} was updated by another run (instance ${after.instance_id}); looking again`);
+                    return { machines: [after] };
+                }
+                const crashes = crashesSinceStart(after.events ?? []);
+                if (crashes.length === 0 && after.state === 'started')
+                    return { outcome: this.#ready(request, after, change), machines: [] };
+                return { outcome: this.#failed(request, after, 'crashed', after.events ?? []), machines: [] };
+            }
             case 'stopped':
-            case 'timeout':
-                return { outcome: await this.#failed(request, machine, result), machines: [] };
+            case 'failed':
+                return { outcome: this.#failed(request, boot.machine, boot.kind, boot.machine.events ?? (await this.#client.events(appName, machine.id))), machines: [] };
+            case 'timeout': {
+                const current = (await this.#client.getMachine(appName, machine.id)) ?? machine;
+                return { outcome: this.#failed(request, current, 'timeout', current.events ?? (await this.#client.events(appName, machine.id))), machines: [] };
+            }
             case 'gone':
                 log.info(`Machine ${machine.id} was removed while booting (a racing run converging); looking again`);
                 return { machines: await this.#ourMachines(request) };
@@ -881,20 +1148,27 @@ class FlyProvider {
             }
         }
     }
-    async #failed(request, machine, result) {
-        const current = (await this.#client.getMachine(request.appName, machine.id)) ?? machine;
-        const events = current.events ?? (await this.#client.events(request.appName, machine.id));
-        const exit = events.find((e) => e.type === 'exit')?.request?.exit_event;
+    #failed(request, current, how, events) {
+        const crashes = crashesSinceStart(events);
+        const exit = crashes[0]?.request?.exit_event;
         const exitCode = exit?.exit_code;
+        const code = `${exitCode === undefined ? '' : ` with exit code ${exitCode}`}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}`;
+        const restarts = Math.max(0, ...crashes.map((e) => e.request?.restart_count ?? 0), crashes.filter((e) => e.request?.exit_event?.restarting === true).length);
         const seconds = Math.round(request.waitTimeoutMs / 1000);
-        const reason = result === 'stopped'
-            ? `The machine stopped during boot${exitCode === undefined ? '' : ` with exit code ${exitCode}`}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}.`
-            : `The machine did not reach "started" within ${seconds} s (wait-timeout); it is "${current.state}".`;
+        const last = events[0] === undefined ? '' : ` Last event: ${describeEvent(events[0])}.`;
+        const reason = how === 'stopped'
+            ? `The machine stopped during boot${code}.`
+            : how === 'failed'
+                ? `Fly could not start the machine: it is "failed" (an image that cannot be pulled, or no capacity in ${current.region}).${last}`
+                : how === 'crashed'
+                    ? `The machine crashed within ${request.smokeWindowMs / 1000} s of starting${code}` +
+                        `${restarts > 0 ? `; its restart policy restarted it ${restarts} time${restarts === 1 ? '' : 's'}` : ''}; it is "${current.state}".`
+                    : `The machine did not reach "started" within ${seconds} s (wait-timeout); it is "${current.state}".`;
         return {
             kind: 'failed',
             appName: request.appName,
             hostname: this.hostnameFor(request.appName),
-            machineId: machine.id,
+            machineId: current.id,
             region: current.region,
             reason,
             state: current.state,

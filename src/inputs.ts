@@ -41,6 +41,8 @@ export interface Settings {
   guest: GuestSize;
   env: Record<string, string>;
   waitTimeoutSeconds: number;
+  /** Seconds a started machine must stay up before it counts as ready; 0 trusts `started`. */
+  smokeWindowSeconds: number;
   comment: boolean;
   /** Prefix of a per-PR GitHub environment (`<prefix>-pr-<number>`); undefined: no deployments. */
   deploymentEnvironment: string | undefined;
@@ -430,6 +432,7 @@ export function readSettings(read: (name: string) => string, workspace: string |
     guest: { cpuKind: guest?.cpu_kind ?? 'shared', cpus: guest?.cpus ?? 1, memoryMb: guest?.memory_mb ?? 256 },
     env,
     waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', '300'), 1, 3600, ' seconds'),
+    smokeWindowSeconds: integer('smoke-window', value('smoke-window', '10'), 0, 600, ' seconds (0 disables the check)'),
     comment: boolean('comment', value('comment', 'true')),
     deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),
     allowForks: boolean('allow-forks', value('allow-forks', 'false')),

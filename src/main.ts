@@ -16,6 +16,7 @@ import {
   type PullRequestState,
 } from './plan.js';
 import type { DeployOutcome, PreviewListing, PreviewProvider, PreviewTarget, ProgressLog } from './provider.js';
+import { tokenPieces } from './fly/token.js';
 
 // The Fly and GitHub clients are loaded only when a run deploys or destroys: a skipped run (a push,
 // a fork PR) then starts in a fraction of the time.
@@ -25,14 +26,16 @@ const secretInputs = ['fly-api-token', 'github-token'] as const;
 
 /**
  * Masks tokens before anything else can print them. A Fly token may hold several macaroons
- * ("FlyV1 fm2_…,fm2_…"); each piece is masked too, since an error could quote one alone.
+ * ("FlyV1 fm2_…,fm2_…"); each piece, and the scheme-less whole as it is sent, is masked too, since
+ * an error could quote one alone.
  */
 function maskSecrets(): void {
   for (const name of secretInputs) {
-    const value = core.getInput(name);
+    const value = core.getInput(name).trim();
     if (value === '') continue;
     core.setSecret(value);
-    for (const piece of value.split(/[\s,]+/)) if (piece !== value && piece.length >= 8) core.setSecret(piece);
+    const pieces = tokenPieces(value);
+    for (const piece of [pieces.join(','), ...pieces]) if (piece !== value && piece.length >= 8) core.setSecret(piece);
   }
 }
 
@@ -239,6 +242,9 @@ async function deploy(
       announcing = true;
       announced = report.announce({ state: 'deploying', ...place });
     },
+    // The smoke window is spent waiting on Fly: the PR's "deploying" note goes out meanwhile, also
+    // on a run that only joined another run's boot.
+    started: () => deployLog.changing(),
   };
   let outcome: DeployOutcome;
   try {
@@ -252,6 +258,7 @@ async function deploy(
         internalPort: settings.internalPort,
         revision: { id: pr.headSha, order: pr.updatedAtMs },
         waitTimeoutMs: settings.waitTimeoutSeconds * 1000,
+        smokeWindowMs: settings.smokeWindowSeconds * 1000,
       },
       deployLog,
     );

@@ -8,6 +8,8 @@ export interface ProgressLog {
   debug(message: string): void;
   /** Just before the first change (an app, machine or update); a run that changes nothing never calls it. */
   changing(): void;
+  /** The machine started and the smoke window begins: work that need not wait for the verdict can run now. */
+  started?(): void;
 }
 
 export interface PreviewTarget {
@@ -42,6 +44,11 @@ export interface DeployRequest extends PreviewTarget {
   revision: Revision;
   /** Overall budget for the machine to reach `started`, from the moment deploy() is called. */
   waitTimeoutMs: number;
+  /**
+   * How long a started machine must stay up, without exiting or being restarted, before it counts
+   * as ready; 0 trusts `started`. The window runs after wait-timeout's budget, not within it.
+   */
+  smokeWindowMs: number;
 }
 
 interface DeployedPlace {
@@ -54,8 +61,11 @@ interface DeployedPlace {
 export type DeployOutcome =
   | (DeployedPlace & {
       kind: 'ready';
-      /** created: a new machine; updated: new config on the existing one; unchanged: it already ran this exact config. */
-      change: 'created' | 'updated' | 'unchanged';
+      /**
+       * created: a new machine; updated: new config on the existing one; unchanged: it already ran
+       * this exact config; moved: a new machine in the requested region replaced one elsewhere.
+       */
+      change: 'created' | 'updated' | 'unchanged' | 'moved';
     })
   | (DeployedPlace & {
       kind: 'superseded';

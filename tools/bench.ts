@@ -10,7 +10,7 @@ import { startGitHubSim } from '../test/sim/github.ts';
 const coldRuns = 30;
 const deployRuns = 5;
 const bootMs = 300;
-const flyToken = 'bench-fly-token';
+const flyToken = 'FlyV1 fm2_bench_macaroon';
 const githubToken = 'bench-github-token';
 
 const median = (values: number[]): number => {
@@ -76,10 +76,11 @@ interface DeployFigures {
   bootWaitMs: number;
 }
 
-async function deployFigures(): Promise<{ fresh: DeployFigures; update: DeployFigures }> {
+/** `smokeWindow`: the input's value; '0' measures the deploy alone, '' the action.yml default. */
+async function deployFigures(smokeWindow: string, runs = deployRuns): Promise<{ fresh: DeployFigures; update: DeployFigures }> {
   const fresh: DeployFigures[] = [];
   const update: DeployFigures[] = [];
-  for (let i = 0; i < deployRuns; i++) {
+  for (let i = 0; i < runs; i++) {
     const [fly, github] = await Promise.all([startFlySim({ tokens: [flyToken], bootMs }), startGitHubSim({ token: githubToken })]);
     try {
       const measure = async (image: string, changes: Parameters<typeof pullRequestPayload>[1], action: string): Promise<DeployFigures> => {
@@ -91,13 +92,13 @@ async function deployFigures(): Promise<{ fresh: DeployFigures; update: DeployFi
           payload: pullRequestPayload(action, changes),
           repository: 'Codertocat/Hello-World',
           githubApiUrl: github.url,
-          inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, image },
+          inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, image, ...(smokeWindow === '' ? {} : { 'smoke-window': smokeWindow }) },
         });
         const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
         if (run.exitCode !== 0) throw new Error(`deploy failed:\n${run.stdout}${run.stderr}`);
         // The wait that saw the machine start is the simulated boot; the rest is the action's own time.
         const bootWaitMs = fly.requests
-          .filter((r) => r.path.endsWith('/wait') && r.status === 200)
+          .filter((r) => r.path.endsWith('/wait') && r.queryAll['state']?.includes('started') === true && r.status === 200)
           .reduce((longest, r) => Math.max(longest, r.durationMs), 0);
         return { fly: fly.requests.length, github: github.requests.length, wallMs, bootWaitMs };
       };
@@ -176,7 +177,12 @@ async function sweepFigures(): Promise<SweepFigures> {
 
 const cold = coldStart();
 const bytes = bundleBytes();
-const { fresh, update } = await deployFigures();
+const { fresh, update } = await deployFigures('0');
+// The smoke window is the action.yml default; its cost is read against the same deploys without it.
+const smokeRuns = 3;
+const smoked = (await deployFigures('', smokeRuns)).fresh;
+const smokeAddsMs = smoked.wallMs - fresh.wallMs;
+const smokeRequests = smoked.fly - fresh.fly;
 const swept = await sweepFigures();
 const ownFresh = fresh.wallMs - fresh.bootWaitMs;
 const ownUpdate = update.wallMs - update.bootWaitMs;
@@ -187,7 +193,13 @@ const rows: [string, string, string, string][] = [
   ['cold start, skip path (`push` event)', `${ms(cold.skip)} vs bare \`node -e ''\` ${ms(cold.bare)} = ${(cold.skip / cold.bare).toFixed(2)}×`, '≤ 3×', check(cold.skip <= 3 * cold.bare)],
   ['the floor: a bundle of only `@actions/core` printing a notice', `${ms(cold.coreOnly)} = ${(cold.coreOnly / cold.bare).toFixed(2)}×`, '', ''],
   ['bundle size of `dist/`', `${(bytes / 1e6).toFixed(2)} MB`, '≤ 1.5 MB', check(bytes <= 1.5e6)],
-  ['requests, fresh deploy', `${fresh.fly} Fly, ${fresh.github} GitHub`, '≤ 7 Fly, ≤ 4 GitHub', check(fresh.fly <= 7 && fresh.github <= 4)],
+  ['requests, fresh deploy to `started`', `${fresh.fly} Fly, ${fresh.github} GitHub`, '≤ 7 Fly, ≤ 4 GitHub', check(fresh.fly <= 7 && fresh.github <= 4)],
+  [
+    'the smoke window (default 10 s), fresh deploy',
+    `+${ms(smokeAddsMs)} wall, +${smokeRequests} Fly requests (${smokeRuns} runs)`,
+    '≤ window + 300 ms, ≤ 2 requests',
+    check(smokeAddsMs <= 10_300 && smokeRequests <= 2),
+  ],
   ['requests, update on push', `${update.fly} Fly, ${update.github} GitHub`, '', ''],
   ['action time beyond the machine boot, fresh deploy', `${ms(ownFresh)} (${ms(fresh.wallMs)} wall − ${ms(fresh.bootWaitMs)} boot wait)`, '≤ 300 ms', check(ownFresh <= 300)],
   ['action time beyond the machine boot, update', `${ms(ownUpdate)} (${ms(update.wallMs)} wall − ${ms(update.bootWaitMs)} boot wait)`, '', ''],
@@ -200,7 +212,7 @@ const rows: [string, string, string, string][] = [
 ];
 const nodeVersion = process.version;
 const table = [
-  `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${nodeVersion}, ${coldRuns} cold starts and ${deployRuns} deploys (medians), simulated boot ${bootMs} ms.`,
+  `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}, Node ${nodeVersion}, ${coldRuns} cold starts and ${deployRuns} deploys (medians), simulated boot ${bootMs} ms; deploy rows with \`smoke-window: 0\`, the smoke window's cost on its own row.`,
   '',
   '| what | measured | target | |',
   '|---|---|---|---|',

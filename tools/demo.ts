@@ -13,11 +13,13 @@ const green = paint('32');
 const red = paint('31');
 const cyan = paint('36');
 
-const flyToken = 'demo-fly-token';
+/** As `fly tokens create deploy` prints it: two macaroons behind the FlyV1 scheme. */
+const flyToken = 'FlyV1 fm2_lJPECAAAAAAAAdemomacaroon,fm2_lJPEdemodischarge';
 const githubToken = 'demo-github-token';
 
 function requestLine(r: RequestRecord): string {
-  const query = Object.keys(r.query).length === 0 ? '' : `?${new URLSearchParams(r.query)}`;
+  const pairs = Object.entries(r.queryAll).flatMap(([key, values]) => values.map((value): [string, string] => [key, value]));
+  const query = pairs.length === 0 ? '' : `?${new URLSearchParams(pairs)}`;
   const status = r.status === 0 ? red('dropped') : r.status >= 400 ? red(String(r.status)) : green(String(r.status));
   return `    ${r.method.padEnd(6)} ${r.path}${dim(query)} → ${status} ${dim(`${r.durationMs} ms`)}`;
 }
@@ -68,13 +70,16 @@ async function show(
       'github-token': githubToken,
       'fly-api-url': fly.url,
       'deployment-environment': 'preview',
+      // Shorter than the 10 s default so the demo moves along; a crash within it still counts.
+      'smoke-window': '2',
       ...inputs,
     },
   });
   const ms = Date.now() - started;
   console.log(`  ${bold('Action log')}`);
   for (const line of logLines(run)) console.log(line);
-  console.log(`  ${bold(`Fly API (${fly.requests.length} requests)`)}`);
+  const schemes = [...new Set(fly.requests.map((r) => r.authScheme))].join(', ');
+  console.log(`  ${bold(`Fly API (${fly.requests.length} requests)`)} ${dim(`Authorization: ${schemes || '-'} <masked>`)}`);
   for (const r of fly.requests) console.log(requestLine(r));
   console.log(`  ${bold(`GitHub API (${github.requests.length} requests)`)}`);
   for (const r of github.requests) console.log(requestLine(r));
@@ -117,7 +122,9 @@ async function main(): Promise<void> {
       dim(`Local Fly Machines API at ${fly.url}, local GitHub API at ${github.url}.\n`) +
         dim('Each step runs `node dist/index.js` as a GitHub runner would, with GitHub\'s own example\n') +
         dim('pull_request payloads (Codertocat/Hello-World#2), with `deployment-environment: preview`.\n') +
-        dim('Machines take 400 ms to boot.'),
+        dim('Machines take 400 ms to boot; `smoke-window: 2` watches each for 2 s after it starts.\n') +
+        dim(`The Fly token is pasted as \`fly tokens create\` prints it (FlyV1 fm2_…,fm2_…); the simulator, like Fly,\n`) +
+        dim('accepts it only as `Authorization: FlyV1 <macaroons>`, and every piece is masked in the log.'),
     );
     const first = { headSha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821', updatedAt: '2019-05-15T15:20:33Z' };
     const second = { headSha: '9f4a1c0d2b3e4f5a6b7c8d9e0f1a2b3c4d5e6f70', updatedAt: '2019-05-15T15:25:00Z' };
@@ -142,16 +149,28 @@ async function main(): Promise<void> {
     expect(run, 'failed', 1);
     showComment(github);
 
-    run = await step(fly, github, '5. The fix is pushed', 'The same machine recovers.', 'synchronize',
+    fly.imageCrashesAfterStart('registry.fly.io/hello:pr-2-crashy', { afterMs: 300, exitCode: 1 });
+    run = await step(fly, github, '5. A push whose app crashes a moment after it starts',
+      '`started`, then exit code 1; its restart policy restarts it until it gives up. The smoke window catches it: failed, with the events.', 'synchronize',
+      { image: 'registry.fly.io/hello:pr-2-crashy' }, { headSha: 'c4c4c4c4c4c4c4c4c4c4c4c4c4c4c4c4c4c4c4c4', updatedAt: '2019-05-15T15:27:30Z' });
+    expect(run, 'failed', 1);
+    showComment(github);
+
+    fly.imageFails('registry.fly.io/hello:pr-2-typo', 'failed to pull image registry.fly.io/hello:pr-2-typo: manifest unknown');
+    run = await step(fly, github, '6. A push whose image cannot be pulled', 'Fly marks the machine `failed`: reported at once with its last event, not after wait-timeout.', 'synchronize',
+      { image: 'registry.fly.io/hello:pr-2-typo' }, { headSha: 'd5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5d5', updatedAt: '2019-05-15T15:28:00Z' });
+    expect(run, 'failed', 1);
+
+    run = await step(fly, github, '7. The fix is pushed', 'The same machine recovers.', 'synchronize',
       { image: 'registry.fly.io/hello:pr-2-fixed' }, { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:29:00Z' });
     expect(run, 'deployed');
 
-    run = await step(fly, github, '6. PR closed', 'The app and everything in it are deleted; the comment says so.', 'closed', {},
+    run = await step(fly, github, '8. PR closed', 'The app and everything in it are deleted; the comment says so.', 'closed', {},
       { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:31:00Z' });
     expect(run, 'destroyed');
     showComment(github);
 
-    run = await step(fly, github, '7. Closed again', 'Already gone: a no-op that succeeds.', 'closed', {},
+    run = await step(fly, github, '9. Closed again', 'Already gone: a no-op that succeeds.', 'closed', {},
       { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:32:00Z' });
     expect(run, 'destroyed');
 

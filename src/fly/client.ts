@@ -25,8 +25,23 @@ const goingVolumeStates = new Set(['scheduling_destroy', 'fork_cleanup', 'waitin
 const leaseHeader = (nonce: string | undefined): Record<string, string> =>
   nonce === undefined ? {} : { 'fly-machine-lease-nonce': nonce };
 
-/** How a blocking wait ended. */
+/** How a blocking wait ended: 'reached' says one of the states was reached, not which. */
 export type WaitResult = 'reached' | 'timeout' | 'replaced' | 'gone';
+
+export type WaitState = 'started' | 'stopped' | 'failed' | 'suspended' | 'destroyed';
+
+/** The API refuses a wait longer than this (fly-go flaps/flaps_machines_wait.go proxyTimeoutThreshold). */
+export const maxWaitSeconds = 60;
+
+/** What a call on an app's contents saw when the app itself was not there (yet). */
+export class AppNotVisible extends Error {
+  readonly status: number;
+  constructor(call: string, status: number) {
+    super(`${call}: the app is not visible (${status})`);
+    this.name = 'AppNotVisible';
+    this.status = status;
+  }
+}
 
 export class FlyClient {
   readonly #http: FlyHttp;
@@ -45,16 +60,23 @@ export class FlyClient {
     return status === 404 ? undefined : data;
   }
 
-  /** 'taken' when the name already exists: created by a racing run, or by somebody else. */
+  /**
+   * 'taken' when the name already exists: created by a racing run, or by somebody else. `wait=true`
+   * asks the API to answer only once the app is usable, as fly-go's CreateApp does.
+   */
   async createApp(name: string, org: string): Promise<'created' | 'taken'> {
-    const { status, data } = await this.#http.call<FlyApp | FlyErrorBody>('POST', '/v1/apps', {
+    const { status, data, requestId } = await this.#http.call<FlyApp | FlyErrorBody>('POST', '/v1/apps', {
+      query: { wait: true },
       body: { app_name: name, org_slug: org },
       expect: [422],
     });
     if (status !== 422) return 'created';
     const answer = data as FlyErrorBody | undefined;
-    if (answer?.status === 'name_taken' || /taken/i.test(answer?.error ?? '')) return 'taken';
-    throw new FlyApiError('POST /v1/apps', status, errorText(answer, 'HTTP 422'));
+    // fly-go IsNameTakenError: a status code is taken at its word; the text only when there is none.
+    if (answer?.status !== undefined && answer.status !== '') {
+      if (answer.status === 'name_taken') return 'taken';
+    } else if ((answer?.error ?? answer?.message ?? '').includes('Name has already been taken')) return 'taken';
+    throw new FlyApiError('POST /v1/apps', status, errorText(answer, 'HTTP 422'), { requestId, flyStatus: answer?.status });
   }
 
   /** The org's apps, in one answer (superfly/fly-go flaps/flaps_apps.go ListApps: `{apps: [...]}`, no pages). */
@@ -90,8 +112,14 @@ export class FlyClient {
     return data?.ips ?? [];
   }
 
-  async allocateIp(appName: string, type: IpType): Promise<IpAssignment> {
-    const { data } = await this.#http.call<IpAssignment>('POST', `${app(appName)}/ip_assignments`, { body: { type } });
+  /** As flyctl's first deploy (internal/command/deploy/deploy_first.go): the type and the org's slug. */
+  async allocateIp(appName: string, type: IpType, orgSlug: string, appJustCreated = false): Promise<IpAssignment> {
+    const call = `POST ${app(appName)}/ip_assignments`;
+    const { status, data } = await this.#http.call<IpAssignment>('POST', `${app(appName)}/ip_assignments`, {
+      body: { type, org_slug: orgSlug },
+      ...(appJustCreated ? { expect: [404], expectUnauthorized: true } : {}),
+    });
+    if (status === 404 || status === 401) throw new AppNotVisible(call, status);
     return data;
   }
 
@@ -107,8 +135,13 @@ export class FlyClient {
     return status === 404 ? undefined : data;
   }
 
-  async createMachine(appName: string, body: CreateMachineRequest): Promise<Machine> {
-    const { data } = await this.#http.call<Machine>('POST', `${app(appName)}/machines`, { body });
+  async createMachine(appName: string, body: CreateMachineRequest, appJustCreated = false): Promise<Machine> {
+    const call = `POST ${app(appName)}/machines`;
+    const { status, data } = await this.#http.call<Machine>('POST', `${app(appName)}/machines`, {
+      body,
+      ...(appJustCreated ? { expect: [404], expectUnauthorized: true } : {}),
+    });
+    if (status === 404 || status === 401) throw new AppNotVisible(call, status);
     return data;
   }
 
@@ -161,38 +194,52 @@ export class FlyClient {
     return data?.secrets ?? [];
   }
 
-  /** undefined while another client holds the lease (409). */
-  async acquireLease(appName: string, id: string, ttlSeconds: number, description: string): Promise<Lease | undefined> {
-    const { status, data } = await this.#http.call<LeaseResponse>('POST', `${machine(appName, id)}/lease`, {
-      body: { ttl: ttlSeconds, description },
+  /**
+   * undefined while another client holds the lease (409). The TTL goes in the query and the answer
+   * (201) is `{status: "success", data: {nonce, version, …}}` (fly-go flaps/flaps_machines.go
+   * AcquireLease, machine_types.go MachineLease); anything but "success" is not a lease.
+   */
+  async acquireLease(appName: string, id: string, ttlSeconds: number): Promise<Lease | undefined> {
+    const path = `${machine(appName, id)}/lease`;
+    const { status, data, requestId } = await this.#http.call<LeaseResponse>('POST', path, {
+      query: { ttl: ttlSeconds },
       expect: [409],
       // A lease whose answer was lost only blocks until its short TTL ends; taking it again is safe.
       idempotent: true,
     });
-    return status === 409 ? undefined : data.data;
+    if (status === 409) return undefined;
+    if (data?.status !== 'success' || data.data?.nonce === undefined) {
+      const said = data?.message ?? data?.code ?? `status ${JSON.stringify(data?.status ?? null)}`;
+      throw new FlyApiError(`POST ${path}`, status, `the lease was not granted: ${said}`, { requestId });
+    }
+    return data.data;
   }
 
+  /** A lease that expired meanwhile (404, or 409 once another took it) is released all the same. */
   async releaseLease(appName: string, id: string, nonce: string): Promise<void> {
     await this.#http.call('DELETE', `${machine(appName, id)}/lease`, { headers: leaseHeader(nonce), expect: [404, 409] });
   }
 
   /**
-   * Blocks until the machine's instance `instanceId` is in `state`, for at most `timeoutSeconds`
-   * (the API's proxy ends any wait after about 60 s, so callers repeat it).
+   * Blocks until the machine's instance `instanceId` is in any of `states`, for at most
+   * `timeoutSeconds` (1–60: the API refuses more, so callers repeat it). The answer does not say
+   * which state was reached; read the machine for that. Parameters as fly-go's Wait sends them:
+   * `state` repeated, `version`, `timeout` (flaps/flaps_machines_wait.go).
    */
   async wait(
     appName: string,
     id: string,
-    state: 'started' | 'stopped',
+    states: readonly WaitState[],
     instanceId: string,
     timeoutSeconds: number,
     signal?: AbortSignal,
   ): Promise<WaitResult> {
+    const timeout = Math.max(1, Math.min(maxWaitSeconds, Math.ceil(timeoutSeconds)));
     const { status } = await this.#http.call('GET', `${machine(appName, id)}/wait`, {
-      query: { state, instance_id: instanceId, timeout: timeoutSeconds },
+      query: { state: states, version: instanceId, timeout },
       expect: [400, 404, 408],
       signal,
-      headersTimeoutMs: (timeoutSeconds + 30) * 1000,
+      headersTimeoutMs: (timeout + 30) * 1000,
     });
     if (status === 408) return 'timeout';
     if (status === 404) return 'gone';

@@ -1,6 +1,7 @@
-// HTTP to the Machines API on undici: one keep-alive agent, bearer auth, JSON, retries within a
-// bounded budget, and errors that name the call, the status and Fly's own message.
-import { Agent, request, type Dispatcher } from 'undici';
+// HTTP to the Machines API on undici: one keep-alive agent, the Authorization header fly-go sends,
+// JSON, retries within a bounded budget, and errors that name the call, the status, Fly's own
+// message and the request id Fly's support asks for (superfly/fly-go flaps/flaps.go, flaps_error.go).
+import { Agent, getSetCookies, Headers, request, type Dispatcher } from 'undici';
 import {
   backoffDelay,
   connectionErrorCode,
@@ -11,38 +12,50 @@ import {
   sleep,
   type RetryPolicy,
 } from '../retry.js';
+import { authorizationHeader } from './token.js';
 import type { FlyErrorBody } from './types.js';
 
 /** A call that Fly answered with an error, or that could not be completed within the retry budget. */
 export class FlyApiError extends Error {
   readonly call: string;
   readonly status: number | undefined;
-  /** Fly's `error` text, or the connection error code when there was no answer. */
+  /** Fly's `message` or `error` text, or the connection error code when there was no answer. */
   readonly detail: string;
-  constructor(call: string, status: number | undefined, detail: string, message?: string) {
+  /** The `fly-request-id` response header, when Fly answered. */
+  readonly requestId: string | undefined;
+  /** Fly's machine-readable `status` from the error body (e.g. `insufficient_capacity`). */
+  readonly flyStatus: string | undefined;
+  constructor(
+    call: string,
+    status: number | undefined,
+    detail: string,
+    options: { message?: string; requestId?: string; flyStatus?: string } = {},
+  ) {
+    const id = options.requestId === undefined ? '' : ` (fly-request-id ${options.requestId})`;
     super(
-      message ??
+      (options.message ??
         (status === undefined
           ? `Fly API: ${call} failed: ${detail}`
-          : `Fly API: ${call} failed with ${status}: ${detail}`),
+          : `Fly API: ${call} failed with ${status}: ${detail}`)) + id,
     );
     this.name = 'FlyApiError';
     this.call = call;
     this.status = status;
     this.detail = detail;
+    this.requestId = options.requestId;
+    this.flyStatus = options.flyStatus;
   }
 }
 
 /** 401/403: retrying cannot help, so this is thrown after one request. */
 export class FlyAuthError extends FlyApiError {
-  constructor(call: string, status: number, detail: string) {
-    super(
-      call,
-      status,
-      detail,
-      `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
+  constructor(call: string, status: number, detail: string, requestId?: string) {
+    super(call, status, detail, {
+      requestId,
+      message:
+        `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
         'it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).',
-    );
+    });
     this.name = 'FlyAuthError';
   }
 }
@@ -52,8 +65,8 @@ export class FlyAuthError extends FlyApiError {
  * it. Callers resolve this by looking, never by sending the same change again blindly.
  */
 export class FlyAmbiguousError extends FlyApiError {
-  constructor(call: string, status: number | undefined, detail: string) {
-    super(call, status, detail);
+  constructor(call: string, status: number | undefined, detail: string, requestId?: string) {
+    super(call, status, detail, { requestId });
     this.name = 'FlyAmbiguousError';
   }
 }
@@ -71,11 +84,14 @@ export interface FlyHttpOptions {
 }
 
 export interface CallOptions {
-  query?: Record<string, string | number | boolean | undefined>;
+  /** An array value is sent as a repeated parameter (`state=a&state=b`), as fly-go's query encoder does. */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
   /** Statuses returned to the caller instead of thrown (e.g. 404 for "absent", 408 for a wait timeout). */
   expect?: readonly number[];
+  /** 401 is returned (not thrown as a bad token): just after an app's create it means "not visible yet". */
+  expectUnauthorized?: boolean;
   /** Whether sending the request twice is harmless. Defaults to true for GET and DELETE. */
   idempotent?: boolean;
   signal?: AbortSignal;
@@ -86,14 +102,21 @@ export interface CallOptions {
 export interface FlyResponse<T> {
   status: number;
   data: T;
+  requestId: string | undefined;
 }
 
 const retryableStatuses = new Set([500, 502, 503, 504]);
+/**
+ * Error `status` codes that say what happened (superfly/fly-go flaps/flaps_error.go): a 5xx that
+ * carries one was refused, not lost, so it is neither retried nor treated as "may have happened".
+ */
+const definiteStatuses = new Set(['insufficient_capacity']);
 
-/** Fly's own `error` text from an error answer, else the body or the status. */
+/** Fly's own text from an error answer (`message` first, then `error`, as fly-go reads it), else the body or the status. */
 export function errorText(body: unknown, fallback: string): string {
   if (typeof body === 'object' && body !== null) {
-    const { error } = body as FlyErrorBody;
+    const { message, error } = body as FlyErrorBody;
+    if (typeof message === 'string' && message !== '') return message;
     return typeof error === 'string' && error !== '' ? error : fallback;
   }
   return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback;
@@ -109,13 +132,14 @@ export class FlyHttp {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #debug: (message: string) => void;
+  readonly #jar = new PathCookies();
 
   constructor(options: FlyHttpOptions) {
     const url = new URL(options.apiUrl);
     this.#origin = url.origin;
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#headers = {
-      authorization: `Bearer ${options.token}`,
+      authorization: authorizationHeader(options.token),
       'user-agent': options.userAgent ?? 'fly-preview',
       accept: 'application/json',
     };
@@ -136,18 +160,25 @@ export class FlyHttp {
     const call = `${method} ${path}`;
     const idempotent = options.idempotent ?? (method === 'GET' || method === 'DELETE');
     const search = new URLSearchParams();
-    for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) search.set(key, String(value));
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (typeof value === 'object') for (const item of value) search.append(key, item);
+      else if (value !== undefined) search.set(key, String(value));
+    }
     const query = search.toString();
     const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
-    const headers = { ...this.#headers, ...options.headers };
+    const headers: Record<string, string> = { ...this.#headers, ...options.headers };
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
     const started = Date.now();
 
     for (let attempt = 1; ; attempt++) {
+      const cookie = this.#jar.header(`${this.#basePath}${path}`);
+      if (cookie === '') delete headers['cookie'];
+      else headers['cookie'] = cookie;
       let status: number;
       let data: unknown;
       let retryAfter: string | string[] | undefined;
+      let requestId: string | undefined;
       try {
         const response = await request(target, {
           method,
@@ -159,6 +190,9 @@ export class FlyHttp {
         });
         status = response.statusCode;
         retryAfter = response.headers['retry-after'];
+        this.#jar.store(response.headers['set-cookie'], `${this.#basePath}${path}`);
+        const id = response.headers['fly-request-id'];
+        requestId = Array.isArray(id) ? id[0] : id;
         const text = await response.body.text();
         const type = String(response.headers['content-type'] ?? '');
         data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
@@ -179,34 +213,76 @@ export class FlyHttp {
       }
 
       this.#debug(`${call} → ${status}`);
-      if ((status >= 200 && status < 300) || options.expect?.includes(status) === true) return { status, data: data as T };
+      if ((status >= 200 && status < 300) || options.expect?.includes(status) === true || (status === 401 && options.expectUnauthorized === true)) {
+        return { status, data: data as T, requestId };
+      }
 
       const text = errorText(data, `HTTP ${status}`);
-      if (status === 401 || status === 403) throw new FlyAuthError(call, status, text);
+      const flyStatus = typeof data === 'object' && data !== null ? (data as FlyErrorBody).status : undefined;
+      if (status === 401 || status === 403) throw new FlyAuthError(call, status, text, requestId);
       if (status === 429) {
         const askedMs = parseRetryAfter(retryAfter);
         const delay = askedMs ?? backoffDelay(this.#policy, attempt, this.#random);
         if (!mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
           const asked = askedMs === undefined ? '' : `; Fly asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
-          throw new FlyApiError(call, status, `${text} (rate limited${asked})`);
+          throw new FlyApiError(call, status, `${text} (rate limited${asked})`, { requestId });
         }
         this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
         await this.#sleep(delay);
         continue;
       }
+      // A body that names what went wrong (no capacity in the region, say) is a definite answer.
+      if (status >= 500 && typeof flyStatus === 'string' && definiteStatuses.has(flyStatus)) {
+        throw new FlyApiError(call, status, `${text} (${flyStatus})`, { requestId, flyStatus });
+      }
       if (retryableStatuses.has(status)) {
         // A change answered with 5xx may still have been made, so only reads are simply repeated.
-        if (!idempotent) throw new FlyAmbiguousError(call, status, text);
+        if (!idempotent) throw new FlyAmbiguousError(call, status, text, requestId);
         const delay = parseRetryAfter(retryAfter) ?? backoffDelay(this.#policy, attempt, this.#random);
         if (mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
           this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
           await this.#sleep(delay);
           continue;
         }
-        throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`);
+        throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`, { requestId });
       }
-      throw new FlyApiError(call, status, text);
+      throw new FlyApiError(call, status, text, { requestId, flyStatus });
     }
+  }
+}
+
+/**
+ * fly-go gives its Machines API client a cookie jar (flaps/flaps.go NewWithOptions): the API sets a
+ * path-scoped affinity cookie when it creates an app, so the calls that follow reach the node that
+ * already knows the app (flaps/flaps_test.go PersistsPathScopedCookiesPerApp). One origin only, so
+ * this keeps cookies by path; undici parses the Set-Cookie lines. (A general jar such as
+ * tough-cookie carries the public-suffix list, which would put the bundle over its size budget.)
+ */
+class PathCookies {
+  readonly #cookies = new Map<string, { name: string; value: string; path: string }>();
+
+  store(setCookie: string | string[] | undefined, requestPath: string): void {
+    if (setCookie === undefined) return;
+    const headers = new Headers();
+    for (const line of Array.isArray(setCookie) ? setCookie : [setCookie]) headers.append('set-cookie', line);
+    for (const cookie of getSetCookies(headers)) {
+      // RFC 6265 §5.1.4: without a Path the default is the request path up to its last "/".
+      const path = cookie.path?.startsWith('/') === true ? cookie.path : requestPath.slice(0, Math.max(1, requestPath.lastIndexOf('/')));
+      const key = `${cookie.name};${path}`;
+      const expired = (cookie.maxAge !== undefined && cookie.maxAge <= 0) || (cookie.expires !== undefined && Number(cookie.expires) <= Date.now());
+      if (expired) this.#cookies.delete(key);
+      else this.#cookies.set(key, { name: cookie.name, value: cookie.value, path });
+    }
+  }
+
+  /** The Cookie header for a request path: cookies whose path is that path or a parent of it. */
+  header(requestPath: string): string {
+    const matches = (path: string): boolean =>
+      requestPath === path || (requestPath.startsWith(path) && (path.endsWith('/') || requestPath[path.length] === '/'));
+    return [...this.#cookies.values()]
+      .filter((c) => matches(c.path))
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ');
   }
 }
 

@@ -1,7 +1,8 @@
 // The Fly implementation of PreviewProvider: one app and one machine per preview, found again by
 // the owner labels in machine metadata, updated in place under a lease, and waited on with the
 // API's blocking /wait. Racing runs converge without talking to each other: the oldest machine
-// wins, and a newer revision is never replaced by an older one.
+// wins, and a newer revision is never replaced by an older one. The rules of the real API it
+// follows are in test/sim/FLY_API.md, each with its source in fly-go or flyctl.
 import type {
   DeployOutcome,
   DeployRequest,
@@ -13,9 +14,8 @@ import type {
   PreviewTarget,
   ProgressLog,
 } from '../provider.js';
-import { setTimeout as delay } from 'node:timers/promises';
-import { backoffDelay, defaultRetryPolicy, sleep } from '../retry.js';
-import { FlyClient } from './client.js';
+import { backoffDelay, defaultRetryPolicy, sleep, type RetryPolicy } from '../retry.js';
+import { AppNotVisible, FlyClient, maxWaitSeconds } from './client.js';
 import { KeyedThrottle, mapLimit, Throttle } from './limits.js';
 import { FlyAmbiguousError, FlyApiError, FlyAuthError, type FlyHttpOptions } from './http.js';
 import type { IpAssignment, Machine, MachineConfig, MachineEvent } from './types.js';
@@ -25,23 +25,46 @@ const revisionKey = 'fly_preview_sha';
 const orderKey = 'fly_preview_order';
 
 const leaseTtlSeconds = 30;
-/** The API's proxy ends any wait after about 60 s, whatever timeout is asked. */
-const waitSliceSeconds = 60;
 /** Rounds of "look, act, wait" before giving up on a machine that racing runs keep changing. */
 const maxRounds = 6;
 const recentEventCount = 5;
-const crashWatchDelayMs = 1_500;
 /** Apps whose machines a sweep lists at once: quick over hundreds of apps, far from a storm. */
 const listConcurrency = 8;
+/**
+ * How long a just-created app may stay invisible (404, or 401 while its permissions propagate) and
+ * how calls on it back off meanwhile: fly-go flaps/retry.go Retry, used by WaitForApp
+ * (flaps/flaps_apps.go), which flyctl calls after every app create (flyctl #3112).
+ */
+const appVisibility: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 100, maxDelayMs: 500, budgetMs: 60_000 };
+/**
+ * A machine just created or updated may answer 404 to a read or a wait for a moment (flyctl
+ * internal/machine/leasable_machine.go WaitForState WithJustCreated; flyctl #4618). Within this
+ * grace a 404 means "not visible yet", never "gone", so it never leads to a second machine.
+ */
+const machineVisibility: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 2_000, budgetMs: 60_000 };
 
 export interface FlyProviderOptions extends FlyHttpOptions {
   now?: () => number;
 }
 
-type BootResult = 'started' | 'stopped' | 'timeout' | 'replaced' | 'gone';
+/** How a boot ended; `machine` is the machine as read after it, when it could be read. */
+type BootResult =
+  | { kind: 'started' | 'stopped' | 'failed'; machine: Machine; list: Machine[] }
+  | { kind: 'timeout' | 'replaced' | 'gone' };
+
+/** What a deploy knows about the app it works in. */
+interface AppState {
+  /** This run created the app: it is empty, and may not be visible to every call yet. */
+  fresh: boolean;
+  createdAt: number;
+  /** The org's real slug (`personal` is an alias), for IP allocation. */
+  orgSlug: string;
+}
 
 /** States on the way to `started`, in which the current instance is still worth waiting for. */
 const booting = new Set(['created', 'starting', 'replacing']);
+/** States a boot's wait ends in. */
+const settled = new Set(['started', 'stopped', 'failed']);
 
 const gone = (m: Machine): boolean => m.state === 'destroyed' || m.state === 'destroying';
 
@@ -120,11 +143,26 @@ function lacking(ips: IpAssignment[]): ('v6' | 'shared_v4')[] {
 
 function describeEvent(e: MachineEvent): string {
   const exit = e.request?.exit_event;
+  const restarts = e.request?.restart_count;
   const extra =
     exit === undefined
       ? ''
-      : ` exit_code=${exit.exit_code ?? '?'}${exit.oom_killed === true ? ' oom_killed' : ''}`;
-  return `${new Date(e.timestamp).toISOString()} ${e.type} ${e.status}${e.source === undefined ? '' : ` (${e.source})`}${extra}`;
+      : ` exit_code=${exit.exit_code ?? '?'}${exit.oom_killed === true ? ' oom_killed' : ''}${exit.restarting === true ? ' restarting' : ''}`;
+  const count = restarts === undefined || restarts === 0 ? '' : ` restart_count=${restarts}`;
+  const said = (e.request as { error?: unknown } | undefined)?.error;
+  const text = typeof said === 'string' && said !== '' ? `: ${said}` : '';
+  return `${new Date(e.timestamp).toISOString()} ${e.type} ${e.status}${e.source === undefined ? '' : ` (${e.source})`}${extra}${count}${text}`;
+}
+
+/**
+ * The events of the machine's current run, newest first: those after the launch or update that
+ * began it. An exit among them that nobody asked for is a crash, restarted or not (flyctl
+ * internal/machine/leasable_machine.go isConstantlyRestarting reads the same fields).
+ */
+function crashesSinceStart(events: MachineEvent[]): MachineEvent[] {
+  const began = events.findIndex((e) => e.type === 'launch' || e.type === 'update');
+  const current = began === -1 ? events : events.slice(0, began);
+  return current.filter((e) => e.type === 'exit' && e.request?.exit_event?.requested_stop !== true);
 }
 
 export class FlyProvider implements PreviewProvider {
@@ -133,11 +171,13 @@ export class FlyProvider implements PreviewProvider {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #appDeletes: Throttle;
   readonly #appChanges: KeyedThrottle;
+  readonly #random: () => number;
 
   constructor(options: FlyProviderOptions) {
     this.#client = new FlyClient(options);
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? sleep;
+    this.#random = options.random ?? Math.random;
     this.#appDeletes = new Throttle(100, 60_000, this.#now, this.#sleep);
     this.#appChanges = new KeyedThrottle(() => new Throttle(1, 1_000, this.#now, this.#sleep));
   }
@@ -180,13 +220,13 @@ export class FlyProvider implements PreviewProvider {
   async deploy(request: DeployRequest, log: ProgressLog): Promise<DeployOutcome> {
     const started = this.#now();
     const deadline = started + request.waitTimeoutMs;
-    const fresh = await this.#ensureApp(request, log);
+    const app = await this.#ensureApp(request, log);
     // A fresh app has no IPs and no machines: nothing to look up.
     const [ours] = await Promise.all([
-      fresh ? Promise.resolve([]) : this.#ourMachines(request),
-      this.#ensureIps(request.appName, fresh, log),
+      app.fresh ? Promise.resolve([]) : this.#ourMachines(request),
+      this.#ensureIps(request.appName, app, log),
     ]);
-    return this.#converge(request, ours, deadline, log);
+    return this.#converge(request, ours, deadline, app, log);
   }
 
   async destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome> {
@@ -218,10 +258,11 @@ export class FlyProvider implements PreviewProvider {
     };
   }
 
-  /** Makes sure the app exists; true when this run created it (so it has nothing in it yet). */
-  async #ensureApp(request: DeployRequest, log: ProgressLog): Promise<boolean> {
+  /** Makes sure the app exists. */
+  async #ensureApp(request: DeployRequest, log: ProgressLog): Promise<AppState> {
     const existing = await this.#client.getApp(request.appName).catch((error: unknown) => {
-      // A valid token is refused one app when that app belongs to an organization it cannot reach.
+      // A valid token is refused one app when that app belongs to an organization it cannot reach
+      // (fly-go flaps/flaps_apps.go AppNameAvailable: 403 means the name is taken elsewhere).
       if (error instanceof FlyAuthError && error.status === 403) {
         throw new Error(
           `The Fly API refused access to the app "${request.appName}" (403: ${error.detail}): the name is probably ` +
@@ -230,9 +271,10 @@ export class FlyProvider implements PreviewProvider {
       }
       throw error;
     });
+    const known = (slug: string | undefined): AppState => ({ fresh: false, createdAt: 0, orgSlug: slug ?? request.org });
     if (existing !== undefined) {
       this.#checkOrg(request, existing.organization?.slug);
-      return false;
+      return known(existing.organization?.slug);
     }
     let result: 'created' | 'taken';
     log.changing();
@@ -241,23 +283,59 @@ export class FlyProvider implements PreviewProvider {
     } catch (error) {
       if (!(error instanceof FlyAmbiguousError)) throw error;
       // Whether or not the lost create went through, the app's contents are unknown: look at them.
-      if ((await this.#client.getApp(request.appName)) !== undefined) return false;
+      const found = await this.#appOnceVisible(request.appName, this.#now());
+      if (found !== undefined) return known(found.organization?.slug);
       throw error;
     }
     if (result === 'created') {
       log.info(`Created app ${request.appName} in ${request.org}`);
-      return true;
+      return { fresh: true, createdAt: this.#now(), orgSlug: request.org };
     }
-    const again = await this.#client.getApp(request.appName);
+    // The name is taken. A racing run may have created it a moment ago, in which case it may not
+    // be visible to us yet: look again for as long as a new app can take to appear.
+    const again = await this.#appOnceVisible(request.appName, this.#now());
     if (again === undefined) {
       throw new Error(
-        `The Fly app name "${request.appName}" is taken by an app this token cannot see. ` +
+        `The Fly app name "${request.appName}" is taken by an app this token cannot see (app names are global across Fly.io). ` +
           'Choose another name with the app-name input.',
       );
     }
     this.#checkOrg(request, again.organization?.slug);
     log.info(`App ${request.appName} was just created by another run; using it`);
-    return false;
+    return known(again.organization?.slug);
+  }
+
+  /** The app, read again until it is visible or a new app's visibility delay is over. */
+  async #appOnceVisible(appName: string, since: number) {
+    for (let attempt = 1; ; attempt++) {
+      const app = await this.#client.getApp(appName).catch((error: unknown) => {
+        if (error instanceof FlyAuthError && error.status === 401) return undefined;
+        throw error;
+      });
+      if (app !== undefined) return app;
+      const wait = backoffDelay(appVisibility, attempt, this.#random);
+      if (this.#now() - since + wait > appVisibility.budgetMs) return undefined;
+      await this.#sleep(Math.max(50, wait));
+    }
+  }
+
+  /**
+   * Runs a call on the app's contents; for an app this run just created, a 404 or 401 means the
+   * app is not visible to that endpoint yet, so the call is made again with short backoff.
+   */
+  async #inApp<T>(app: AppState, call: (justCreated: boolean) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call(app.fresh);
+      } catch (error) {
+        if (!(error instanceof AppNotVisible)) throw error;
+        const wait = Math.max(50, backoffDelay(appVisibility, attempt, this.#random));
+        if (this.#now() - app.createdAt + wait > appVisibility.budgetMs) {
+          throw new Error(`${error.message}, still a minute after this run created it. Re-run the job.`);
+        }
+        await this.#sleep(wait);
+      }
+    }
   }
 
   #checkOrg(request: DeployRequest, slug: string | undefined): void {
@@ -270,13 +348,13 @@ export class FlyProvider implements PreviewProvider {
   }
 
   /** Without a public IP `<app>.fly.dev` does not answer; allocate what is missing, as flyctl's first deploy does. */
-  async #ensureIps(appName: string, fresh: boolean, log: ProgressLog): Promise<void> {
+  async #ensureIps(appName: string, app: AppState, log: ProgressLog): Promise<void> {
     const publicTypes = ['v6', 'shared_v4'] as const;
-    const missing = fresh ? publicTypes : lacking(await this.#client.listIps(appName));
+    const missing = app.fresh ? publicTypes : lacking(await this.#client.listIps(appName));
     await Promise.all(
       missing.map(async (type) => {
         try {
-          const ip = await this.#client.allocateIp(appName, type);
+          const ip = await this.#inApp(app, (justCreated) => this.#client.allocateIp(appName, type, app.orgSlug, justCreated));
           log.info(`Allocated ${type === 'v6' ? 'IPv6' : 'shared IPv4'} ${ip.ip} for ${appName}`);
         } catch (error) {
           // Whether a lost allocation went through is seen in the list.
@@ -287,50 +365,61 @@ export class FlyProvider implements PreviewProvider {
   }
 
   async #ourMachines(target: PreviewTarget): Promise<Machine[]> {
-    const machines = (await this.#client.listMachines(target.appName)) ?? [];
+    return this.#ours(target, (await this.#client.listMachines(target.appName)) ?? []);
+  }
+
+  #ours(target: PreviewTarget, machines: Machine[]): Machine[] {
     return machines.filter((m) => !gone(m) && carries(m, target.ownerLabels)).sort(byAge);
   }
 
   /** Look, act, wait; again when a racing run changed the machine under us. */
-  async #converge(request: DeployRequest, found: Machine[], deadline: number, log: ProgressLog): Promise<DeployOutcome> {
+  async #converge(request: DeployRequest, found: Machine[], deadline: number, app: AppState, log: ProgressLog): Promise<DeployOutcome> {
     const config = desiredConfig(request);
     let ours = found;
     for (let round = 1; round <= maxRounds; round++) {
-      if (ours.length === 0) {
-        const created = await this.#create(request, config, log);
-        const result = await this.#waitForBoot(request.appName, created.id, created.instance_id, deadline);
+      // A newer revision anywhere, even in the region this run would leave, is left in place.
+      for (const m of ours) {
+        const superseded = this.#superseded(request, m);
+        if (superseded !== undefined) return superseded;
+      }
+      // Region is fixed for a machine's life: one elsewhere is replaced by a new one here.
+      const here = ours.filter((m) => m.region === request.region);
+      const elsewhere = ours.filter((m) => m.region !== request.region);
+
+      if (here.length === 0) {
+        const created = await this.#create(request, config, app, elsewhere.length > 0, log);
+        const boot = await this.#waitForBoot(request, created, deadline);
         // Another run may have created one too. Looking only after the boot, which takes far longer
         // than a create, lets both runs see both machines; each keeps the oldest, so they agree.
-        const older = (await this.#ourMachines(request)).filter((m) => m.id !== created.id && byAge(m, created) < 0);
+        const listed = 'list' in boot ? this.#ours(request, boot.list) : await this.#ourMachines(request);
+        const older = listed.filter((m) => m.id !== created.id && m.region === request.region && byAge(m, created) < 0);
         if (older.length > 0) {
           await this.#client.deleteMachine(request.appName, created.id);
           log.info(`Machine ${older[0]?.id} was created first by a racing run; removed duplicate ${created.id}`);
-          ours = older;
+          ours = listed.filter((m) => m.id !== created.id);
           continue;
         }
-        const next = await this.#afterBoot(request, created, result, 'created', log);
-        if (next.outcome !== undefined) return next.outcome;
+        const next = await this.#afterBoot(request, created, boot, elsewhere.length > 0 ? 'moved' : 'created', log);
+        if (next.outcome !== undefined) return this.#leaveRegions(request, next.outcome, elsewhere, log);
         ours = next.machines;
         continue;
       }
 
-      const [keep, ...extra] = ours.sort(byAge);
+      const [keep, ...extra] = here;
       if (keep === undefined) continue;
       if (extra.length > 0) {
         await Promise.all(extra.map((m) => this.#client.deleteMachine(request.appName, m.id)));
         log.info(`Removed duplicate machine${extra.length > 1 ? 's' : ''} ${extra.map((m) => m.id).join(', ')}; keeping ${keep.id}`);
       }
-      const superseded = this.#superseded(request, keep);
-      if (superseded !== undefined) return superseded;
-      if (sameConfig(keep.config, config) && keep.state === 'started') {
+      if (sameConfig(keep.config, config) && keep.state === 'started' && elsewhere.length === 0) {
         log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
         return this.#ready(request, keep, 'unchanged');
       }
-      if (sameConfig(keep.config, config) && booting.has(keep.state)) {
-        // Another run of this revision is booting it: wait for that boot rather than start another.
-        const result = await this.#waitForBoot(request.appName, keep.id, keep.instance_id, deadline);
-        const next = await this.#afterBoot(request, keep, result, 'unchanged', log);
-        if (next.outcome !== undefined) return next.outcome;
+      if (sameConfig(keep.config, config) && (booting.has(keep.state) || keep.state === 'started')) {
+        // Another run of this revision is booting it (or moving it here): wait for that boot rather than start another.
+        const boot = await this.#waitForBoot(request, keep, deadline);
+        const next = await this.#afterBoot(request, keep, boot, 'unchanged', log);
+        if (next.outcome !== undefined) return this.#leaveRegions(request, next.outcome, elsewhere, log);
         ours = next.machines;
         continue;
       }
@@ -341,9 +430,9 @@ export class FlyProvider implements PreviewProvider {
         ours = await this.#ourMachines(request);
         continue;
       }
-      const result = await this.#waitForBoot(request.appName, updated.machine.id, updated.machine.instance_id, deadline);
-      const next = await this.#afterBoot(request, updated.machine, result, 'updated', log);
-      if (next.outcome !== undefined) return next.outcome;
+      const boot = await this.#waitForBoot(request, updated.machine, deadline);
+      const next = await this.#afterBoot(request, updated.machine, boot, 'updated', log);
+      if (next.outcome !== undefined) return this.#leaveRegions(request, next.outcome, elsewhere, log);
       ours = next.machines;
     }
     throw new Error(
@@ -351,34 +440,53 @@ export class FlyProvider implements PreviewProvider {
     );
   }
 
-  async #create(request: DeployRequest, config: MachineConfig, log: ProgressLog): Promise<Machine> {
+  /** Once the machine in the requested region is ready, the ones it replaces in other regions go. */
+  async #leaveRegions(request: DeployRequest, outcome: DeployOutcome, elsewhere: Machine[], log: ProgressLog): Promise<DeployOutcome> {
+    if (outcome.kind !== 'ready' || elsewhere.length === 0) return outcome;
+    await Promise.all(elsewhere.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+    log.info(
+      `Removed machine${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((m) => `${m.id} (${m.region})`).join(', ')}: ` +
+        `the preview now runs in ${request.region}`,
+    );
+    return outcome;
+  }
+
+  async #create(request: DeployRequest, config: MachineConfig, app: AppState, moving: boolean, log: ProgressLog): Promise<Machine> {
     // No machine name: Fly makes one, and a fixed name could collide between racing creates.
     const body = { region: request.region, config };
+    const made = (machine: Machine): Machine => {
+      log.info(
+        `Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})` +
+          (moving ? `; the region input changed, so it replaces the machine elsewhere once it is ready` : ''),
+      );
+      return machine;
+    };
     log.changing();
     try {
-      const machine = await this.#client.createMachine(request.appName, body);
-      log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})`);
-      return machine;
+      return made(await this.#inApp(app, (justCreated) => this.#client.createMachine(request.appName, body, justCreated)));
     } catch (error) {
       if (!(error instanceof FlyAmbiguousError)) throw error;
       log.info(`The answer to creating the machine was lost (${error.detail}); looking before creating again`);
-      const made = (await this.#ourMachines(request)).filter(
-        (m) => deployedRevision(m).id === request.revision.id && m.config.image === request.image,
+      const found = (await this.#ourMachines(request)).filter(
+        (m) => deployedRevision(m).id === request.revision.id && m.config.image === request.image && m.region === request.region,
       );
-      const latest = made.at(-1);
+      const latest = found.at(-1);
       if (latest !== undefined) {
         log.info(`Found machine ${latest.id}: the lost create did go through`);
         return latest;
       }
-      const machine = await this.#client.createMachine(request.appName, body);
-      log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})`);
-      return machine;
+      return made(await this.#client.createMachine(request.appName, body));
     }
   }
 
+  /**
+   * A machine already carrying another revision with a newer order is left alone. Two revisions can
+   * carry the same order (one PR `updated_at`, as in GitHub's own example payloads): then the one
+   * already deployed stays, so such runs never replace each other back and forth.
+   */
   #superseded(request: DeployRequest, machine: Machine): DeployOutcome | undefined {
     const deployed = deployedRevision(machine);
-    if (deployed.order <= request.revision.order || deployed.id === request.revision.id) return undefined;
+    if (deployed.id === '' || deployed.id === request.revision.id || deployed.order < request.revision.order) return undefined;
     return {
       kind: 'superseded',
       appName: request.appName,
@@ -389,7 +497,7 @@ export class FlyProvider implements PreviewProvider {
     };
   }
 
-  #ready(request: DeployRequest, machine: Machine, change: 'created' | 'updated' | 'unchanged'): DeployOutcome {
+  #ready(request: DeployRequest, machine: Machine, change: 'created' | 'updated' | 'unchanged' | 'moved'): DeployOutcome {
     return {
       kind: 'ready',
       appName: request.appName,
@@ -414,7 +522,7 @@ export class FlyProvider implements PreviewProvider {
     const appName = request.appName;
     let lease: Awaited<ReturnType<FlyClient['acquireLease']>>;
     for (let attempt = 1; ; attempt++) {
-      lease = await this.#client.acquireLease(appName, machine.id, leaseTtlSeconds, 'fly-preview deploy');
+      lease = await this.#client.acquireLease(appName, machine.id, leaseTtlSeconds);
       if (lease !== undefined) break;
       if (this.#now() >= deadline) {
         throw new Error(`Machine ${machine.id} stayed locked by another deploy's lease until wait-timeout ran out.`);
@@ -434,9 +542,11 @@ export class FlyProvider implements PreviewProvider {
       if (sameConfig(current.config, config) && (current.state === 'started' || booting.has(current.state))) {
         return { machine: current };
       }
+      // The machine's own region: the API cannot move a machine (region is immutable).
+      const body = { region: current.region, config };
       log.changing();
       try {
-        const updated = await this.#client.updateMachine(appName, machine.id, { region: request.region, config }, lease.nonce);
+        const updated = await this.#client.updateMachine(appName, machine.id, body, lease.nonce);
         log.info(`Updated machine ${updated.id} in place (new instance ${updated.instance_id})`);
         return { machine: updated };
       } catch (error) {
@@ -446,7 +556,7 @@ export class FlyProvider implements PreviewProvider {
           log.info(`The answer to updating machine ${machine.id} was lost, but the update went through`);
           return { machine: after };
         }
-        const updated = await this.#client.updateMachine(appName, machine.id, { region: request.region, config }, lease.nonce);
+        const updated = await this.#client.updateMachine(appName, machine.id, body, lease.nonce);
         log.info(`Updated machine ${updated.id} in place (new instance ${updated.instance_id})`);
         return { machine: updated };
       }
@@ -457,54 +567,97 @@ export class FlyProvider implements PreviewProvider {
   }
 
   /**
-   * Waits for this instance to be `started` and, at the same time, `stopped`, so a crash at boot is
-   * reported when it happens instead of when wait-timeout runs out. Blocking waits, no polling.
+   * One blocking wait for the boot's outcome: `started`, `stopped` or `failed`, whichever comes
+   * first (repeated in ≤ 60 s slices up to wait-timeout). The answer does not say which, so the
+   * machine list the race check needs anyway is read next and tells. A 404 just after the create
+   * or update is the API catching up, not a machine gone.
    */
-  async #waitForBoot(appName: string, id: string, instanceId: string, deadline: number): Promise<BootResult> {
-    const stop = new AbortController();
-    const { signal } = stop;
-    const watch = async (state: 'started' | 'stopped'): Promise<BootResult> => {
-      for (;;) {
-        const remainingMs = deadline - this.#now();
-        if (remainingMs <= 0) return 'timeout';
-        const slice = Math.min(waitSliceSeconds, Math.max(1, Math.ceil(remainingMs / 1000)));
-        const result = await this.#client.wait(appName, id, state, instanceId, slice, signal);
-        if (result === 'reached') return state;
-        if (result !== 'timeout') return result;
+  async #waitForBoot(request: DeployRequest, machine: Machine, deadline: number): Promise<BootResult> {
+    const appName = request.appName;
+    const changedAt = this.#now();
+    for (let attempt = 1; ; ) {
+      const remainingMs = deadline - this.#now();
+      if (remainingMs <= 0) return { kind: 'timeout' };
+      const result = await this.#client.wait(appName, machine.id, ['started', 'stopped', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, remainingMs / 1000));
+      if (result === 'timeout') continue;
+      if (result === 'replaced') return { kind: 'replaced' };
+      if (result === 'gone') {
+        const pause = Math.max(200, backoffDelay(machineVisibility, attempt++, this.#random));
+        if (this.#now() - changedAt + pause > machineVisibility.budgetMs || this.#now() + pause > deadline) return { kind: 'gone' };
+        await this.#sleep(pause);
+        continue;
       }
-    };
-    // Most boots take a second or two; the crash watch starts a little later so an ordinary boot
-    // costs one request, and a crash is still reported moments after it happens.
-    // Once the boot is decided the delay is cut short; what crashWatch then says is not read.
-    const crashWatch = delay(crashWatchDelayMs, undefined, { signal }).then(
-      () => watch('stopped'),
-      (): BootResult => 'timeout',
-    );
-    const watches = [watch('started'), crashWatch];
-    try {
-      return await Promise.race(watches);
-    } finally {
-      stop.abort();
-      await Promise.allSettled(watches);
+      const list = (await this.#client.listMachines(appName)) ?? [];
+      const listed = list.find((m) => m.id === machine.id);
+      const current = listed !== undefined && settled.has(listed.state) ? listed : await this.#readMachine(appName, machine.id, changedAt);
+      if (current === undefined) return { kind: 'gone' };
+      if (current.instance_id !== machine.instance_id) return { kind: 'replaced' };
+      if (current.state === 'started' || current.state === 'stopped' || current.state === 'failed') return { kind: current.state, machine: current, list };
+      // Reached, then left again before the read (a restart, say): wait once more.
     }
+  }
+
+  /** GET of a machine that may be invisible for a moment after a change; undefined once it is really gone. */
+  async #readMachine(appName: string, id: string, changedAt: number): Promise<Machine | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const machine = await this.#client.getMachine(appName, id);
+      if (machine !== undefined) return machine;
+      const pause = Math.max(200, backoffDelay(machineVisibility, attempt, this.#random));
+      if (this.#now() - changedAt + pause > machineVisibility.budgetMs) return undefined;
+      await this.#sleep(pause);
+    }
+  }
+
+  /**
+   * `started` means the VM booted, not that the app stays up: flyctl calls a machine good after
+   * about 10 s up without exiting or restarting (internal/machine/leasable_machine.go
+   * WaitForSmokeChecksToPass). One wait on `stopped`/`failed` spans the window, then one read of
+   * the machine's events shows any exit, including ones its restart policy recovered from.
+   */
+  async #smokeCheck(request: DeployRequest, machine: Machine): Promise<Machine> {
+    const end = this.#now() + request.smokeWindowMs;
+    for (;;) {
+      const remainingMs = end - this.#now();
+      if (remainingMs < 500) break;
+      const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, remainingMs / 1000));
+      if (result !== 'timeout') break;
+    }
+    return (await this.#readMachine(request.appName, machine.id, this.#now())) ?? machine;
   }
 
   /** Turns how a boot ended into an outcome, or into the machines to look at again. */
   async #afterBoot(
     request: DeployRequest,
     machine: Machine,
-    result: BootResult,
-    change: 'created' | 'updated' | 'unchanged',
+    boot: BootResult,
+    change: 'created' | 'updated' | 'unchanged' | 'moved',
     log: ProgressLog,
   ): Promise<{ outcome?: DeployOutcome; machines: Machine[] }> {
     const appName = request.appName;
-    switch (result) {
-      case 'started':
-        log.info(`Machine ${machine.id} started (instance ${machine.instance_id})`);
-        return { outcome: this.#ready(request, machine, change), machines: [] };
+    switch (boot.kind) {
+      case 'started': {
+        if (request.smokeWindowMs <= 0) {
+          log.info(`Machine ${machine.id} started (instance ${machine.instance_id})`);
+          return { outcome: this.#ready(request, machine, change), machines: [] };
+        }
+        log.info(`Machine ${machine.id} started (instance ${machine.instance_id}); checking it stays up for ${request.smokeWindowMs / 1000} s (smoke-window)`);
+        log.started?.();
+        const after = await this.#smokeCheck(request, boot.machine);
+        if (after.instance_id !== machine.instance_id) {
+          log.info(`Machine ${machine.id} was updated by another run (instance ${after.instance_id}); looking again`);
+          return { machines: [after] };
+        }
+        const crashes = crashesSinceStart(after.events ?? []);
+        if (crashes.length === 0 && after.state === 'started') return { outcome: this.#ready(request, after, change), machines: [] };
+        return { outcome: this.#failed(request, after, 'crashed', after.events ?? []), machines: [] };
+      }
       case 'stopped':
-      case 'timeout':
-        return { outcome: await this.#failed(request, machine, result), machines: [] };
+      case 'failed':
+        return { outcome: this.#failed(request, boot.machine, boot.kind, boot.machine.events ?? (await this.#client.events(appName, machine.id))), machines: [] };
+      case 'timeout': {
+        const current = (await this.#client.getMachine(appName, machine.id)) ?? machine;
+        return { outcome: this.#failed(request, current, 'timeout', current.events ?? (await this.#client.events(appName, machine.id))), machines: [] };
+      }
       case 'gone':
         log.info(`Machine ${machine.id} was removed while booting (a racing run converging); looking again`);
         return { machines: await this.#ourMachines(request) };
@@ -520,21 +673,28 @@ export class FlyProvider implements PreviewProvider {
     }
   }
 
-  async #failed(request: DeployRequest, machine: Machine, result: 'stopped' | 'timeout'): Promise<DeployOutcome> {
-    const current = (await this.#client.getMachine(request.appName, machine.id)) ?? machine;
-    const events = current.events ?? (await this.#client.events(request.appName, machine.id));
-    const exit = events.find((e) => e.type === 'exit')?.request?.exit_event;
+  #failed(request: DeployRequest, current: Machine, how: 'stopped' | 'failed' | 'crashed' | 'timeout', events: MachineEvent[]): DeployOutcome {
+    const crashes = crashesSinceStart(events);
+    const exit = crashes[0]?.request?.exit_event;
     const exitCode = exit?.exit_code;
+    const code = `${exitCode === undefined ? '' : ` with exit code ${exitCode}`}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}`;
+    const restarts = Math.max(0, ...crashes.map((e) => e.request?.restart_count ?? 0), crashes.filter((e) => e.request?.exit_event?.restarting === true).length);
     const seconds = Math.round(request.waitTimeoutMs / 1000);
+    const last = events[0] === undefined ? '' : ` Last event: ${describeEvent(events[0])}.`;
     const reason =
-      result === 'stopped'
-        ? `The machine stopped during boot${exitCode === undefined ? '' : ` with exit code ${exitCode}`}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}.`
-        : `The machine did not reach "started" within ${seconds} s (wait-timeout); it is "${current.state}".`;
+      how === 'stopped'
+        ? `The machine stopped during boot${code}.`
+        : how === 'failed'
+          ? `Fly could not start the machine: it is "failed" (an image that cannot be pulled, or no capacity in ${current.region}).${last}`
+          : how === 'crashed'
+            ? `The machine crashed within ${request.smokeWindowMs / 1000} s of starting${code}` +
+              `${restarts > 0 ? `; its restart policy restarted it ${restarts} time${restarts === 1 ? '' : 's'}` : ''}; it is "${current.state}".`
+            : `The machine did not reach "started" within ${seconds} s (wait-timeout); it is "${current.state}".`;
     return {
       kind: 'failed',
       appName: request.appName,
       hostname: this.hostnameFor(request.appName),
-      machineId: machine.id,
+      machineId: current.id,
       region: current.region,
       reason,
       state: current.state,

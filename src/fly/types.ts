@@ -1,5 +1,6 @@
-// Request and response shapes of the Fly Machines API, as far as this action uses them
-// (shared/seeds/fly-machines-openapi.yml; test/sim/FLY_API.md).
+// Request and response shapes of the Fly Machines API, as far as this action uses them. JSON names
+// follow superfly/fly-go machine_types.go and flaps/*.go; test/sim/fly-fields.json lists the ones
+// a request body may use, and test/sim/FLY_API.md cites the source of each.
 
 export interface FlyApp {
   id: string;
@@ -62,7 +63,18 @@ export interface MachineEvent {
   status: string;
   source?: string;
   timestamp: number;
-  request?: { exit_event?: { exit_code?: number; oom_killed?: boolean; exited_at?: string } };
+  request?: {
+    exit_event?: {
+      exit_code?: number;
+      oom_killed?: boolean;
+      requested_stop?: boolean;
+      /** flyd restarts the machine after this exit (its restart policy). */
+      restarting?: boolean;
+      exited_at?: string;
+    };
+    /** How many times flyd has restarted this machine by its restart policy. */
+    restart_count?: number;
+  };
 }
 
 export type MachineState =
@@ -109,7 +121,8 @@ export interface CreateMachineRequest {
 }
 
 export interface UpdateMachineRequest {
-  region?: string;
+  /** The machine's own region: it cannot change (flyctl internal/command/deploy/machines_launchinput.go). */
+  region: string;
   config: MachineConfig | AppMachineConfig;
   min_secrets_version?: number;
 }
@@ -118,18 +131,21 @@ export interface Lease {
   nonce: string;
   expires_at: number;
   owner: string;
-  description?: string;
   /** The machine version (instance id) the lease was taken on. */
   version?: string;
 }
 
+/** fly-go machine_types.go MachineLease: `status` is "success" when the lease was granted. */
 export interface LeaseResponse {
-  status: string;
-  data: Lease;
+  status?: string;
+  data?: Lease;
+  message?: string;
+  code?: string;
 }
 
-/** Fly's error body: `{"error": "..."}`, sometimes with a machine-readable `status`. */
+/** Fly's error body (fly-go flaps/flaps.go handleAPIError): `message` wins over `error`; `status` is machine-readable. */
 export interface FlyErrorBody {
+  message?: string;
   error?: string;
   status?: string;
 }

@@ -28,7 +28,7 @@ function run(action: string, inputs: Record<string, string>, changes = {}): Prom
     payload: pullRequestPayload(action, changes),
     repository,
     githubApiUrl: github.url,
-    inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, ...inputs },
+    inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, 'smoke-window': '1', ...inputs },
   });
 }
 
@@ -90,7 +90,7 @@ describe('a pull request from open to close', () => {
     expect(machine?.config.image).toBe('registry.fly.io/hello:pr-2-two');
     expect(machine?.instance_id).not.toBe(before);
     const waits = fly.requests.filter((r) => r.path.endsWith('/wait') && r.status === 200);
-    expect(waits.some((w) => w.query['instance_id'] === machine?.instance_id)).toBe(true);
+    expect(waits.some((w) => w.query['version'] === machine?.instance_id)).toBe(true);
     expect(fly.requests.some((r) => r.method === 'POST' && r.path === '/v1/apps')).toBe(false);
     expect(comments()).toHaveLength(1);
     expect(comments()[0]?.body).toContain('`9f4a1c0`');

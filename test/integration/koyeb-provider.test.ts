@@ -38,6 +38,7 @@ function request(overrides: Partial<KoyebDeployRequest> = {}): KoyebDeployReques
     guest: { cpuKind: 'shared', cpus: 1, memoryMb: 256 },
     env: { GREETING: 'hello' },
     internalPort: 8080,
+    smokeWindowMs: 0,
     revision: { id: 'a'.repeat(40), order: 1_000 },
     waitTimeoutMs: 10_000,
     secrets: { API_KEY: secretValue },

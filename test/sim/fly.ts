@@ -1,20 +1,36 @@
-// A local double of the Fly Machines API (test/sim/FLY_API.md): apps, public IPs, machines that
-// boot on a timer through created → starting → started, a `wait` that really blocks, leases,
-// events, bearer auth, and the fault injection of http-double.ts; volumes attached through
-// config.mounts, app secrets with versions, machine health checks, and one-off machines that run a
-// command, exit and destroy themselves.
+// A local double of the Fly Machines API as fly-go and flyctl meet it (test/sim/FLY_API.md cites the
+// source of each behaviour): apps that become visible late unless created with ?wait=true (or read
+// with the creator's affinity cookie), public IPs, machines that boot on a timer through created →
+// starting → started (or `failed`), crash after `started` and are restarted by their restart
+// policy, a multi-state `wait` that really blocks (≤ 60 s), leases (201), `FlyV1`/`Bearer` auth,
+// a fly-request-id on every answer, the fault injection of http-double.ts; volumes attached through config.mounts, app secrets with
+// versions, machine health checks, and one-off machines that run a command, exit and destroy themselves.
 import { createHash, randomBytes } from 'node:crypto';
 import { bad, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
 
 export type { RequestRecord } from './http-double.ts';
 
 export interface FlySimOptions {
+  /** Tokens as a user would paste them (`FlyV1 fm2_…,fm2_…`, or a plain token). */
   tokens?: string[];
   orgs?: string[];
   /** How long a machine takes from launch to `started`. */
   bootMs?: number;
-  /** The longest any wait lasts, whatever timeout it asks (the real API's proxy cuts at about 60 s). */
+  /** The longest any wait lasts (the real API refuses timeouts over 60 s); tests shorten it. */
   maxWaitMs?: number;
+  /**
+   * How long a new app stays invisible (404 on the app, 401 on calls under it) to a client that
+   * neither created it with ?wait=true nor presents the creator's affinity cookie.
+   */
+  appLagMs?: number;
+}
+
+export interface CrashAfterStart {
+  /** How long the process runs after each start before it exits. */
+  afterMs: number;
+  exitCode: number;
+  /** How many runs crash (default: every run); the restart policy decides whether flyd restarts it. */
+  times?: number;
 }
 
 interface MachineEvent {
@@ -23,14 +39,18 @@ interface MachineEvent {
   status: string;
   source: string;
   timestamp: number;
-  request?: { exit_event: { exit_code: number; oom_killed: boolean; exited_at: string } };
+  request?: {
+    exit_event?: { exit_code: number; oom_killed: boolean; requested_stop: boolean; restarting: boolean; exited_at: string };
+    restart_count?: number;
+    /** Where this simulator puts why a launch failed; see FLY_API.md. */
+    error?: string;
+  };
 }
 
 interface Lease {
   nonce: string;
   expiresAt: number;
   owner: string;
-  description: string;
   version: string;
 }
 
@@ -56,13 +76,17 @@ export interface CheckStatus {
   updated_at: string;
 }
 
-/** What the simulator keeps beside it: the lease and the boot timers. */
+/** What the simulator keeps beside it: the lease, the boot timers, restarts and when it shows up. */
 interface SimMachine extends MachineSnapshot {
   checks?: CheckStatus[];
   lease: Lease | undefined;
   timers: NodeJS.Timeout[];
   /** The app's secret values this machine booted with (never shown by the API). */
   bootSecrets: Record<string, string>;
+  restartCount: number;
+  crashes: number;
+  /** Until then a GET or wait on it answers 404 (flyctl #4618). */
+  visibleAt: number;
 }
 
 /** A volume as the API shows it (superfly/fly-go volume_types.go). */
@@ -105,8 +129,11 @@ interface SimApp {
   id: string;
   name: string;
   org: string;
-  /** Owned by another account: invisible to our tokens, but its name is taken. */
+  /** Owned by another account: 403 to our tokens, and its name is taken. */
   foreign: boolean;
+  /** Until then clients without the creator's cookie do not see it. */
+  visibleAt: number;
+  affinity: string;
   ips: IpSnapshot[];
   machines: Map<string, SimMachine>;
   volumes: Map<string, VolumeSnapshot>;
@@ -122,7 +149,11 @@ export interface FlySim extends DoubleControls {
   imageExitsAtBoot(image: string, exitCode: number): void;
   /** Machines of this image stay in `starting`. */
   imageNeverStarts(image: string): void;
-  /** Undoes imageExitsAtBoot and imageNeverStarts. */
+  /** Machines of this image reach `started`, then exit; flyd restarts them as their restart policy says. */
+  imageCrashesAfterStart(image: string, crash: CrashAfterStart): void;
+  /** Machines of this image end in `failed` (not pullable, no capacity), with `message` in the event. */
+  imageFails(image: string, message: string): void;
+  /** Undoes the image controls above. */
   imageBootsNormally(image: string): void;
   /** Health check `name` of machines of this image stays critical with `output`. */
   imageCheckFails(image: string, checkName: string, output: string): void;
@@ -133,13 +164,19 @@ export interface FlySim extends DoubleControls {
   secrets(app: string): Record<string, string>;
   /** The secret values a machine booted with. */
   machineSecrets(app: string, machineId: string): Record<string, string> | undefined;
+  /** Creating a machine in this region answers 5xx `insufficient_capacity`. */
+  noCapacityIn(region: string): void;
+  /** The next `count` apps created stay invisible for `ms`, even with ?wait=true and the cookie (flyctl #3112). */
+  delayAppVisibility(ms: number, count?: number): void;
+  /** The next `count` machines created or updated answer 404 to GET and wait for `ms` (flyctl #4618). */
+  delayMachineVisibility(ms: number, count?: number): void;
   apps(): { name: string; org: string; machineCount: number }[];
   machines(app: string): MachineSnapshot[];
   ips(app: string): IpSnapshot[];
   /** Seeds an app directly (no request logged); `foreign` makes it another account's. */
   addApp(name: string, options?: { org?: string; foreign?: boolean }): void;
   /** Seeds a started machine directly, e.g. one this action did not create. */
-  addMachine(app: string, options: { name: string; image: string; metadata?: Record<string, string> }): MachineSnapshot;
+  addMachine(app: string, options: { name: string; image: string; region?: string; metadata?: Record<string, string> }): MachineSnapshot;
   /**
    * Seeds an app with one started machine carrying `metadata`, created `createdAt` (ISO), in one
    * call: how a test lays out hundreds of previews quickly.
@@ -151,7 +188,18 @@ export interface FlySim extends DoubleControls {
 }
 
 const appNamePattern = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const waitStates = new Set(['started', 'stopped', 'suspended', 'destroyed']);
+const waitStates = new Set(['started', 'stopped', 'suspended', 'destroyed', 'failed']);
+/** fly-go tokens/tokens.go: a macaroon is told by the text before its first `_`. */
+const isMacaroon = (piece: string): boolean => ['fm1r', 'fm1a', 'fm2'].includes(piece.split('_', 1)[0] ?? '');
+
+/** What a token becomes on the wire, scheme and all, as fly-go's FlapsHeader makes it. */
+function credential(token: string): string {
+  let rest = token.trim();
+  for (let m = /^(bearer|flyv1)\s+(.*)$/is.exec(rest); m !== null; m = /^(bearer|flyv1)\s+(.*)$/is.exec(rest)) rest = (m[2] ?? '').trim();
+  const pieces = rest.split(',').map((p) => p.trim()).filter(Boolean);
+  const macaroons = pieces.filter(isMacaroon);
+  return macaroons.length > 0 ? macaroons.join(',') : pieces.join(',');
+}
 const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** Time-ordered, 26 characters, like Fly's ULID instance ids. */
@@ -178,15 +226,21 @@ const emptyStores = (): Pick<SimApp, 'volumes' | 'secrets' | 'secretsVersion' | 
 });
 
 export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> {
-  const tokens = new Set(options.tokens ?? ['test-token']);
+  const tokens = new Set((options.tokens ?? ['test-token']).map(credential));
   const orgs = new Set(['personal', ...(options.orgs ?? [])]);
   const bootMs = options.bootMs ?? 150;
   const maxWaitMs = options.maxWaitMs ?? 60_000;
+  const appLagMs = options.appLagMs ?? 1_000;
   const apps = new Map<string, SimApp>();
   const exitsAtBoot = new Map<string, number>();
   const neverStarts = new Set<string>();
   const failingChecks = new Map<string, Map<string, string>>();
   const commandExitCodes = new Map<string, number>();
+  const crashesAfterStart = new Map<string, CrashAfterStart>();
+  const failsToLaunch = new Map<string, string>();
+  const fullRegions = new Set<string>();
+  let appDelays: { ms: number; count: number } = { ms: 0, count: 0 };
+  let machineDelays: { ms: number; count: number } = { ms: 0, count: 0 };
   /** Called on every machine change so blocked waits can look again. */
   const listeners = new Set<() => void>();
   const changed = (): void => {
@@ -194,7 +248,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   };
 
   function event(m: SimMachine, type: string, status: string, extra: Partial<MachineEvent> = {}): void {
-    m.events.unshift({ id: ulid(), type, status, source: type === 'exit' ? 'flyd' : 'user', timestamp: Date.now(), ...extra });
+    m.events.unshift({ id: ulid(), type, status, source: type === 'exit' || status === 'failed' ? 'flyd' : 'user', timestamp: Date.now(), ...extra });
   }
 
   function setState(m: SimMachine, state: string): void {
@@ -212,12 +266,59 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     m.timers.push(setTimeout(step, ms));
   }
 
-  /** created/replacing → starting → started (or stopped with an exit, or stuck in starting). */
+  /** Whether flyd restarts after this exit: the machine's restart policy (fly-go machine_types.go MachineRestart). */
+  function restarts(m: SimMachine, exitCode: number): boolean {
+    const restart = (m.config.restart ?? {}) as { policy?: string; max_retries?: number };
+    const policy = restart.policy ?? 'on-failure';
+    if (policy === 'no') return false;
+    if (policy === 'always') return true;
+    return exitCode !== 0 && m.restartCount < (restart.max_retries ?? 10);
+  }
+
+  /** A started process that exits after a while; flyd restarts it or leaves it stopped. */
+  function runProcess(m: SimMachine, instance: string): void {
+    const crash = crashesAfterStart.get(m.config.image);
+    if (crash === undefined || m.crashes >= (crash.times ?? Number.POSITIVE_INFINITY)) return;
+    later(m, crash.afterMs, () => {
+      if (m.instance_id !== instance || m.state !== 'started') return;
+      m.crashes++;
+      const restarting = restarts(m, crash.exitCode);
+      if (restarting) m.restartCount++;
+      event(m, 'exit', restarting ? 'restarting' : 'stopped', {
+        request: {
+          exit_event: { exit_code: crash.exitCode, oom_killed: false, requested_stop: false, restarting, exited_at: new Date().toISOString() },
+          restart_count: m.restartCount,
+        },
+      });
+      if (!restarting) {
+        setState(m, 'stopped');
+        return;
+      }
+      // A restart by policy keeps the instance: the machine goes back through starting.
+      setState(m, 'starting');
+      later(m, bootMs, () => {
+        if (m.instance_id !== instance) return;
+        event(m, 'start', 'started');
+        setState(m, 'started');
+        runProcess(m, instance);
+      });
+    });
+  }
+
+  /** created/replacing → starting → started (or stopped with an exit, failed, or stuck in starting). */
   function boot(m: SimMachine): void {
     clearTimers(m);
+    m.crashes = 0;
+    m.restartCount = 0;
     const instance = m.instance_id;
+    const failure = failsToLaunch.get(m.config.image);
     later(m, Math.round(bootMs / 3), () => {
       if (m.instance_id !== instance) return;
+      if (failure !== undefined) {
+        event(m, 'launch', 'failed', { request: { error: failure } });
+        setState(m, 'failed');
+        return;
+      }
       setState(m, 'starting');
       event(m, 'start', 'starting');
       if (neverStarts.has(m.config.image)) return;
@@ -228,10 +329,13 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
           event(m, 'start', 'started');
           setState(m, 'started');
           afterStarted(m, instance);
+          runProcess(m, instance);
           return;
         }
         event(m, 'exit', 'stopped', {
-          request: { exit_event: { exit_code: exitCode, oom_killed: false, exited_at: new Date().toISOString() } },
+          request: {
+            exit_event: { exit_code: exitCode, oom_killed: false, requested_stop: false, restarting: false, exited_at: new Date().toISOString() },
+          },
         });
         setState(m, 'stopped');
       });
@@ -278,7 +382,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       later(m, bootMs, () => {
         if (m.instance_id !== instance) return;
         event(m, 'exit', 'stopped', {
-          request: { exit_event: { exit_code: code, oom_killed: false, exited_at: new Date().toISOString() } },
+          request: { exit_event: { exit_code: code, oom_killed: false, requested_stop: false, restarting: false, exited_at: new Date().toISOString() } },
         });
         setState(m, 'stopped');
         later(m, Math.round(bootMs / 3), () => {
@@ -322,6 +426,12 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     return Object.fromEntries([...a.secrets].map(([k, v]) => [k, v.value]));
   }
 
+  function takeMachineDelay(): number {
+    if (machineDelays.count <= 0) return 0;
+    machineDelays.count--;
+    return machineDelays.ms;
+  }
+
   function newMachine(fields: Pick<SimMachine, 'name' | 'region' | 'state' | 'config'>): SimMachine {
     const now = isoSeconds();
     return {
@@ -335,11 +445,14 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       lease: undefined,
       timers: [],
       bootSecrets: {},
+      restartCount: 0,
+      crashes: 0,
+      visibleAt: 0,
     };
   }
 
   function snapshot(m: SimMachine): MachineSnapshot {
-    const { lease: _lease, timers: _timers, bootSecrets: _secrets, ...rest } = m;
+    const { lease: _lease, timers: _timers, bootSecrets: _secrets, restartCount: _restarts, crashes: _crashes, visibleAt: _visibleAt, ...rest } = m;
     return structuredClone(rest);
   }
 
@@ -354,15 +467,27 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     };
   }
 
-  function findApp(name: string): SimApp {
+  const affinityCookie = 'fly_flaps_affinity';
+
+  /** Whether this request sees the app yet: after its lag, or at once with the creator's cookie. */
+  function sees(a: SimApp, req: ParsedRequest): boolean {
+    if (Date.now() >= a.visibleAt) return true;
+    const cookies = String(req.headers.cookie ?? '');
+    return a.affinity !== '' && cookies.split(/;\s*/).includes(`${affinityCookie}=${a.affinity}`);
+  }
+
+  /** `under`: a call on the app's contents, which answers 401 while the app's permissions propagate. */
+  function findApp(name: string, req: ParsedRequest, under: boolean): SimApp {
     const a = apps.get(name);
-    if (a === undefined || a.foreign) throw bad(404, `Could not find App "${name}"`);
+    if (a?.foreign === true) throw bad(403, `Not authorized to access app "${name}"`);
+    if (a === undefined) throw bad(404, `Could not find App "${name}"`);
+    if (!sees(a, req)) throw under ? bad(401, 'unauthorized') : bad(404, `Could not find App "${name}"`);
     return a;
   }
 
   function findMachine(a: SimApp, id: string): SimMachine {
     const m = a.machines.get(id);
-    if (m === undefined) throw bad(404, `machine not found: ${id}`);
+    if (m === undefined || Date.now() < m.visibleAt) throw bad(404, `machine not found: ${id}`);
     return m;
   }
 
@@ -387,7 +512,8 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       const { cpus, memory_mb, cpu_kind } = c.guest;
       if (!['shared', 'performance'].includes(cpu_kind)) throw bad(400, `invalid cpu_kind "${String(cpu_kind)}"`);
       if (!Number.isInteger(cpus) || cpus < 1) throw bad(400, 'guest.cpus must be a positive integer');
-      if (!Number.isInteger(memory_mb) || memory_mb % 256 !== 0) throw bad(400, 'guest.memory_mb must be a multiple of 256');
+      const step = cpu_kind === 'performance' ? 1024 : 256;
+      if (!Number.isInteger(memory_mb) || memory_mb % step !== 0) throw bad(400, `guest.memory_mb must be a multiple of ${step} for ${cpu_kind} CPUs`);
     }
     for (const [key, value] of Object.entries(c.metadata ?? {})) {
       if (typeof value !== 'string') throw bad(400, `metadata.${key} must be a string`);
@@ -403,18 +529,21 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   }
 
   async function wait(a: SimApp, m: SimMachine, req: ParsedRequest): Promise<Reply> {
-    const state = req.query.get('state') ?? 'started';
-    if (!waitStates.has(state)) throw bad(400, `invalid state "${state}"; one of started, stopped, suspended, destroyed`);
+    const states = req.query.getAll('state');
+    if (states.length === 0) states.push('started');
+    for (const state of states) {
+      if (!waitStates.has(state)) throw bad(400, `invalid state "${state}"; one of ${[...waitStates].join(', ')}`);
+    }
     const timeoutText = req.query.get('timeout') ?? '60';
     const timeout = Number(timeoutText);
-    if (!/^\d+$/.test(timeoutText) || timeout < 1 || timeout > 300) throw bad(400, 'timeout must be between 1 and 300 seconds');
-    const instance = req.query.get('instance_id') ?? req.query.get('version') ?? undefined;
+    if (!/^\d+$/.test(timeoutText) || timeout < 1 || timeout > 60) throw bad(400, 'timeout must be between 1 and 60 seconds');
+    const instance = req.query.get('version') ?? req.query.get('instance_id') ?? undefined;
     const verdict = (): Reply | undefined => {
-      if (!a.machines.has(m.id)) return state === 'destroyed' ? { status: 200, body: { ok: true } } : { status: 404, body: { error: `machine not found: ${m.id}` } };
+      if (!a.machines.has(m.id)) return states.includes('destroyed') ? { status: 200, body: { ok: true } } : { status: 404, body: { error: `machine not found: ${m.id}` } };
       if (instance !== undefined && instance !== m.instance_id) {
         return { status: 400, body: { error: `machine ${m.id} instance ${instance} was replaced by ${m.instance_id}` } };
       }
-      return m.state === state ? { status: 200, body: { ok: true } } : undefined;
+      return states.includes(m.state) ? { status: 200, body: { ok: true } } : undefined;
     };
     const now = verdict();
     if (now !== undefined) return now;
@@ -431,7 +560,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       };
       const onAbort = (): void => finish({ status: 499 });
       const timer = setTimeout(
-        () => finish({ status: 408, body: { error: `deadline_exceeded: timeout waiting for machine to be ${state}` } }),
+        () => finish({ status: 408, body: { error: `deadline_exceeded: timeout waiting for machine to be ${states.join(', ')}` } }),
         Math.min(timeout * 1000, maxWaitMs),
       );
       listeners.add(check);
@@ -439,10 +568,14 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     });
   }
 
+  /** `Authorization: FlyV1 <macaroons>` or `Bearer <token>`; a scheme inside the token is not a token. */
+  function authorised(req: ParsedRequest): boolean {
+    const match = /^(FlyV1|Bearer) (\S+)$/.exec(req.headers.authorization ?? '');
+    return match !== null && tokens.has(match[2] ?? '');
+  }
+
   async function route(req: ParsedRequest): Promise<Reply> {
-    const auth = req.headers.authorization ?? '';
-    const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
-    if (token === undefined || !tokens.has(token)) return { status: 401, body: { error: 'unauthorized' } };
+    if (!authorised(req)) return { status: 401, body: { error: 'unauthorized' } };
 
     const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== 'v1' || parts[1] !== 'apps') throw bad(404, `no route for ${req.method} ${req.path}`);
@@ -454,25 +587,44 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       if (method === 'GET') {
         const org = req.query.get('org_slug');
         if (org === null || org === '') throw bad(400, 'org_slug is required');
-        const list = [...apps.values()].filter((a) => !a.foreign && a.org === org).map(appJson);
+        const list = [...apps.values()].filter((a) => !a.foreign && a.org === org && sees(a, req)).map(appJson);
         return { status: 200, body: { total_apps: list.length, apps: list } };
       }
       if (method === 'POST') {
-        const name = body['app_name'];
+        // The public API docs name it app_name; fly-go's CreateAppRequest tags it `name` (FLY_API.md).
+        const name = body['app_name'] ?? body['name'];
         const org = (body['org_slug'] as string | undefined) ?? 'personal';
         if (typeof name !== 'string' || !appNamePattern.test(name)) {
           throw bad(400, 'Name under 63 chars using numbers, lowercase letters and dashes');
         }
         if (!orgs.has(org)) throw bad(404, `Could not find Organization "${org}"`);
         if (apps.has(name)) return { status: 422, body: { error: 'Name has already been taken', status: 'name_taken' } };
-        const a: SimApp = { id: hex(8), name, org, foreign: false, ips: [], machines: new Map(), ...emptyStores() };
+        let forced = 0;
+        if (appDelays.count > 0) {
+          appDelays.count--;
+          forced = appDelays.ms;
+        }
+        const lag = forced > 0 ? forced : req.query.get('wait') === 'true' ? 0 : appLagMs;
+        const a: SimApp = {
+          id: hex(8),
+          name,
+          org,
+          foreign: false,
+          ips: [],
+          machines: new Map(),
+          visibleAt: Date.now() + lag,
+          // A forced lag stands for the cases the cookie does not cover (flyctl #3112).
+          affinity: forced > 0 ? '' : hex(4),
+          ...emptyStores(),
+        };
         apps.set(name, a);
-        return { status: 201, body: appJson(a) };
+        const cookie: Record<string, string> = a.affinity === '' ? {} : { 'set-cookie': `${affinityCookie}=${a.affinity}; Path=/v1/apps/${name}; HttpOnly` };
+        return { status: 201, body: appJson(a), headers: cookie };
       }
       throw bad(405, 'method not allowed');
     }
 
-    const a = findApp(appName);
+    const a = findApp(appName, req, collection !== undefined);
     if (collection === undefined) {
       if (method === 'GET') return { status: 200, body: appJson(a) };
       if (method === 'DELETE') {
@@ -488,7 +640,11 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     if (collection === 'ip_assignments') {
       if (method === 'GET') return { status: 200, body: { ips: a.ips } };
       if (method === 'POST') {
-        const type = String(body["type"] ?? "");
+        const type = String(body['type'] ?? '');
+        const orgSlug = body['org_slug'];
+        if (typeof orgSlug !== 'string' || (orgSlug !== a.org && orgSlug !== 'personal')) {
+          throw bad(400, `org_slug must name the app's organization (${a.org})`);
+        }
         const ip =
           type === 'v6'
             ? `2a09:8280:1::${hex(2)}:${hex(2)}`
@@ -581,13 +737,21 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         // `metadata.<key>=<value>` keeps only machines whose metadata has that value, as the
         // Machines API's list filter does (see FLY_API.md).
         const filters = [...req.query].filter(([key]) => key.startsWith('metadata.')).map(([key, value]) => [key.slice('metadata.'.length), value] as const);
-        const listed = [...a.machines.values()].filter((m) => filters.every(([key, value]) => m.config.metadata?.[key] === value));
+        const listed = [...a.machines.values()].filter(
+          (m) => Date.now() >= m.visibleAt && filters.every(([key, value]) => m.config.metadata?.[key] === value),
+        );
         return { status: 200, body: listed.map(snapshot) };
       }
       if (method === 'POST') {
         const config = validateConfig(body['config']);
         const region = typeof body['region'] === 'string' ? body['region'] : 'iad';
         if (!/^[a-z]{3}$/.test(region)) throw bad(400, `unknown region "${region}"`);
+        if (fullRegions.has(region)) {
+          return {
+            status: 503,
+            body: { error: `insufficient resources to create new machine in region ${region}`, status: 'insufficient_capacity' },
+          };
+        }
         const bootSecrets = secretsFor(a, body);
         const m = newMachine({
           name: typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : `machine-${hex(3)}`,
@@ -597,6 +761,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         });
         attachVolumes(a, m.id, region, config);
         m.bootSecrets = bootSecrets;
+        m.visibleAt = Date.now() + takeMachineDelay();
         a.machines.set(m.id, m);
         event(m, 'launch', 'created');
         if (body['skip_launch'] !== true) boot(m);
@@ -614,8 +779,9 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         return { status: 200, body: snapshot(m) };
       case 'POST ': {
         checkLease(m, req);
+        // Region is fixed for a machine's life; flyctl sends the machine's own on every update.
+        if (typeof body['region'] === 'string' && body['region'] !== m.region) throw bad(400, `a machine cannot change region (it is in ${m.region})`);
         const config = validateConfig(body['config']);
-        if (typeof body['region'] === 'string' && body['region'] !== m.region) throw bad(400, 'a machine cannot change region');
         const bootSecrets = secretsFor(a, body);
         attachVolumes(a, m.id, m.region, config);
         m.config = config;
@@ -623,6 +789,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         delete m.checks;
         clearTimers(m);
         m.instance_id = ulid();
+        m.visibleAt = Date.now() + takeMachineDelay();
         event(m, 'update', 'replacing');
         setState(m, 'replacing');
         boot(m);
@@ -662,22 +829,24 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       case 'POST lease': {
         const held = activeLease(m);
         if (held !== undefined && req.headers['fly-machine-lease-nonce'] !== held.nonce) {
-          return { status: 409, body: { error: `lease currently held by ${held.owner}, expires at ${held.expiresAt}` } };
+          return { status: 409, body: { error: `lease currently held by ${held.owner}, expires at ${Math.floor(held.expiresAt / 1000)}` } };
         }
-        const ttl = typeof body['ttl'] === 'number' ? body['ttl'] : 30;
+        // fly-go sends the TTL as ?ttl= (flaps/flaps_machines.go AcquireLease).
+        const ttlText = req.query.get('ttl');
+        const ttl = ttlText !== null && /^\d+$/.test(ttlText) ? Number(ttlText) : 30;
         const lease: Lease = {
           nonce: hex(6),
           expiresAt: Date.now() + ttl * 1000,
           owner: 'fly-preview-test@example.com',
-          description: typeof body['description'] === 'string' ? body['description'] : '',
           version: m.instance_id,
         };
         m.lease = lease;
-        return { status: 200, body: { status: 'success', data: leaseJson(lease) } };
+        return { status: 201, body: { status: 'success', data: leaseJson(lease) } };
       }
       case 'DELETE lease': {
         const held = activeLease(m);
-        if (held === undefined) return { status: 200, body: { ok: true } };
+        // An expired lease is gone: releasing it finds nothing.
+        if (held === undefined) throw bad(404, 'lease not found');
         if (req.headers['fly-machine-lease-nonce'] !== held.nonce) throw bad(409, 'lease nonce does not match');
         m.lease = undefined;
         return { status: 200, body: { ok: true } };
@@ -708,21 +877,32 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     nonce: lease.nonce,
     expires_at: Math.floor(lease.expiresAt / 1000),
     owner: lease.owner,
-    description: lease.description,
     version: lease.version,
   });
 
-  const server = new HttpDouble(route);
+  // Every answer carries a request id, as Fly's do (fly-go flaps/flaps.go headerFlyRequestId).
+  const server = new HttpDouble(route, () => ({ 'fly-request-id': `01SIM${ulid().slice(5)}-sim` }));
   await server.listen();
 
   return {
     ...server.controls(),
     imageExitsAtBoot: (image, exitCode) => void exitsAtBoot.set(image, exitCode),
     imageNeverStarts: (image) => void neverStarts.add(image),
+    imageCrashesAfterStart: (image, crash) => void crashesAfterStart.set(image, crash),
+    imageFails: (image, message) => void failsToLaunch.set(image, message),
     imageBootsNormally(image) {
       exitsAtBoot.delete(image);
       neverStarts.delete(image);
       failingChecks.delete(image);
+      crashesAfterStart.delete(image);
+      failsToLaunch.delete(image);
+    },
+    noCapacityIn: (region) => void fullRegions.add(region),
+    delayAppVisibility(ms, count = 1) {
+      appDelays = { ms, count };
+    },
+    delayMachineVisibility(ms, count = 1) {
+      machineDelays = { ms, count };
     },
     imageCheckFails(image, checkName, output) {
       const checks = failingChecks.get(image) ?? new Map<string, string>();
@@ -741,17 +921,27 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     machines: (app) => [...(apps.get(app)?.machines.values() ?? [])].map(snapshot),
     ips: (app) => structuredClone(apps.get(app)?.ips ?? []),
     addApp(name, opts = {}) {
-      apps.set(name, { id: hex(8), name, org: opts.org ?? 'personal', foreign: opts.foreign ?? false, ips: [], machines: new Map(), ...emptyStores() });
+      apps.set(name, {
+        id: hex(8),
+        name,
+        org: opts.org ?? 'personal',
+        foreign: opts.foreign ?? false,
+        ips: [],
+        machines: new Map(),
+        visibleAt: 0,
+        affinity: '',
+        ...emptyStores(),
+      });
     },
     addMachine(app, opts) {
       const a = apps.get(app);
       if (a === undefined) throw new Error(`no app ${app}`);
-      const m = newMachine({ name: opts.name, region: 'iad', state: 'started', config: { image: opts.image, metadata: opts.metadata ?? {} } });
+      const m = newMachine({ name: opts.name, region: opts.region ?? 'iad', state: 'started', config: { image: opts.image, metadata: opts.metadata ?? {} } });
       a.machines.set(m.id, m);
       return snapshot(m);
     },
     seedPreview(app, opts) {
-      const a: SimApp = { id: hex(8), name: app, org: opts.org ?? 'personal', foreign: false, ips: [], machines: new Map(), ...emptyStores() };
+      const a: SimApp = { id: hex(8), name: app, org: opts.org ?? 'personal', foreign: false, ips: [], machines: new Map(), visibleAt: 0, affinity: '', ...emptyStores() };
       apps.set(app, a);
       const m = newMachine({ name: `machine-${hex(3)}`, region: 'iad', state: 'started', config: { image: 'registry.fly.io/seeded:1', metadata: { ...opts.metadata } } });
       if (opts.createdAt !== undefined) m.created_at = m.updated_at = opts.createdAt;
@@ -761,7 +951,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     holdLease(app, machineId, ttlSeconds) {
       const m = apps.get(app)?.machines.get(machineId);
       if (m === undefined) throw new Error(`no machine ${machineId} in ${app}`);
-      m.lease = { nonce: hex(6), expiresAt: Date.now() + ttlSeconds * 1000, owner: 'another-deploy@example.com', description: 'fly-preview deploy', version: m.instance_id };
+      m.lease = { nonce: hex(6), expiresAt: Date.now() + ttlSeconds * 1000, owner: 'another-deploy@example.com', version: m.instance_id };
     },
     async close() {
       for (const a of apps.values()) for (const m of [...a.machines.values(), ...a.destroyed.values()]) clearTimers(m);

@@ -8,11 +8,17 @@ export interface RequestRecord {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** Every value of each parameter, for repeated ones (`state=a&state=b`). */
+  queryAll: Record<string, string[]>;
   status: number;
   /** ms since the double started. */
   startedAt: number;
   durationMs: number;
   headers: Record<string, string>;
+  /** The Authorization scheme only (`FlyV1`, `Bearer`, `token`), never the credential. */
+  authScheme: string;
+  /** The JSON body the client sent, parsed; undefined for none. */
+  body: unknown;
 }
 
 export interface Reply {
@@ -85,10 +91,13 @@ export class HttpDouble {
   readonly #started = Date.now();
   readonly #server;
   readonly #handler: Handler;
+  /** Headers added to every answer, faults included (Fly's `fly-request-id`, say). */
+  readonly #everyReply: () => Record<string, string>;
   url = '';
 
-  constructor(handler: Handler) {
+  constructor(handler: Handler, everyReply: () => Record<string, string> = () => ({})) {
     this.#handler = handler;
+    this.#everyReply = everyReply;
     this.#server = createServer((req, res) => void this.#serve(req, res));
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
@@ -163,11 +172,20 @@ export class HttpDouble {
       const value = req.headers[name];
       if (typeof value === 'string') headers[name] = value;
     }
+    let sent: unknown;
+    try {
+      sent = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      sent = text;
+    }
     const record = (status: number): void => {
       this.requests.push({
+        authScheme: String(req.headers.authorization ?? '').split(' ', 1)[0] ?? '',
+        body: sent,
         method,
         path: url.pathname,
         query: Object.fromEntries(url.searchParams),
+        queryAll: Object.fromEntries([...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key)])),
         status,
         startedAt: startedAt - this.#started,
         durationMs: Date.now() - startedAt,
@@ -183,7 +201,7 @@ export class HttpDouble {
       return;
     }
     if (fault?.kind === 'status') {
-      const extra: Record<string, string> = fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter };
+      const extra: Record<string, string> = { ...this.#everyReply(), ...(fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter }) };
       record(fault.status);
       send(res, { status: fault.status, body: fault.body ?? { error: `injected ${fault.status}` }, headers: extra });
       return;
@@ -212,7 +230,7 @@ export class HttpDouble {
       req.socket.destroy();
       return;
     }
-    if (!res.destroyed) send(res, reply);
+    if (!res.destroyed) send(res, { ...reply, headers: { ...this.#everyReply(), ...reply.headers } });
   }
 }
 

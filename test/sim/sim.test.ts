@@ -25,7 +25,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 }
 
 async function machine(app = 'demo', image = 'nginx') {
-  await call('POST', '/v1/apps', { app_name: app, org_slug: 'personal' });
+  await call('POST', '/v1/apps?wait=true', { app_name: app, org_slug: 'personal' });
   const created = await call('POST', `/v1/apps/${app}/machines`, { region: 'iad', config: { image } });
   return created.body as { id: string; instance_id: string; state: string };
 }
@@ -39,8 +39,8 @@ describe('Fly simulator', () => {
 
   it('creates an app once: a second create is 422 name_taken, a bad name 400', async () => {
     const [a, b] = await Promise.all([
-      call('POST', '/v1/apps', { app_name: 'demo', org_slug: 'personal' }),
-      call('POST', '/v1/apps', { app_name: 'demo', org_slug: 'personal' }),
+      call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' }),
+      call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 422]);
     expect([a.body, b.body]).toContainEqual({ error: 'Name has already been taken', status: 'name_taken' });
@@ -51,25 +51,113 @@ describe('Fly simulator', () => {
   it('boots a machine created → starting → started, and wait blocks until then', async () => {
     const m = await machine();
     expect(m.state).toBe('created');
-    const wait = await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&instance_id=${m.instance_id}&timeout=10`);
+    const wait = await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&version=${m.instance_id}&timeout=10`);
     expect(wait).toMatchObject({ status: 200, body: { ok: true } });
     expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).body).toMatchObject({ state: 'started' });
     const events = (await call('GET', `/v1/apps/demo/machines/${m.id}/events`)).body as unknown as { status: string }[];
     expect(events.map((e) => e.status)).toEqual(['started', 'starting', 'created']);
   });
 
-  it('ends a wait with 408 when it runs out, and never waits past the proxy cap', async () => {
+  it('ends a wait with 408 when it runs out, and refuses a timeout over 60 s with 400', async () => {
     sim.imageNeverStarts('stuck');
     const m = await machine('demo', 'stuck');
-    const wait = await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&timeout=300`);
+    const wait = await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&timeout=60`);
     expect(wait.status).toBe(408);
     expect(sim.requests.at(-1)?.durationMs).toBeLessThan(2_000);
-    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&timeout=301`)).status).toBe(400);
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&timeout=61`)).status).toBe(400);
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&timeout=0`)).status).toBe(400);
+  });
+
+  it('answers a wait on several states as soon as any is reached, with {"ok":true} only', async () => {
+    sim.imageExitsAtBoot('crash', 1);
+    const m = await machine('demo', 'crash');
+    const wait = await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&state=stopped&state=failed&version=${m.instance_id}&timeout=10`);
+    expect(wait).toMatchObject({ status: 200, body: { ok: true } });
+    expect(Object.keys(wait.body ?? {})).toEqual(['ok']);
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).body).toMatchObject({ state: 'stopped' });
+  });
+
+  it('accepts FlyV1 with the macaroons and Bearer for a plain token; never a scheme inside the token', async () => {
+    await sim.close();
+    sim = await startFlySim({ tokens: ['FlyV1 fm2_one,fm2_two', 'plain-token'], bootMs: 60, maxWaitMs: 400 });
+    const status = async (authorization: string) => (await fetch(`${sim.url}/v1/apps/x`, { headers: { authorization } })).status;
+    expect(await status('FlyV1 fm2_one,fm2_two')).toBe(404);
+    expect(await status('Bearer plain-token')).toBe(404);
+    expect(await status('Bearer FlyV1 fm2_one,fm2_two')).toBe(401);
+    expect(await status('FlyV1 fm2_one')).toBe(401);
+  });
+
+  it('puts a fly-request-id on every answer, errors and injected faults included', async () => {
+    expect((await call('GET', '/v1/apps/none')).headers.get('fly-request-id')).toMatch(/\S+/);
+    sim.failNext({ path: '/v1/apps/none' }, { status: 503 });
+    expect((await call('GET', '/v1/apps/none')).headers.get('fly-request-id')).toMatch(/\S+/);
+  });
+
+  it('hides a new app for a while (404 on it, 401 under it) unless created with ?wait=true or read with its cookie', async () => {
+    await call('POST', '/v1/apps', { app_name: 'late', org_slug: 'personal' });
+    expect((await call('GET', '/v1/apps/late')).status).toBe(404);
+    expect((await call('GET', '/v1/apps/late/machines')).status).toBe(401);
+    const created = await call('POST', '/v1/apps?wait=true', { app_name: 'ready', org_slug: 'personal' });
+    expect(created.headers.get('set-cookie')).toMatch(/^fly_flaps_affinity=\w+; Path=\/v1\/apps\/ready/);
+    expect((await call('GET', '/v1/apps/ready')).status).toBe(200);
+    sim.delayAppVisibility(300);
+    const lagging = await call('POST', '/v1/apps?wait=true', { app_name: 'lagging', org_slug: 'personal' });
+    expect(lagging.status).toBe(201);
+    expect((await call('GET', '/v1/apps/lagging/machines')).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 350));
+    expect((await call('GET', '/v1/apps/lagging/machines')).status).toBe(200);
+  });
+
+  it('answers 404 for a machine just created when told to (flyctl #4618), then shows it', async () => {
+    await call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' });
+    sim.delayMachineVisibility(200);
+    const m = (await call('POST', '/v1/apps/demo/machines', { region: 'iad', config: { image: 'nginx' } })).body as { id: string };
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).status).toBe(404);
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started`)).status).toBe(404);
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).status).toBe(200);
+  });
+
+  it('ends a machine whose image cannot start in failed, with the reason in its last event', async () => {
+    sim.imageFails('nope', 'failed to pull image registry.fly.io/nope: not found');
+    const m = await machine('demo', 'nope');
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started&state=failed&timeout=10`)).status).toBe(200);
+    const got = (await call('GET', `/v1/apps/demo/machines/${m.id}`)).body as { state: string; events: { status: string; request?: { error?: string } }[] };
+    expect(got.state).toBe('failed');
+    expect(got.events[0]).toMatchObject({ status: 'failed', request: { error: 'failed to pull image registry.fly.io/nope: not found' } });
+  });
+
+  it('crashes a started machine and restarts it by its restart policy, counting restarts, until the policy gives up', async () => {
+    sim.imageCrashesAfterStart('flaky', { afterMs: 40, exitCode: 3 });
+    await call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' });
+    const m = (await call('POST', '/v1/apps/demo/machines', { region: 'iad', config: { image: 'flaky', restart: { policy: 'on-failure', max_retries: 2 } } })).body as { id: string; instance_id: string };
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&timeout=10`)).status).toBe(200);
+    const got = (await call('GET', `/v1/apps/demo/machines/${m.id}`)).body as { instance_id: string; events: { type: string; request?: { restart_count?: number; exit_event?: { restarting: boolean; exit_code: number } } }[] };
+    const exits = got.events.filter((e) => e.type === 'exit');
+    expect(exits.map((e) => [e.request?.exit_event?.restarting, e.request?.restart_count])).toEqual([[false, 2], [true, 2], [true, 1]]);
+    expect(exits[0]?.request?.exit_event?.exit_code).toBe(3);
+    // Restarts keep the instance: a wait on the version still applies.
+    expect(got.instance_id).toBe(m.instance_id);
+  });
+
+  it('answers a machine create in a full region with 5xx insufficient_capacity', async () => {
+    sim.noCapacityIn('syd');
+    await call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' });
+    const created = await call('POST', '/v1/apps/demo/machines', { region: 'syd', config: { image: 'nginx' } });
+    expect(created.status).toBeGreaterThanOrEqual(500);
+    expect(created.body).toMatchObject({ status: 'insufficient_capacity' });
+  });
+
+  it('refuses an update that changes the region', async () => {
+    const m = await machine();
+    const moved = await call('POST', `/v1/apps/demo/machines/${m.id}`, { region: 'lhr', config: { image: 'nginx' } });
+    expect(moved.status).toBe(400);
+    expect((await call('POST', `/v1/apps/demo/machines/${m.id}`, { region: 'iad', config: { image: 'nginx' } })).status).toBe(200);
   });
 
   it('fails a wait on a replaced instance at once, also when it is replaced during the wait', async () => {
     const m = await machine();
-    const waiting = call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&instance_id=${m.instance_id}&timeout=10`);
+    const waiting = call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&version=${m.instance_id}&timeout=10`);
     const updated = await call('POST', `/v1/apps/demo/machines/${m.id}`, { config: { image: 'nginx:2' } });
     expect(updated.body).toMatchObject({ state: 'replacing' });
     expect((updated.body as { instance_id: string }).instance_id).not.toBe(m.instance_id);
@@ -82,20 +170,30 @@ describe('Fly simulator', () => {
   it('stops an image marked to exit at boot, with the exit code in an event', async () => {
     sim.imageExitsAtBoot('crash', 2);
     const m = await machine('demo', 'crash');
-    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&instance_id=${m.instance_id}`)).status).toBe(200);
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&instance_id=${m.instance_id}`)).status).toBe(200); // the older name
     const events = (await call('GET', `/v1/apps/demo/machines/${m.id}/events`)).body as unknown as Record<string, unknown>[];
     expect(events[0]).toMatchObject({ type: 'exit', status: 'stopped', request: { exit_event: { exit_code: 2 } } });
   });
 
+  it('grants a lease with 201 {status:"success", data:{nonce, version}}; releasing an expired one is 404', async () => {
+    const m = await machine();
+    const lease = await call('POST', `/v1/apps/demo/machines/${m.id}/lease?ttl=1`);
+    expect(lease.status).toBe(201);
+    expect(lease.body).toMatchObject({ status: 'success', data: { version: m.instance_id } });
+    const nonce = (lease.body?.['data'] as { nonce: string } | undefined)?.nonce ?? '';
+    await new Promise((r) => setTimeout(r, 1_050));
+    expect((await call('DELETE', `/v1/apps/demo/machines/${m.id}/lease`, undefined, { 'fly-machine-lease-nonce': nonce })).status).toBe(404);
+  });
+
   it('guards a leased machine: 409 for another holder, the nonce unlocks it', async () => {
     const m = await machine();
-    const lease = await call('POST', `/v1/apps/demo/machines/${m.id}/lease`, { ttl: 30 });
-    const nonce = (lease.body as { data: { nonce: string } }).data.nonce;
-    expect((await call('POST', `/v1/apps/demo/machines/${m.id}/lease`, { ttl: 30 })).status).toBe(409);
+    const lease = await call('POST', `/v1/apps/demo/machines/${m.id}/lease?ttl=30`);
+    const nonce = (lease.body?.['data'] as { nonce: string } | undefined)?.nonce ?? '';
+    expect((await call('POST', `/v1/apps/demo/machines/${m.id}/lease?ttl=30`)).status).toBe(409);
     expect((await call('POST', `/v1/apps/demo/machines/${m.id}`, { config: { image: 'x' } })).status).toBe(409);
     expect((await call('POST', `/v1/apps/demo/machines/${m.id}`, { config: { image: 'x' } }, { 'fly-machine-lease-nonce': nonce })).status).toBe(200);
     expect((await call('DELETE', `/v1/apps/demo/machines/${m.id}/lease`, undefined, { 'fly-machine-lease-nonce': nonce })).status).toBe(200);
-    expect((await call('POST', `/v1/apps/demo/machines/${m.id}/lease`, { ttl: 30 })).status).toBe(200);
+    expect((await call('POST', `/v1/apps/demo/machines/${m.id}/lease?ttl=30`)).status).toBe(201);
   });
 
   it('refuses to delete an app with running machines unless forced', async () => {
@@ -114,12 +212,12 @@ describe('Fly simulator', () => {
     sim.dropNext({ path: '/v1/apps/demo' });
     await expect(call('GET', '/v1/apps/demo')).rejects.toThrow();
     sim.loseAnswerNext({ method: 'POST', path: '/v1/apps' });
-    await expect(call('POST', '/v1/apps', { app_name: 'lost', org_slug: 'personal' })).rejects.toThrow();
+    await expect(call('POST', '/v1/apps?wait=true', { app_name: 'lost', org_slug: 'personal' })).rejects.toThrow();
     expect(sim.apps().map((a) => a.name)).toContain('lost');
   });
 
   it('rejects what the real API rejects: no image, bad JSON, an unknown wait state', async () => {
-    await call('POST', '/v1/apps', { app_name: 'demo', org_slug: 'personal' });
+    await call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' });
     expect(await call('POST', '/v1/apps/demo/machines', { config: {} })).toMatchObject({ status: 400, body: { error: 'config.image is required' } });
     const raw = await fetch(`${sim.url}/v1/apps/demo/machines`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{' });
     expect(raw.status).toBe(400);
@@ -150,7 +248,7 @@ describe('Fly simulator, for sweeps', () => {
 
 describe('Fly simulator: volumes, secrets, checks, one-off machines', () => {
   async function app(name = 'demo') {
-    await call('POST', '/v1/apps', { app_name: name, org_slug: 'personal' });
+    await call('POST', '/v1/apps?wait=true', { app_name: name, org_slug: 'personal' });
   }
 
   it('creates a volume, attaches it to one machine at a time, and deletes it only when detached', async () => {

@@ -33,7 +33,7 @@ const volume = (id: string, state = 'created', attached: string | null = null) =
 
 describe('FlyClient volumes', () => {
   it('creates a volume with fly-go field names and reads back the Volume', async () => {
-    nock(api, { reqheaders: { authorization: `Bearer ${token}` } })
+    nock(api, { reqheaders: { authorization: token } })
       .post('/v1/apps/demo/volumes', { name: 'data', region: 'iad', size_gb: 3, encrypted: true })
       .reply(200, volume('vol_1'));
     expect(await client().createVolume('demo', { name: 'data', region: 'iad', size_gb: 3, encrypted: true })).toMatchObject({

@@ -1,9 +1,11 @@
 // The Machines API client against scripted HTTP exchanges (nock intercepts undici on Node 24).
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FlyAmbiguousError, FlyAuthError, createFlyProvider } from '../../src/fly/index.js';
+import { FlyAmbiguousError, FlyApiError, FlyAuthError, createFlyProvider } from '../../src/fly/index.js';
 import { FlyClient } from '../../src/fly/client.js';
+import { authorizationHeader, tokenPieces } from '../../src/fly/token.js';
 import type { DeployRequest, ProgressLog } from '../../src/provider.js';
+import { bodyType, unknownFields } from '../sim/fly-fields.ts';
 
 const api = 'https://api.machines.dev';
 const token = 'FlyV1 fm2_unit_test_secret';
@@ -27,12 +29,97 @@ afterEach(() => {
 /** nock hangs on a plain-object error with undici; an Error instance carries the code through. */
 const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 
+describe('the Authorization header (fly-go tokens/tokens.go Parse, FlapsHeader)', () => {
+  it.each([
+    ['FlyV1 fm2_a,fm2_b', 'FlyV1 fm2_a,fm2_b'],
+    ['fm2_a,fm2_b', 'FlyV1 fm2_a,fm2_b'],
+    ['  Bearer FlyV1 fm2_a , fm2_b ', 'FlyV1 fm2_a,fm2_b'],
+    ['flyv1 fm1r_x', 'FlyV1 fm1r_x'],
+    ['fm1a_x,fo1_oauth', 'FlyV1 fm1a_x'],
+    ['fo1_personal', 'Bearer fo1_personal'],
+    ['Bearer plain-token', 'Bearer plain-token'],
+    ['fm2notamacaroon', 'Bearer fm2notamacaroon'],
+  ])('%j → %j', (pasted, header) => {
+    expect(authorizationHeader(pasted)).toBe(header);
+  });
+
+  it('splits a token into the pieces that are each masked', () => {
+    expect(tokenPieces('FlyV1 fm2_a, fm2_b')).toEqual(['fm2_a', 'fm2_b']);
+  });
+});
+
 describe('FlyClient', () => {
-  it('sends the token as a bearer and reads JSON', async () => {
-    nock(api, { reqheaders: { authorization: `Bearer ${token}` } })
+  it('sends a macaroon token as FlyV1 and reads JSON', async () => {
+    nock(api, { reqheaders: { authorization: 'FlyV1 fm2_unit_test_secret' } })
       .get('/v1/apps/demo')
       .reply(200, { id: 'a1', name: 'demo', organization: { slug: 'personal' } });
     expect(await client().getApp('demo')).toMatchObject({ name: 'demo' });
+  });
+
+  it('sends a plain token as a bearer', async () => {
+    nock(api, { reqheaders: { authorization: 'Bearer plain-token' } }).get('/v1/apps/demo').reply(200, { id: 'a1', name: 'demo' });
+    expect(await new FlyClient({ ...options, token: 'plain-token' }).getApp('demo')).toMatchObject({ name: 'demo' });
+  });
+
+  it('creates an app with ?wait=true and keeps the affinity cookie for the calls on that app', async () => {
+    nock(api)
+      .post('/v1/apps', { app_name: 'demo', org_slug: 'personal' })
+      .query({ wait: 'true' })
+      .reply(201, { id: 'a', name: 'demo' }, { 'set-cookie': 'fly_flaps_affinity=node-a; Path=/v1/apps/demo; HttpOnly' });
+    nock(api, { reqheaders: { cookie: 'fly_flaps_affinity=node-a' } })
+      .post('/v1/apps/demo/ip_assignments', { type: 'v6', org_slug: 'acme' })
+      .reply(200, { ip: '2a09::1' });
+    const c = client();
+    expect(await c.createApp('demo', 'personal')).toBe('created');
+    expect(await c.allocateIp('demo', 'v6', 'acme')).toMatchObject({ ip: '2a09::1' });
+  });
+
+  it("reads Fly's `message` before `error` and names the fly-request-id", async () => {
+    nock(api)
+      .post('/v1/apps/demo/machines')
+      .reply(422, { message: 'invalid guest: memory_mb too small', error: 'unprocessable' }, { 'fly-request-id': '01REQ-iad' });
+    await expect(client().createMachine('demo', { region: 'iad', config: { image: 'x' } })).rejects.toThrow(
+      'Fly API: POST /v1/apps/demo/machines failed with 422: invalid guest: memory_mb too small (fly-request-id 01REQ-iad)',
+    );
+  });
+
+  it('a 5xx that names insufficient_capacity is a definite failure, not a lost create, and is not retried', async () => {
+    nock(api)
+      .post('/v1/apps/demo/machines')
+      .reply(503, { error: 'no capacity in syd', status: 'insufficient_capacity' }, { 'fly-request-id': '01CAP' });
+    const error = await client()
+      .createMachine('demo', { region: 'syd', config: { image: 'x' } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FlyApiError);
+    expect(error).not.toBeInstanceOf(FlyAmbiguousError);
+    expect(error).toMatchObject({ flyStatus: 'insufficient_capacity', requestId: '01CAP' });
+    expect((error as Error).message).toContain('no capacity in syd (insufficient_capacity) (fly-request-id 01CAP)');
+  });
+
+  it('takes a lease with ?ttl= and no body, reading the 201 {status, data}', async () => {
+    nock(api)
+      .post('/v1/apps/demo/machines/m1/lease', (body: unknown) => body === '' || body === undefined)
+      .query({ ttl: '30' })
+      .reply(201, { status: 'success', data: { nonce: 'n1', expires_at: 1, owner: 'me', version: 'I1' } });
+    expect(await client().acquireLease('demo', 'm1', 30)).toMatchObject({ nonce: 'n1', version: 'I1' });
+  });
+
+  it('refuses a lease answer whose status is not success', async () => {
+    nock(api).post('/v1/apps/demo/machines/m1/lease').query(true).reply(201, { status: 'error', message: 'machine is being migrated' });
+    await expect(client().acquireLease('demo', 'm1', 30)).rejects.toThrow('the lease was not granted: machine is being migrated');
+  });
+
+  it('releasing a lease that already expired (404) is not an error', async () => {
+    nock(api, { reqheaders: { 'fly-machine-lease-nonce': 'n1' } }).delete('/v1/apps/demo/machines/m1/lease').reply(404, { error: 'lease not found' });
+    await expect(client().releaseLease('demo', 'm1', 'n1')).resolves.toBeUndefined();
+  });
+
+  it('waits on several states with repeated parameters, the version, and a timeout of at most 60 s', async () => {
+    nock(api)
+      .get('/v1/apps/demo/machines/m1/wait')
+      .query((q) => JSON.stringify(q) === JSON.stringify({ state: ['started', 'stopped', 'failed'], version: 'I1', timeout: '60' }))
+      .reply(200, { ok: true });
+    expect(await client().wait('demo', 'm1', ['started', 'stopped', 'failed'], 'I1', 300)).toBe('reached');
   });
 
   it('honours Retry-After in seconds and as an HTTP date on 429', async () => {
@@ -65,7 +152,7 @@ describe('FlyClient', () => {
   });
 
   it('fails at once on 403 too', async () => {
-    nock(api).post('/v1/apps').reply(403, { error: 'token has no access to org acme' });
+    nock(api).post('/v1/apps').query(true).reply(403, { error: 'token has no access to org acme' });
     await expect(client().createApp('demo', 'acme')).rejects.toThrow(
       'Fly API refused the token (403) for POST /v1/apps: token has no access to org acme',
     );
@@ -101,29 +188,29 @@ describe('FlyClient', () => {
   });
 
   it('reads an app name taken (422 name_taken) as an answer, not an error', async () => {
-    nock(api).post('/v1/apps', { app_name: 'demo', org_slug: 'personal' }).reply(422, { error: 'Name has already been taken', status: 'name_taken' });
+    nock(api).post('/v1/apps', { app_name: 'demo', org_slug: 'personal' }).query(true).reply(422, { error: 'Name has already been taken', status: 'name_taken' });
     expect(await client().createApp('demo', 'personal')).toBe('taken');
   });
 
   it('maps wait answers: 200 reached, 408 timeout, 400 replaced, 404 gone', async () => {
     const path = '/v1/apps/demo/machines/m1/wait';
-    const query = { state: 'started', instance_id: 'I1', timeout: '60' };
+    const query = { state: 'started', version: 'I1', timeout: '60' };
     nock(api).get(path).query(query).reply(200, { ok: true });
     nock(api).get(path).query(query).reply(408, { error: 'deadline_exceeded' });
     nock(api).get(path).query(query).reply(400, { error: 'instance I1 was replaced' });
     nock(api).get(path).query(query).reply(404, { error: 'machine not found' });
     const c = client();
-    expect(await c.wait('demo', 'm1', 'started', 'I1', 60)).toBe('reached');
-    expect(await c.wait('demo', 'm1', 'started', 'I1', 60)).toBe('timeout');
-    expect(await c.wait('demo', 'm1', 'started', 'I1', 60)).toBe('replaced');
-    expect(await c.wait('demo', 'm1', 'started', 'I1', 60)).toBe('gone');
+    expect(await c.wait('demo', 'm1', ['started'], 'I1', 60)).toBe('reached');
+    expect(await c.wait('demo', 'm1', ['started'], 'I1', 60)).toBe('timeout');
+    expect(await c.wait('demo', 'm1', ['started'], 'I1', 60)).toBe('replaced');
+    expect(await c.wait('demo', 'm1', ['started'], 'I1', 60)).toBe('gone');
   });
 
   it('sends the lease nonce with an update', async () => {
     nock(api, { reqheaders: { 'fly-machine-lease-nonce': 'n0nce' } })
       .post('/v1/apps/demo/machines/m1')
       .reply(200, { id: 'm1', instance_id: 'I2', state: 'replacing', region: 'iad', config: { image: 'x' }, created_at: '' });
-    expect(await client().updateMachine('demo', 'm1', { config: { image: 'x' } }, 'n0nce')).toMatchObject({ instance_id: 'I2' });
+    expect(await client().updateMachine('demo', 'm1', { region: 'iad', config: { image: 'x' } }, 'n0nce')).toMatchObject({ instance_id: 'I2' });
   });
 });
 
@@ -150,29 +237,116 @@ describe('FlyProvider with scripted exchanges', () => {
     internalPort: 8080,
     revision: { id: 'abc', order: 1 },
     waitTimeoutMs: 60_000,
+    smokeWindowMs: 0,
   };
   const machine = { id: 'm1', name: 'preview', state: 'created', region: 'iad', instance_id: 'I1', created_at: '2026-01-01T00:00:00Z' };
 
-  it('a fresh deploy makes exactly these calls: no IP or machine listing for an app it just created', async () => {
+  /** Every body the client sends, checked against fly-go's field names (test/sim/fly-fields.json). */
+  const sent: { call: string; body: unknown }[] = [];
+  const capture = (method: string, path: string) => (body: unknown) => {
+    sent.push({ call: `${method} ${path}`, body });
+    const type = bodyType(method, path);
+    return type === undefined || unknownFields(type, body).length === 0;
+  };
+
+  it('a fresh deploy makes exactly 7 calls: no IP or machine listing for an app it just created; the list read after the wait tells the state', async () => {
+    sent.length = 0;
+    const started = { ...machine, state: 'started', config: { image: request.image, metadata: request.ownerLabels } };
     nock(api).get('/v1/apps/demo').reply(404, { error: 'Could not find App "demo"' });
-    nock(api).post('/v1/apps', { app_name: 'demo', org_slug: 'personal' }).reply(201, { id: 'a', name: 'demo' });
-    nock(api).post('/v1/apps/demo/ip_assignments', { type: 'v6' }).reply(200, { ip: '2a09::1' });
-    nock(api).post('/v1/apps/demo/ip_assignments', { type: 'shared_v4' }).reply(200, { ip: '66.241.1.1' });
+    nock(api).post('/v1/apps', capture('POST', '/v1/apps')).query({ wait: 'true' }).reply(201, { id: 'a', name: 'demo' });
+    nock(api).post('/v1/apps/demo/ip_assignments', capture('POST', '/v1/apps/demo/ip_assignments')).twice().reply(200, { ip: '2a09::1' });
     nock(api)
       .post('/v1/apps/demo/machines', (body: { config: { image: string; metadata: Record<string, string> } }) =>
+        capture('POST', '/v1/apps/demo/machines')(body) &&
         body.config.image === request.image && body.config.metadata['fly_preview_pr'] === '2' && body.config.metadata['fly_preview_sha'] === 'abc',
       )
       .reply(200, { ...machine, config: { image: request.image, metadata: { fly_preview_repo: 'o/r', fly_preview_pr: '2' } } });
-    nock(api).get('/v1/apps/demo/machines').reply(200, [{ ...machine, config: { image: request.image, metadata: request.ownerLabels } }]);
-    nock(api).get('/v1/apps/demo/machines/m1/wait').query({ state: 'started', instance_id: 'I1', timeout: '60' }).reply(200, { ok: true });
+    nock(api)
+      .get('/v1/apps/demo/machines/m1/wait')
+      .query((q) => JSON.stringify(q) === JSON.stringify({ state: ['started', 'stopped', 'failed'], version: 'I1', timeout: '60' }))
+      .reply(200, { ok: true });
+    nock(api).get('/v1/apps/demo/machines').reply(200, [started]);
     const provider = createFlyProvider(options);
     const outcome = await provider.deploy(request, log);
     await provider.close();
     expect(outcome).toMatchObject({ kind: 'ready', machineId: 'm1', change: 'created', hostname: 'demo.fly.dev' });
+    expect(sent.map((s) => s.call).sort()).toEqual(['POST /v1/apps', 'POST /v1/apps/demo/ip_assignments', 'POST /v1/apps/demo/ip_assignments', 'POST /v1/apps/demo/machines']);
+    for (const { call, body } of sent) {
+      const [method = '', path = ''] = call.split(' ');
+      expect(unknownFields(bodyType(method, path) ?? '', body), call).toEqual([]);
+    }
+  });
+
+  it('a machine in `failed` after the wait fails at once with its last event', async () => {
+    const failed = {
+      ...machine,
+      state: 'failed',
+      config: { image: request.image, metadata: request.ownerLabels },
+      events: [{ type: 'launch', status: 'failed', source: 'flyd', timestamp: 0, request: { error: 'no capacity' } }],
+    };
+    nock(api).get('/v1/apps/demo').reply(200, { id: 'a', name: 'demo' });
+    nock(api).get('/v1/apps/demo/ip_assignments').reply(200, { ips: [{ ip: '2a09::1' }, { ip: '66.241.1.1' }] });
+    nock(api).get('/v1/apps/demo/machines').reply(200, []);
+    nock(api).post('/v1/apps/demo/machines').reply(200, { ...machine, config: failed.config });
+    nock(api).get('/v1/apps/demo/machines/m1/wait').query(true).reply(200, { ok: true });
+    nock(api).get('/v1/apps/demo/machines').reply(200, [failed]);
+    const provider = createFlyProvider(options);
+    const outcome = await provider.deploy(request, log);
+    await provider.close();
+    expect(outcome).toMatchObject({ kind: 'failed', state: 'failed' });
+    expect(outcome.kind === 'failed' ? outcome.reason : '').toContain('Last event: 1970-01-01T00:00:00.000Z launch failed (flyd): no capacity');
+  });
+
+  it('a crash in the smoke window, recovered by a restart, still fails with the exit code', async () => {
+    const exit = { type: 'exit', status: 'restarting', source: 'flyd', timestamp: 2, request: { exit_event: { exit_code: 2, restarting: true }, restart_count: 1 } };
+    const base = { ...machine, state: 'started', config: { image: request.image, metadata: request.ownerLabels } };
+    nock(api).get('/v1/apps/demo').reply(200, { id: 'a', name: 'demo' });
+    nock(api).get('/v1/apps/demo/ip_assignments').reply(200, { ips: [{ ip: '2a09::1' }, { ip: '66.241.1.1' }] });
+    nock(api).get('/v1/apps/demo/machines').reply(200, []);
+    nock(api).post('/v1/apps/demo/machines').reply(200, { ...machine, config: base.config });
+    nock(api).get('/v1/apps/demo/machines/m1/wait').query((q) => q['timeout'] === '60').reply(200, { ok: true });
+    nock(api).get('/v1/apps/demo/machines').reply(200, [base]);
+    nock(api)
+      .get('/v1/apps/demo/machines/m1/wait')
+      .query((q) => JSON.stringify(q) === JSON.stringify({ state: ['stopped', 'failed'], version: 'I1', timeout: '5' }))
+      .reply(() => {
+        clock += 5_000;
+        return [408, { error: 'deadline_exceeded' }];
+      });
+    nock(api)
+      .get('/v1/apps/demo/machines/m1')
+      .reply(200, { ...base, events: [{ type: 'start', status: 'started', timestamp: 3 }, exit, { type: 'start', status: 'started', timestamp: 1 }, { type: 'launch', status: 'created', timestamp: 0 }] });
+    // The API holds a wait until its timeout; the scripted 408 comes at once, so the clock moves instead.
+    let clock = 0;
+    const provider = createFlyProvider({ ...options, now: () => clock });
+    const outcome = await provider.deploy({ ...request, smokeWindowMs: 5_000 }, log);
+    await provider.close();
+    expect(outcome).toMatchObject({ kind: 'failed', exitCode: 2 });
+    expect(outcome.kind === 'failed' ? outcome.reason : '').toBe(
+      'The machine crashed within 5 s of starting with exit code 2; its restart policy restarted it 1 time; it is "started".',
+    );
+  });
+
+  it('an update sends the machine’s own region', async () => {
+    const old = { ...machine, state: 'started', region: 'ams', config: { image: 'old', metadata: { ...request.ownerLabels, fly_preview_sha: 'old', fly_preview_order: '0' } } };
+    nock(api).get('/v1/apps/demo').reply(200, { id: 'a', name: 'demo' });
+    nock(api).get('/v1/apps/demo/ip_assignments').reply(200, { ips: [{ ip: '2a09::1' }, { ip: '66.241.1.1' }] });
+    nock(api).get('/v1/apps/demo/machines').reply(200, [old]);
+    nock(api).post('/v1/apps/demo/machines/m1/lease').query({ ttl: '30' }).reply(201, { status: 'success', data: { nonce: 'n', version: 'I1' } });
+    nock(api)
+      .post('/v1/apps/demo/machines/m1', (body: { region: string }) => body.region === 'ams')
+      .reply(200, { ...old, state: 'replacing', instance_id: 'I2' });
+    nock(api).delete('/v1/apps/demo/machines/m1/lease').reply(404, { error: 'lease expired' });
+    nock(api).get('/v1/apps/demo/machines/m1/wait').query(true).reply(200, { ok: true });
+    nock(api).get('/v1/apps/demo/machines').reply(200, [{ ...old, instance_id: 'I2', config: { image: request.image, metadata: request.ownerLabels } }]);
+    const provider = createFlyProvider(options);
+    const outcome = await provider.deploy({ ...request, region: 'ams' }, log);
+    await provider.close();
+    expect(outcome).toMatchObject({ kind: 'ready', change: 'updated', region: 'ams' });
   });
 
   it('after a lost create, finds the machine it made instead of making a second', async () => {
-    const made = { ...machine, config: { image: request.image, metadata: { ...request.ownerLabels, fly_preview_sha: 'abc', fly_preview_order: '1' } } };
+    const made = { ...machine, state: 'started', config: { image: request.image, metadata: { ...request.ownerLabels, fly_preview_sha: 'abc', fly_preview_order: '1' } } };
     nock(api).get('/v1/apps/demo').reply(200, { id: 'a', name: 'demo' });
     nock(api).get('/v1/apps/demo/ip_assignments').reply(200, { ips: [{ ip: '2a09::1' }, { ip: '66.241.1.1' }] });
     nock(api).get('/v1/apps/demo/machines').reply(200, []);

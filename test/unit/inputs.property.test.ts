@@ -38,6 +38,7 @@ const roundTrips: Record<string, { check: Check; alsoNamed?: string[] }> = {
   autostop: { check: sameText((s) => s.overrides.autostop) },
   config: { check: (s) => expect(s.appConfig).toBeDefined() },
   'wait-timeout': { check: sameNumber((s) => s.waitTimeoutSeconds) },
+  'smoke-window': { check: sameNumber((s) => s.smokeWindowSeconds) },
   comment: { check: sameBoolean((s) => s.comment) },
   'deployment-environment': { check: sameText((s) => s.deploymentEnvironment) },
   'allow-forks': { check: sameBoolean((s) => s.allowForks) },

@@ -34,6 +34,7 @@ describe('readSettings', () => {
       guest: { cpuKind: 'shared', cpus: 1, memoryMb: 256 },
       env: {},
       waitTimeoutSeconds: 300,
+      smokeWindowSeconds: 10,
       comment: true,
       deploymentEnvironment: undefined,
       allowForks: false,
@@ -71,6 +72,7 @@ describe('readSettings', () => {
         memory: '4096',
         env: 'A=1\n\n# comment\nB=x=y\r\nC=',
         'wait-timeout': '120',
+        'smoke-window': '0',
         comment: 'False',
         'allow-forks': 'TRUE',
         'fly-api-url': 'http://127.0.0.1:4280/',
@@ -87,6 +89,7 @@ describe('readSettings', () => {
       guest: { cpuKind: 'performance', cpus: 2, memoryMb: 4096 },
       env: { A: '1', B: 'x=y', C: '' },
       waitTimeoutSeconds: 120,
+      smokeWindowSeconds: 0,
       comment: false,
       allowForks: true,
       flyApiUrl: 'http://127.0.0.1:4280',
@@ -146,6 +149,8 @@ describe('readSettings', () => {
     ['memory', { cpus: '2', memory: '256' }, /2 shared CPUs take a multiple of 256 MB from 512 to 4096, not 256 MB/],
     ['memory', { 'cpu-kind': 'performance', memory: '1024' }, /1 performance CPU take a multiple of 1024 MB from 2048 to 8192/],
     ['memory', { 'cpu-kind': 'performance', cpus: '2', memory: '4352' }, /2 performance CPUs take a multiple of 1024 MB from 4096 to 16384, not 4352 MB/],
+    // flyctl internal/machine/update.go: performance memory comes in 1024 MB steps.
+    ['memory', { 'cpu-kind': 'performance', memory: '2304' }, /1 performance CPU take a multiple of 1024 MB from 2048 to 8192, not 2304 MB/],
     ['memory', { memory: 'lots' }, /Input 'memory' must be a whole number/],
     ['cpu-kind', { 'cpu-kind': 'performance' }, /Input 'cpu-kind' gives process group "app" a machine size Fly does not accept: 1 performance CPU take/],
     ['size', { size: 'shared-cpu-3x' }, /Input 'size' must be one of shared-cpu-1x, shared-cpu-2x, .*performance-16x/],
@@ -162,6 +167,8 @@ describe('readSettings', () => {
     ['env', { env: 'A=1\nA=2' }, /Input 'env' line 2 sets A a second time/],
     ['wait-timeout', { 'wait-timeout': '0' }, /Input 'wait-timeout' must be a whole number from 1 to 3600 seconds/],
     ['wait-timeout', { 'wait-timeout': '86400' }, /Input 'wait-timeout'/],
+    ['smoke-window', { 'smoke-window': '-1' }, /Input 'smoke-window' must be a whole number from 0 to 600 seconds \(0 disables the check\)/],
+    ['smoke-window', { 'smoke-window': '2.5' }, /Input 'smoke-window'/],
     ['comment', { comment: 'yes' }, /Input 'comment' must be true or false; got "yes"/],
     ['allow-forks', { 'allow-forks': '1' }, /Input 'allow-forks' must be true or false/],
     ['deployment-environment', { 'deployment-environment': 'pre view' }, /Input 'deployment-environment' must be an environment name prefix/],
@@ -182,6 +189,15 @@ describe('readSettings', () => {
   it('never echoes a secret value in an error', () => {
     const error = rejection({ secrets: 'TOKEN=hunter2-very-secret\nTOKEN=hunter2-very-secret' });
     expect(error.message).not.toContain('hunter2');
+  });
+
+  it.each<[string, string, string]>([
+    ['shared', '6', '1536'],
+    ['shared', '8', '16384'],
+    ['performance', '6', '12288'],
+    ['performance', '128', '262144'],
+  ])('accepts the size flyctl accepts: %s × %s CPUs, %s MB', (kind, cpus, memory) => {
+    expect(readSettings(read({ 'cpu-kind': kind, cpus, memory })).guest).toEqual({ cpuKind: kind, cpus: Number(cpus), memoryMb: Number(memory) });
   });
 
   it('never echoes an env value in an error (they are often secrets)', () => {
