@@ -489,7 +489,7 @@ function writeSweepSummary(report) {
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
 // When a failed request may be tried again, and how long to wait first, within one overall deadline:
-// the Fly client's policy (src/fly/). The GitHub client (src/github/) leaves retries to Octokit's
+// the Fly client's policy (src/providers/fly/). The GitHub client (src/github/) leaves retries to Octokit's
 // plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
 const defaultRetryPolicy = {
     maxAttempts: 6,

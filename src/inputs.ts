@@ -14,7 +14,7 @@ import {
   type AppConfig,
   type AutostopMode,
   type PlanOverrides,
-} from './fly/appconfig/index.js';
+} from './providers/fly/appconfig/index.js';
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep';
 
@@ -22,7 +22,7 @@ export interface Settings {
   mode: Mode;
   /** The `config` fly.toml, relative to the workspace; undefined when the preview has none. */
   configPath: string | undefined;
-  /** That fly.toml, parsed (src/fly/appconfig); the deploy plans each process group from it. */
+  /** That fly.toml, parsed (src/providers/fly/appconfig); the deploy plans each process group from it. */
   appConfig: AppConfig | undefined;
   /** The inputs that override the file (only those given), and what idle services do. */
   overrides: PlanOverrides;

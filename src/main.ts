@@ -16,7 +16,7 @@ import {
   type PullRequestState,
 } from './plan.js';
 import type { DeployOutcome, PreviewListing, PreviewProvider, PreviewTarget, ProgressLog } from './provider.js';
-import { tokenPieces } from './fly/token.js';
+import { tokenPieces } from './providers/fly/token.js';
 
 // The Fly and GitHub clients are loaded only when a run deploys or destroys: a skipped run (a push,
 // a fork PR) then starts in a fraction of the time.
@@ -259,6 +259,8 @@ async function deploy(
         revision: { id: pr.headSha, order: pr.updatedAtMs },
         waitTimeoutMs: settings.waitTimeoutSeconds * 1000,
         smokeWindowMs: settings.smokeWindowSeconds * 1000,
+        secrets: settings.secrets,
+        autostop: settings.overrides.autostop,
       },
       deployLog,
     );
@@ -306,8 +308,8 @@ async function destroy(provider: PreviewProvider, report: Report, target: Previe
 }
 
 /** Loads the platform and GitHub modules only now: a skipped run never pays for them. */
-async function load(): Promise<{ createFlyProvider: typeof import('./fly/index.js').createFlyProvider; github: GitHubModule }> {
-  const [{ createFlyProvider }, github] = await Promise.all([import('./fly/index.js'), import('./github/index.js')]);
+async function load(): Promise<{ createFlyProvider: typeof import('./providers/fly/index.js').createFlyProvider; github: GitHubModule }> {
+  const [{ createFlyProvider }, github] = await Promise.all([import('./providers/fly/index.js'), import('./github/index.js')]);
   return { createFlyProvider, github };
 }
 

@@ -1,4 +1,4 @@
-// What src/main.ts asks of a machine platform. Fly implements it in src/fly/; a second platform
+// What src/main.ts asks of a machine platform. Fly implements it in src/providers/fly/; a second platform
 // (Koyeb) gets its own folder beside it and the same contract. Nothing here knows of GitHub:
 // "owner labels" and "revision" are opaque to the platform.
 
@@ -49,6 +49,13 @@ export interface DeployRequest extends PreviewTarget {
    * as ready; 0 trusts `started`. The window runs after wait-timeout's budget, not within it.
    */
   smokeWindowMs: number;
+  /**
+   * Values the app reads as environment variables but which the platform keeps as secrets: never in
+   * the machine or service config, never printed.
+   */
+  secrets: Readonly<Record<string, string>>;
+  /** What an idle preview does where the app's own config says nothing: stopped, suspended, or kept running. */
+  autostop: 'stop' | 'suspend' | 'off';
 }
 
 interface DeployedPlace {

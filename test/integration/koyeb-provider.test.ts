@@ -42,6 +42,7 @@ function request(overrides: Partial<KoyebDeployRequest> = {}): KoyebDeployReques
     revision: { id: 'a'.repeat(40), order: 1_000 },
     waitTimeoutMs: 10_000,
     secrets: { API_KEY: secretValue },
+    autostop: 'stop',
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { stringify } from 'smol-toml';
 import { expect, it } from 'vitest';
-import { AppConfigError, parseAppConfig, planPreview } from '../../src/fly/appconfig/index.js';
+import { AppConfigError, parseAppConfig, planPreview } from '../../src/providers/fly/appconfig/index.js';
 
 const sections = [
   'primary_region', 'kill_signal', 'kill_timeout', 'swap_size_mb', 'host_dedication_id', 'env', 'processes', 'experimental',

@@ -14,8 +14,8 @@ import {
   toReleaseMachineConfig,
   type AppConfig,
   type PlanOverrides,
-} from '../../src/fly/appconfig/index.js';
-import { formatGoDuration, parseGoDuration } from '../../src/fly/appconfig/duration.js';
+} from '../../src/providers/fly/appconfig/index.js';
+import { formatGoDuration, parseGoDuration } from '../../src/providers/fly/appconfig/duration.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/fly-toml/${name}`, import.meta.url), 'utf8');
 const load = (name: string): AppConfig => parseAppConfig(fixture(name), name);

@@ -2,8 +2,8 @@
 // shapes of superfly/fly-go flaps/flaps_volumes.go and flaps/flaps_secrets.go.
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FlyClient } from '../../src/fly/client.js';
-import { FlyApiError } from '../../src/fly/http.js';
+import { FlyClient } from '../../src/providers/fly/client.js';
+import { FlyApiError } from '../../src/providers/fly/http.js';
 
 const api = 'https://api.machines.dev';
 const token = 'FlyV1 fm2_unit_test_secret';

@@ -1,9 +1,9 @@
 // The Machines API client against scripted HTTP exchanges (nock intercepts undici on Node 24).
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FlyAmbiguousError, FlyApiError, FlyAuthError, createFlyProvider } from '../../src/fly/index.js';
-import { FlyClient } from '../../src/fly/client.js';
-import { authorizationHeader, tokenPieces } from '../../src/fly/token.js';
+import { FlyAmbiguousError, FlyApiError, FlyAuthError, createFlyProvider } from '../../src/providers/fly/index.js';
+import { FlyClient } from '../../src/providers/fly/client.js';
+import { authorizationHeader, tokenPieces } from '../../src/providers/fly/token.js';
 import type { DeployRequest, ProgressLog } from '../../src/provider.js';
 import { bodyType, unknownFields } from '../sim/fly-fields.ts';
 
@@ -238,6 +238,8 @@ describe('FlyProvider with scripted exchanges', () => {
     revision: { id: 'abc', order: 1 },
     waitTimeoutMs: 60_000,
     smokeWindowMs: 0,
+    secrets: {},
+    autostop: 'stop',
   };
   const machine = { id: 'm1', name: 'preview', state: 'created', region: 'iad', instance_id: 'I1', created_at: '2026-01-01T00:00:00Z' };
 

@@ -1,6 +1,6 @@
 // The throttles that keep a sweep inside Fly's rate limits, on a fake clock.
 import { describe, expect, it } from 'vitest';
-import { KeyedThrottle, mapLimit, Throttle } from '../../src/fly/limits.js';
+import { KeyedThrottle, mapLimit, Throttle } from '../../src/providers/fly/limits.js';
 
 function fakeClock() {
   let now = 0;

@@ -19,10 +19,6 @@ import type {
 
 /** What a Koyeb deploy takes beyond the shared DeployRequest (whose `guest` and `org` are Fly's). */
 export interface KoyebDeployExtras {
-  /** Set as Koyeb secrets and referred to by name from the service; never written into its definition. */
-  secrets?: Readonly<Record<string, string>>;
-  /** `stop` (default): deep sleep when idle; `suspend`: light sleep (faster wake); `off`: always one instance. */
-  autostop?: 'stop' | 'suspend' | 'off';
   /** Koyeb's own safety net: it deletes the service once it has slept this long (life_cycle.delete_after_sleep). */
   ttlSeconds?: number;
   /** Koyeb instance type (nano, micro, small, …). */
@@ -95,7 +91,7 @@ function desiredDefinition(request: KoyebDeployRequest): DeploymentDefinition {
     [revisionKey]: request.revision.id,
     [orderKey]: String(request.revision.order),
   };
-  const secrets = request.secrets ?? {};
+  const secrets = request.secrets;
   const env: DeploymentEnv[] = [
     ...Object.entries(request.env)
       .filter(([key]) => !(key in markers) && !(key in secrets))
@@ -103,7 +99,8 @@ function desiredDefinition(request: KoyebDeployRequest): DeploymentDefinition {
     ...Object.keys(secrets).map((key) => ({ key, secret: secretName(request.appName, key) })),
     ...Object.entries(markers).map(([key, value]) => ({ key, value })),
   ];
-  const autostop = request.autostop ?? 'stop';
+  // `stop`: deep sleep when idle; `suspend`: light sleep (faster wake); `off`: always one instance.
+  const autostop = request.autostop;
   const sleepDelay = autostop === 'suspend' ? { light_sleep_value: idleSeconds } : { deep_sleep_value: idleSeconds };
   const port = request.internalPort;
   return {
@@ -373,7 +370,7 @@ export class KoyebProvider {
    */
   async #ensureSecrets(request: KoyebDeployRequest, log: ProgressLog): Promise<boolean> {
     const changed = await settled<boolean[]>(
-      Object.entries(request.secrets ?? {}).map(async ([key, value]) => {
+      Object.entries(request.secrets).map(async ([key, value]) => {
         const name = secretName(request.appName, key);
         let secret = await this.#client.findSecret(name);
         if (secret === undefined) {

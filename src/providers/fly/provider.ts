@@ -13,8 +13,8 @@ import type {
   PreviewScope,
   PreviewTarget,
   ProgressLog,
-} from '../provider.js';
-import { backoffDelay, defaultRetryPolicy, sleep, type RetryPolicy } from '../retry.js';
+} from '../../provider.js';
+import { backoffDelay, defaultRetryPolicy, sleep, type RetryPolicy } from '../../retry.js';
 import { AppNotVisible, FlyClient, maxWaitSeconds } from './client.js';
 import { KeyedThrottle, mapLimit, Throttle } from './limits.js';
 import { FlyAmbiguousError, FlyApiError, FlyAuthError, type FlyHttpOptions } from './http.js';

@@ -1,5 +1,5 @@
 // The Fly side of the house, as main.ts sees it.
-import type { PreviewProvider } from '../provider.js';
+import type { PreviewProvider } from '../../provider.js';
 import { FlyProvider, type FlyProviderOptions } from './provider.js';
 
 export { FlyAmbiguousError, FlyApiError, FlyAuthError } from './http.js';

@@ -11,7 +11,7 @@ import {
   parseRetryAfter,
   sleep,
   type RetryPolicy,
-} from '../retry.js';
+} from '../../retry.js';
 import { authorizationHeader } from './token.js';
 import type { FlyErrorBody } from './types.js';
 
