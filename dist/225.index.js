@@ -161,6 +161,28 @@ function fenced(lines) {
 function table(rows) {
     return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| **${k}** | ${v} |`)].join('\n');
 }
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** Process groups, release command, checks and phase times, when the deploy reported them. */
+function renderDetails(details) {
+    if (details === undefined)
+        return [];
+    const parts = [];
+    if (details.groups.length > 1) {
+        parts.push(['| Process group | Machine | Region | State |', '|---|---|---|---|', ...details.groups.map((g) => `| ${g.name} | \`${g.machineId}\` | \`${g.region}\` | ${g.state} |`)].join('\n'));
+    }
+    const release = details.release;
+    if (release !== undefined) {
+        parts.push(release.ran
+            ? `Release command ran${release.exitCode === undefined ? '' : ` and exited with code \`${release.exitCode}\``}:`
+            : 'Release command not run again: no machine changed.', fenced([release.command]));
+    }
+    if (details.checks.length > 0) {
+        parts.push('Health checks:', fenced(details.checks.map((c) => `${c.group}/${c.name}: ${c.status}${c.output === '' ? '' : ` — ${c.output}`}`)));
+    }
+    if (details.phasesMs.length > 0)
+        parts.push(`<sub>Took ${details.phasesMs.map((p) => `${p.name} ${seconds(p.ms)}`).join(' · ')}</sub>`);
+    return parts;
+}
 /** The visible Markdown, shared by the PR comment and the job summary. */
 function renderPreview(view, footer) {
     const parts = [];
@@ -184,6 +206,7 @@ function renderPreview(view, footer) {
             if (view.state === 'superseded') {
                 parts.push(`This run for \`${shortSha(view.sha)}\` left the newer deploy in place.`);
             }
+            parts.push(...renderDetails(view.details));
             break;
         case 'failed':
             parts.push(`### ❌ Preview failed for \`${shortSha(view.sha)}\``, view.reason, table([
@@ -194,6 +217,7 @@ function renderPreview(view, footer) {
                     : [['Machine', `\`${view.machineId}\` in \`${view.region}\``]]),
                 ...(view.exitCode === undefined ? [] : [['Exit code', `\`${view.exitCode}\``]]),
             ]));
+            parts.push(...renderDetails(view.details));
             if (view.recentEvents.length > 0)
                 parts.push('Last machine events:', fenced(view.recentEvents));
             parts.push('The app is left in place so you can inspect it; the next push retries.');

@@ -16,6 +16,8 @@ __webpack_require__.d(__webpack_exports__, {
   createFlyProvider: () => (/* binding */ createFlyProvider)
 });
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
 // EXTERNAL MODULE: ./lib/retry.js
 var retry = __webpack_require__(2165);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -538,7 +540,16 @@ async function mapLimit(items, limit, work) {
     return results;
 }
 
+// EXTERNAL MODULE: ./lib/providers/fly/appconfig/index.js + 14 modules
+var appconfig = __webpack_require__(49);
 ;// CONCATENATED MODULE: ./lib/providers/fly/provider.js
+// The Fly implementation of PreviewProvider: one app and one machine per preview, found again by
+// the owner labels in machine metadata, updated in place under a lease, and waited on with the
+// API's blocking /wait. Racing runs converge without talking to each other: the oldest machine
+// wins, and a newer revision is never replaced by an older one. The rules of the real API it
+// follows are in test/sim/FLY_API.md, each with its source in fly-go or flyctl.
+
+
 
 
 
@@ -546,6 +557,14 @@ async function mapLimit(items, limit, work) {
 /** Metadata keys for what is deployed; owner labels come from the caller. */
 const revisionKey = 'fly_preview_sha';
 const orderKey = 'fly_preview_order';
+/** The process group a machine runs, as flyctl labels it (internal/appconfig/machines.go). */
+const groupKey = 'fly_process_group';
+/** flyctl's group name for the release command's machine. */
+const releaseGroup = 'fly_app_release_command';
+/** The secret names this action set (sorted, comma-separated), so a name dropped from the input is unset. */
+const secretsKeysKey = 'fly_preview_secrets';
+/** Which values those secrets have, as a digest keyed by the API token: nothing about the values can be read from it. */
+const secretsDigestKey = 'fly_preview_secrets_digest';
 const leaseTtlSeconds = 30;
 /** Rounds of "look, act, wait" before giving up on a machine that racing runs keep changing. */
 const maxRounds = 6;
@@ -564,6 +583,17 @@ const appVisibility = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 100,
  * grace a 404 means "not visible yet", never "gone", so it never leads to a second machine.
  */
 const machineVisibility = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 2_000, budgetMs: 60_000 };
+/** Without planned overrides (a provider made for a bare DeployRequest), the request's own values. */
+function overridesFrom(request) {
+    return {
+        region: request.region,
+        internalPort: request.internalPort,
+        cpuKind: request.guest.cpuKind,
+        cpus: request.guest.cpus,
+        memoryMb: request.guest.memoryMb,
+        autostop: request.autostop,
+    };
+}
 /** States on the way to `started`, in which the current instance is still worth waiting for. */
 const booting = new Set(['created', 'starting', 'replacing']);
 /** States a boot's wait ends in. */
@@ -581,51 +611,86 @@ function deployedRevision(m) {
     const metadata = m.config.metadata ?? {};
     return { id: metadata[revisionKey] ?? '', order: Number(metadata[orderKey] ?? 0) || 0 };
 }
-function desiredConfig(request) {
-    return {
-        image: request.image,
-        guest: { cpu_kind: request.guest.cpuKind, cpus: request.guest.cpus, memory_mb: request.guest.memoryMb },
-        env: { ...request.env },
-        metadata: { ...request.ownerLabels, [revisionKey]: request.revision.id, [orderKey]: String(request.revision.order) },
-        services: [
-            {
-                protocol: 'tcp',
-                internal_port: request.internalPort,
-                ports: [
-                    { port: 80, handlers: ['http'], force_https: true },
-                    { port: 443, handlers: ['tls', 'http'] },
-                ],
-            },
-        ],
-        restart: { policy: 'on-failure', max_retries: 3 },
-    };
+function groupOf(m, defaultGroup) {
+    return m.config.metadata?.[groupKey] ?? defaultGroup;
 }
+const secretsVersion = (request) => request.minSecretsVersion === undefined ? {} : { min_secrets_version: request.minSecretsVersion };
 /** JSON with sorted keys, so configs compare by content whatever order Fly echoes them in. */
 function canonical(value) {
     return JSON.stringify(value, (_, v) => typeof v === 'object' && v !== null && !Array.isArray(v)
         ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
         : v);
 }
+/** Top-level config fields this action sets from the plan: one it no longer sets must be gone from the machine too. */
+const plannedFields = ['init', 'guest', 'mounts', 'services', 'metrics', 'checks', 'statics', 'files', 'restart', 'stop_config', 'auto_destroy'];
+const isEmpty = (v) => v === undefined || v === null || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+/** Whether `current` holds everything `desired` says: Fly echoes a config with its defaults filled in. */
+function covers(current, desired) {
+    if (desired === undefined)
+        return true;
+    if (Array.isArray(desired))
+        return Array.isArray(current) && current.length === desired.length && desired.every((d, i) => covers(current[i], d));
+    if (typeof desired === 'object' && desired !== null) {
+        if (typeof current !== 'object' || current === null || Array.isArray(current))
+            return false;
+        return Object.entries(desired).every(([key, value]) => covers(current[key], value));
+    }
+    return current === desired;
+}
 /**
- * Whether the machine already runs what we would send. Fly echoes a config with defaults filled
- * in, so only what this action sets is compared; the order label is left out, since a later event
- * for the same commit (a label added, say) needs no restart.
+ * Whether the machine already runs what we would send: the whole planned config. Metadata and env
+ * must match exactly (a removed secret or variable is a change); the rest must hold every field we
+ * set, and no planned field we no longer set. The order label is left out, since a later event for
+ * the same commit (a label added, say) needs no restart.
  */
 function sameConfig(current, desired) {
-    const fingerprint = (c) => {
-        const { [orderKey]: _order, ...metadata } = c.metadata ?? {};
-        return canonical({
-            image: c.image,
-            guest: c.guest === undefined ? undefined : { cpu_kind: c.guest.cpu_kind, cpus: c.guest.cpus, memory_mb: c.guest.memory_mb },
-            env: c.env ?? {},
-            metadata,
-            services: (c.services ?? []).map((service) => ({
-                internal_port: service.internal_port,
-                ports: service.ports.map((port) => ({ port: port.port, handlers: [...port.handlers].sort(), force_https: port.force_https === true })),
-            })),
-        });
+    const have = current;
+    const metadata = (m) => {
+        const { [orderKey]: _order, ...rest } = m ?? {};
+        return canonical(rest);
     };
-    return fingerprint(current) === fingerprint(desired);
+    if (current.image !== desired.image || metadata(current.metadata) !== metadata(desired.metadata))
+        return false;
+    if (canonical(current.env ?? {}) !== canonical(desired.env ?? {}))
+        return false;
+    for (const field of new Set([...plannedFields, ...Object.keys(desired)])) {
+        if (field === 'image' || field === 'metadata' || field === 'env')
+            continue;
+        const want = desired[field];
+        if (isEmpty(want) ? !isEmpty(have[field]) : !covers(have[field], want))
+            return false;
+    }
+    return true;
+}
+const phaseOrder = ['app', 'IPs', 'release', 'machines', 'boot', 'checks'];
+/** How long each phase of a deploy took; groups deploy in parallel, so a phase counts its longest group. */
+class Phases {
+    #now;
+    #ms = new Map();
+    constructor(now) {
+        this.#now = now;
+    }
+    async time(name, work) {
+        const start = this.#now();
+        try {
+            return await work();
+        }
+        finally {
+            this.#ms.set(name, (this.#ms.get(name) ?? 0) + this.#now() - start);
+        }
+    }
+    /** A fresh tally for one group, merged back with merge(). */
+    fork() {
+        return new Phases(this.#now);
+    }
+    merge(groups) {
+        for (const name of new Set(groups.flatMap((g) => [...g.#ms.keys()]))) {
+            this.#ms.set(name, (this.#ms.get(name) ?? 0) + Math.max(...groups.map((g) => g.#ms.get(name) ?? 0)));
+        }
+    }
+    list() {
+        return phaseOrder.filter((name) => this.#ms.has(name)).map((name) => ({ name, ms: this.#ms.get(name) }));
+    }
 }
 /** Which public addresses an app lacks: IPv6 (not the private fdaa: range) and IPv4. */
 function lacking(ips) {
@@ -661,8 +726,14 @@ class FlyProvider {
     #appDeletes;
     #appChanges;
     #random;
+    #token;
+    #appConfig;
+    #overrides;
     constructor(options) {
         this.#client = new FlyClient(options);
+        this.#token = options.token;
+        this.#appConfig = options.appConfig;
+        this.#overrides = options.overrides;
         this.#now = options.now ?? Date.now;
         this.#sleep = options.sleep ?? retry/* sleep */.yy;
         this.#random = options.random ?? Math.random;
@@ -704,13 +775,258 @@ class FlyProvider {
     async deploy(request, log) {
         const started = this.#now();
         const deadline = started + request.waitTimeoutMs;
-        const app = await this.#ensureApp(request, log);
-        // A fresh app has no IPs and no machines: nothing to look up.
-        const [ours] = await Promise.all([
-            app.fresh ? Promise.resolve([]) : this.#ourMachines(request),
-            this.#ensureIps(request.appName, app, log),
+        const plan = (0,appconfig/* planPreview */.Aq)(this.#appConfig, this.#overrides ?? overridesFrom(request));
+        const phases = new Phases(this.#now);
+        const app = await phases.time('app', () => this.#ensureApp(request, log));
+        const appName = request.appName;
+        const wantsVolumes = plan.groups.some((g) => g.volumes.length > 0);
+        // A fresh app has no IPs, machines or volumes: nothing to look up.
+        const [listed, volumes] = await Promise.all([
+            app.fresh ? Promise.resolve([]) : this.#client.listMachines(appName).then((l) => l ?? []),
+            app.fresh || !wantsVolumes ? Promise.resolve([]) : this.#client.listVolumes(appName),
+            phases.time('IPs', () => this.#ensureIps(appName, app, log)),
         ]);
-        return this.#converge(request, ours, deadline, app, log);
+        const ours = listed.filter((m) => !gone(m) && carries(m, request.ownerLabels));
+        const defaultGroup = (plan.groups.find((g) => g.name === 'app') ?? plan.groups[0])?.name ?? 'app';
+        const appGroups = ours.filter((m) => groupOf(m, defaultGroup) !== releaseGroup);
+        const secrets = await this.#syncSecrets(request, app, appGroups, plan.groups.map((g) => g.name), defaultGroup, log);
+        const mounts = await this.#volumesFor(request, plan, appGroups, volumes, defaultGroup, log);
+        const groups = plan.groups.map((g) => {
+            const config = structuredClone(g.config);
+            config.image = request.image;
+            config.env = { ...config.env, ...request.env };
+            config.metadata = {
+                ...config.metadata,
+                ...request.ownerLabels,
+                [revisionKey]: request.revision.id,
+                [orderKey]: String(request.revision.order),
+                ...secrets.metadata,
+            };
+            config.restart ??= { policy: 'on-failure', max_retries: 3 };
+            const volume = mounts.get(g.name);
+            const [mount, ...rest] = config.mounts ?? [];
+            if (volume !== undefined && mount !== undefined)
+                config.mounts = [{ ...mount, volume }, ...rest];
+            return {
+                ...request,
+                region: plan.region,
+                group: g.name,
+                defaultGroup,
+                config,
+                checkCount: g.checkCount,
+                minSecretsVersion: secrets.version,
+                phases: phases.fork(),
+                volumes,
+            };
+        });
+        // The release command runs before any app machine gets a new version, and only when one will.
+        const newer = appGroups.find((m) => {
+            const deployed = deployedRevision(m);
+            return deployed.id !== '' && deployed.id !== request.revision.id && deployed.order >= request.revision.order;
+        });
+        const changes = groups.some((g) => {
+            const [keep] = appGroups.filter((m) => groupOf(m, defaultGroup) === g.group && m.region === g.region).sort(byAge);
+            return keep === undefined || !sameConfig(keep.config, g.config);
+        });
+        let release;
+        if (plan.release !== undefined && changes && newer === undefined) {
+            const ran = await phases.time('release', () => this.#runRelease(request, plan, app, secrets, log));
+            release = ran.detail;
+            if (ran.failed !== undefined)
+                return { ...ran.failed, details: { groups: [], checks: [], release, phasesMs: phases.list() } };
+        }
+        else if (plan.release !== undefined) {
+            release = { command: plan.release.commandLine, exitCode: undefined, ran: false };
+        }
+        const outcomes = await Promise.all(groups.map((g) => this.#deployGroup(g, appGroups, deadline, app, log)));
+        phases.merge(groups.map((g) => g.phases));
+        const details = {
+            groups: groups.map((g, i) => {
+                const o = outcomes[i];
+                return { name: g.group, machineId: o.machineId, region: o.region, state: o.kind === 'failed' ? o.state : o.kind === 'superseded' ? 'kept' : (g.seen?.state ?? 'started') };
+            }),
+            checks: groups.flatMap((g) => (g.seen?.checks ?? []).map((c) => ({ group: g.group, name: c.name, status: c.status, output: c.output ?? '' }))),
+            ...(release === undefined ? {} : { release }),
+            phasesMs: phases.list(),
+        };
+        const main = groups.findIndex((g) => g.group === defaultGroup);
+        const chosen = outcomes.find((o) => o.kind === 'failed') ?? outcomes.find((o) => o.kind === 'superseded') ?? outcomes[main];
+        if (chosen.kind === 'ready')
+            await this.#dropGroups(request, appGroups, new Set(groups.map((g) => g.group)), defaultGroup, log);
+        return { ...chosen, details };
+    }
+    /** One group: converge its machine, then wait for its health checks. */
+    async #deployGroup(request, ours, deadline, app, log) {
+        const found = this.#ours(request, ours);
+        const outcome = await this.#converge(request, found, deadline, app, log);
+        if (outcome.kind !== 'ready' || request.checkCount === 0)
+            return outcome;
+        return request.phases.time('checks', () => this.#waitForChecks(request, outcome, deadline + request.smokeWindowMs, log));
+    }
+    /**
+     * Health checks have no wait endpoint: the machine is read at a modest pace (1 s, doubling to
+     * 5 s) until every check passes. One still failing at the deadline fails the deploy.
+     */
+    async #waitForChecks(request, outcome, deadline, log) {
+        let machine = request.seen;
+        for (let attempt = 0;; attempt++) {
+            const checks = machine?.checks ?? [];
+            const failing = checks.filter((c) => c.status !== 'passing');
+            if (machine !== undefined && checks.length >= request.checkCount && failing.length === 0) {
+                log.info(`Machine ${machine.id} (${request.group}): ${checks.length} health check${checks.length === 1 ? '' : 's'} passing`);
+                request.seen = machine;
+                return outcome;
+            }
+            const remaining = deadline - this.#now();
+            if (remaining <= 0) {
+                const current = machine ?? (await this.#client.getMachine(request.appName, outcome.machineId));
+                if (current === undefined)
+                    return outcome;
+                request.seen = current;
+                for (const c of failing)
+                    log.info(`Health check ${c.name} of machine ${current.id} is ${c.status}: ${c.output ?? ''}`);
+                const names = failing.length === 0 ? 'its health checks' : failing.map((c) => `"${c.name}" (${c.status})`).join(', ');
+                const failed = this.#failed(request, current, 'timeout', current.events ?? []);
+                return failed.kind === 'failed'
+                    ? { ...failed, reason: `The ${request.group} machine started, but ${names} did not pass within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout).` }
+                    : failed;
+            }
+            await this.#sleep(Math.min(remaining, 1_000 * 2 ** Math.min(attempt, 3), 5_000));
+            machine = (await this.#client.getMachine(request.appName, outcome.machineId)) ?? machine;
+        }
+    }
+    /**
+     * Sets the `secrets` input as app secrets and unsets the keys this action set before and the
+     * input no longer has. The machines carry the key names and a digest keyed by the API token, so
+     * a re-run with the same values sends nothing and a changed value changes their config.
+     */
+    async #syncSecrets(request, app, ours, groupNames, defaultGroup, log) {
+        const keys = Object.keys(request.secrets).sort();
+        const digest = keys.length === 0 ? undefined : (0,external_node_crypto_.createHmac)('sha256', this.#token).update(canonical(request.secrets)).digest('hex').slice(0, 32);
+        const metadata = digest === undefined ? {} : { [secretsKeysKey]: keys.join(','), [secretsDigestKey]: digest };
+        const before = new Set(ours.flatMap((m) => (m.config.metadata?.[secretsKeysKey] ?? '').split(',').filter((k) => k !== '')));
+        const removed = [...before].filter((k) => !keys.includes(k)).sort();
+        const current = groupNames.every((g) => ours.some((m) => groupOf(m, defaultGroup) === g && m.config.metadata?.[secretsDigestKey] === digest));
+        if (removed.length === 0 && (digest === undefined || current))
+            return { version: undefined, metadata };
+        log.changing();
+        const values = { ...request.secrets, ...Object.fromEntries(removed.map((k) => [k, null])) };
+        const { version } = await this.#inApp(app, () => this.#client.updateSecrets(request.appName, values));
+        log.info(`App secrets now at version ${version}` +
+            `${keys.length === 0 ? '' : `; set ${keys.join(', ')}`}${removed.length === 0 ? '' : `; unset ${removed.join(', ')} (no longer in the secrets input)`}`);
+        return { version, metadata };
+    }
+    /**
+     * A volume per mounting group, in the preview's region: the one its machine already has, else a
+     * free one of the same name (a re-run after a failed deploy), else a new one as flyctl's first
+     * deploy makes it (internal/command/deploy/deploy_first.go).
+     */
+    async #volumesFor(request, plan, ours, volumes, defaultGroup, log) {
+        const chosen = new Map();
+        const taken = new Set();
+        for (const g of plan.groups) {
+            const want = g.volumes[0];
+            if (want === undefined)
+                continue;
+            const mine = new Set(ours.filter((m) => groupOf(m, defaultGroup) === g.name && m.region === plan.region).map((m) => m.id));
+            const fits = volumes.filter((v) => v.name === want.name && v.region === plan.region && !taken.has(v.id));
+            const found = fits.find((v) => v.attached_machine_id !== null && mine.has(v.attached_machine_id)) ?? fits.find((v) => v.attached_machine_id === null || v.attached_machine_id === '');
+            if (found !== undefined) {
+                taken.add(found.id);
+                chosen.set(g.name, found.id);
+                continue;
+            }
+            log.changing();
+            const made = await this.#client.createVolume(request.appName, {
+                name: want.name,
+                region: plan.region,
+                size_gb: want.sizeGb,
+                encrypted: true,
+                require_unique_zone: false,
+                ...(g.config.guest === undefined ? {} : { compute: g.config.guest }),
+                ...(want.snapshotRetention === undefined ? {} : { snapshot_retention: want.snapshotRetention }),
+                ...(want.autoBackupEnabled === undefined ? {} : { auto_backup_enabled: want.autoBackupEnabled }),
+            });
+            log.info(`Created volume ${made.id} (${made.name}, ${made.size_gb} GB) in ${made.region} for ${want.destination} of the ${g.name} group`);
+            taken.add(made.id);
+            chosen.set(g.name, made.id);
+        }
+        return chosen;
+    }
+    /**
+     * `[deploy] release_command` as flyctl runs it (internal/command/deploy/machines_releasecommand.go):
+     * a one-off machine that destroys itself, with the app's env and secrets, waited on until it is
+     * gone; its exit event says how the command ended.
+     */
+    async #runRelease(request, plan, app, secrets, log) {
+        const release = plan.release;
+        const config = structuredClone(release.config);
+        config.image = request.image;
+        config.env = { ...config.env, ...request.env };
+        config.metadata = { ...config.metadata, ...request.ownerLabels, [revisionKey]: request.revision.id, [orderKey]: String(request.revision.order) };
+        const body = { region: plan.region, config, ...(secrets.version === undefined ? {} : { min_secrets_version: secrets.version }) };
+        log.changing();
+        const machine = await this.#inApp(app, (justCreated) => this.#client.createMachine(request.appName, body, justCreated));
+        log.info(`Running the release command in machine ${machine.id}: ${release.commandLine}`);
+        const end = this.#now() + release.timeoutMs;
+        const changedAt = this.#now();
+        let finished = false;
+        for (let attempt = 1; this.#now() < end;) {
+            const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'destroyed', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, (end - this.#now()) / 1000));
+            if (result === 'reached') {
+                finished = true;
+                break;
+            }
+            if (result === 'gone') {
+                const pause = Math.max(200, (0,retry/* backoffDelay */.EY)(machineVisibility, attempt++, this.#random));
+                if (this.#now() - changedAt + pause > machineVisibility.budgetMs)
+                    break;
+                await this.#sleep(pause);
+            }
+            if (result === 'replaced')
+                break;
+        }
+        const current = await this.#client.getMachine(request.appName, machine.id);
+        const events = current?.events ?? (await this.#client.events(request.appName, machine.id).catch(() => []));
+        const exit = events.find((e) => e.type === 'exit')?.request?.exit_event;
+        const exitCode = exit?.exit_code;
+        const detail = { command: release.commandLine, exitCode, ran: true };
+        const state = current?.state ?? 'destroyed';
+        if (finished && exitCode === 0) {
+            log.info(`Release command exited with code 0 (machine ${machine.id})`);
+            return { detail };
+        }
+        // A command still running at its timeout must not go on changing the database behind the failure.
+        if (!finished)
+            await this.#client.deleteMachine(request.appName, machine.id).catch(() => undefined);
+        const seconds = Math.round(release.timeoutMs / 1000);
+        const reason = !finished
+            ? `The release command \`${release.commandLine}\` did not finish within ${seconds} s (release_command_timeout); no app machine was changed.`
+            : state === 'failed'
+                ? `Fly could not start the release command's machine (it is "failed"); no app machine was changed.`
+                : `The release command \`${release.commandLine}\` exited with code ${exitCode ?? 'unknown'}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}; no app machine was changed.`;
+        return {
+            detail,
+            failed: {
+                kind: 'failed',
+                appName: request.appName,
+                hostname: this.hostnameFor(request.appName),
+                machineId: machine.id,
+                region: machine.region,
+                reason,
+                state,
+                exitCode,
+                recentEvents: events.slice(0, recentEventCount).reverse().map(describeEvent),
+            },
+        };
+    }
+    /** Machines of process groups the fly.toml no longer has go once the others are ready. */
+    async #dropGroups(request, ours, groups, defaultGroup, log) {
+        const stale = ours.filter((m) => !groups.has(groupOf(m, defaultGroup)));
+        if (stale.length === 0)
+            return;
+        await Promise.all(stale.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+        log.info(`Removed machine${stale.length > 1 ? 's' : ''} ${stale.map((m) => `${m.id} (${groupOf(m, defaultGroup)})`).join(', ')}: the process group is gone from the fly.toml`);
     }
     async destroy(target, log) {
         const machines = await this.#client.listMachines(target.appName);
@@ -730,6 +1046,12 @@ class FlyProvider {
             await this.#appChanges.take(target.appName);
             await this.#client.deleteMachine(target.appName, m.id);
         }
+        // The app stays, so the volumes our machines mounted would outlive the preview: they go too.
+        const mounted = new Set(ours.flatMap((m) => (m.config.mounts ?? []).flatMap((mount) => (mount.volume === undefined ? [] : [mount.volume]))));
+        if (mounted.size > 0) {
+            const volumes = await this.#client.listVolumes(target.appName);
+            await this.#deleteVolumes(target.appName, volumes.filter((v) => mounted.has(v.id)), log);
+        }
         const named = foreign.map((m) => `${m.id} (${m.name})`).join(', ');
         log.warning(`App ${target.appName} also holds machines fly-preview did not create: ${named}. ` +
             `Deleted only this preview's machines${ours.length === 0 ? ' (there were none)' : ''} and kept the app.`);
@@ -739,6 +1061,26 @@ class FlyProvider {
             machineIds: ours.map((m) => m.id),
             foreignMachines: foreign.map((m) => ({ id: m.id, name: m.name })),
         };
+    }
+    /**
+     * Deletes volumes whose machines were just deleted. Fly refuses (412) while a volume is still
+     * attached, which can last a moment after its machine is gone, so that answer is retried briefly.
+     */
+    async #deleteVolumes(appName, volumes, log) {
+        await Promise.all(volumes.map(async (v) => {
+            for (let attempt = 1;; attempt++) {
+                try {
+                    await this.#client.deleteVolume(appName, v.id);
+                    log.info(`Deleted volume ${v.id} (${v.name})`);
+                    return;
+                }
+                catch (error) {
+                    if (!(error instanceof FlyApiError && error.status === 412) || attempt >= 8)
+                        throw error;
+                    await this.#sleep(Math.max(200, (0,retry/* backoffDelay */.EY)({ ...retry/* defaultRetryPolicy */.ur, maxDelayMs: 2_000 }, attempt)));
+                }
+            }
+        }));
     }
     /** Makes sure the app exists. */
     async #ensureApp(request, log) {
@@ -844,15 +1186,16 @@ class FlyProvider {
             }
         }));
     }
-    async #ourMachines(target) {
-        return this.#ours(target, (await this.#client.listMachines(target.appName)) ?? []);
+    async #ourMachines(request) {
+        return this.#ours(request, (await this.#client.listMachines(request.appName)) ?? []);
     }
-    #ours(target, machines) {
-        return machines.filter((m) => !gone(m) && carries(m, target.ownerLabels)).sort(byAge);
+    /** This group's machines among `machines`, oldest first. */
+    #ours(request, machines) {
+        return machines.filter((m) => !gone(m) && carries(m, request.ownerLabels) && groupOf(m, request.defaultGroup) === request.group).sort(byAge);
     }
     /** Look, act, wait; again when a racing run changed the machine under us. */
     async #converge(request, found, deadline, app, log) {
-        const config = desiredConfig(request);
+        const config = request.config;
         let ours = found;
         for (let round = 1; round <= maxRounds; round++) {
             // A newer revision anywhere, even in the region this run would leave, is left in place.
@@ -865,8 +1208,8 @@ class FlyProvider {
             const here = ours.filter((m) => m.region === request.region);
             const elsewhere = ours.filter((m) => m.region !== request.region);
             if (here.length === 0) {
-                const created = await this.#create(request, config, app, elsewhere.length > 0, log);
-                const boot = await this.#waitForBoot(request, created, deadline);
+                const created = await request.phases.time('machines', () => this.#create(request, config, app, elsewhere.length > 0, log));
+                const boot = await request.phases.time('boot', () => this.#waitForBoot(request, created, deadline));
                 // Another run may have created one too. Looking only after the boot, which takes far longer
                 // than a create, lets both runs see both machines; each keeps the oldest, so they agree.
                 const listed = 'list' in boot ? this.#ours(request, boot.list) : await this.#ourMachines(request);
@@ -877,7 +1220,7 @@ class FlyProvider {
                     ours = listed.filter((m) => m.id !== created.id);
                     continue;
                 }
-                const next = await this.#afterBoot(request, created, boot, elsewhere.length > 0 ? 'moved' : 'created', log);
+                const next = await request.phases.time('boot', () => this.#afterBoot(request, created, boot, elsewhere.length > 0 ? 'moved' : 'created', log));
                 if (next.outcome !== undefined)
                     return this.#leaveRegions(request, next.outcome, elsewhere, log);
                 ours = next.machines;
@@ -896,22 +1239,21 @@ class FlyProvider {
             }
             if (sameConfig(keep.config, config) && (booting.has(keep.state) || keep.state === 'started')) {
                 // Another run of this revision is booting it (or moving it here): wait for that boot rather than start another.
-                const boot = await this.#waitForBoot(request, keep, deadline);
-                const next = await this.#afterBoot(request, keep, boot, 'unchanged', log);
+                const next = await request.phases.time('boot', async () => this.#afterBoot(request, keep, await this.#waitForBoot(request, keep, deadline), 'unchanged', log));
                 if (next.outcome !== undefined)
                     return this.#leaveRegions(request, next.outcome, elsewhere, log);
                 ours = next.machines;
                 continue;
             }
-            const updated = await this.#updateUnderLease(request, keep, config, deadline, log);
+            const updated = await request.phases.time('machines', () => this.#updateUnderLease(request, keep, config, deadline, log));
             if (updated.outcome !== undefined)
                 return updated.outcome;
             if (updated.machine === undefined) {
                 ours = await this.#ourMachines(request);
                 continue;
             }
-            const boot = await this.#waitForBoot(request, updated.machine, deadline);
-            const next = await this.#afterBoot(request, updated.machine, boot, 'updated', log);
+            const machine = updated.machine;
+            const next = await request.phases.time('boot', async () => this.#afterBoot(request, machine, await this.#waitForBoot(request, machine, deadline), 'updated', log));
             if (next.outcome !== undefined)
                 return this.#leaveRegions(request, next.outcome, elsewhere, log);
             ours = next.machines;
@@ -925,11 +1267,13 @@ class FlyProvider {
         await Promise.all(elsewhere.map((m) => this.#client.deleteMachine(request.appName, m.id)));
         log.info(`Removed machine${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((m) => `${m.id} (${m.region})`).join(', ')}: ` +
             `the preview now runs in ${request.region}`);
+        const left = new Set(elsewhere.map((m) => m.id));
+        await this.#deleteVolumes(request.appName, request.volumes.filter((v) => v.attached_machine_id !== null && left.has(v.attached_machine_id)), log);
         return outcome;
     }
     async #create(request, config, app, moving, log) {
         // No machine name: Fly makes one, and a fixed name could collide between racing creates.
-        const body = { region: request.region, config };
+        const body = { region: request.region, config, ...secretsVersion(request) };
         const made = (machine) => {
             log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})` +
                 (moving ? `; the region input changed, so it replaces the machine elsewhere once it is ready` : ''));
@@ -971,6 +1315,7 @@ class FlyProvider {
         };
     }
     #ready(request, machine, change) {
+        request.seen = machine;
         return {
             kind: 'ready',
             appName: request.appName,
@@ -1013,7 +1358,7 @@ class FlyProvider {
                 return { machine: current };
             }
             // The machine's own region: the API cannot move a machine (region is immutable).
-            const body = { region: current.region, config };
+            const body = { region: current.region, config, ...secretsVersion(request) };
             log.changing();
             try {
                 const updated = await this.#client.updateMachine(appName, machine.id, body, lease.nonce);

@@ -3,7 +3,7 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import type { GitHubClient, IssueRef, PreviewView, SweepRow } from './github/index.js';
-import { InputError, readSettings, type Settings } from './inputs.js';
+import { InputError, readSettings, secretValuesToMask, type Settings } from './inputs.js';
 import {
   inWords,
   planResolved,
@@ -16,6 +16,7 @@ import {
   type PullRequestState,
 } from './plan.js';
 import type { DeployOutcome, PreviewListing, PreviewProvider, PreviewTarget, ProgressLog } from './provider.js';
+import { planPreview } from './providers/fly/appconfig/index.js';
 import { tokenPieces } from './providers/fly/token.js';
 
 // The Fly and GitHub clients are loaded only when a run deploys or destroys: a skipped run (a push,
@@ -36,6 +37,10 @@ function maskSecrets(): void {
     core.setSecret(value);
     const pieces = tokenPieces(value);
     for (const piece of [pieces.join(','), ...pieces]) if (piece !== value && piece.length >= 8) core.setSecret(piece);
+  }
+  // The runner masks line by line, so each line of a multi-line value is masked too.
+  for (const value of secretValuesToMask(core.getInput('secrets'))) {
+    for (const part of [value, ...value.split('\n')]) if (part.trim() !== '') core.setSecret(part);
   }
 }
 
@@ -204,6 +209,7 @@ function outcomeView(outcome: DeployOutcome, sha: string): PreviewView {
     region: outcome.region,
     sha,
     machineId: outcome.machineId,
+    ...(outcome.details === undefined ? {} : { details: outcome.details }),
   };
   switch (outcome.kind) {
     case 'ready':
@@ -305,6 +311,11 @@ async function destroy(provider: PreviewProvider, report: Report, target: Previe
       ? `Preview app ${target.appName} was already gone; nothing to destroy.`
       : `Preview destroyed: ${outcome.kind === 'app-destroyed' ? `app ${target.appName}` : `machines ${outcome.machineIds.join(', ')}`}.`,
   );
+}
+
+/** What the fly.toml has that a preview does not use, said once per run. */
+function planWarnings(settings: Settings): string[] {
+  return settings.appConfig === undefined ? [] : planPreview(settings.appConfig, settings.overrides).warnings;
 }
 
 /** Loads the platform and GitHub modules only now: a skipped run never pays for them. */
@@ -545,7 +556,9 @@ export async function run(): Promise<void> {
       return;
     }
     const { createFlyProvider, github } = await load();
-    const open = (token: string): Provider => createFlyProvider({ apiUrl: settings.flyApiUrl, token });
+    const open = (token: string): Provider =>
+      createFlyProvider({ apiUrl: settings.flyApiUrl, token, appConfig: settings.appConfig, overrides: settings.overrides });
+    if (plan.action !== 'sweep') for (const warning of planWarnings(settings)) core.warning(warning);
     if (plan.action === 'resolve') {
       await resolveAndAct(settings, plan, event.eventName, open);
       return;

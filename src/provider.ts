@@ -58,11 +58,33 @@ export interface DeployRequest extends PreviewTarget {
   autostop: 'stop' | 'suspend' | 'off';
 }
 
+/** The release command (a migration, say) run once before the app's machines change. */
+export interface ReleaseDetail {
+  /** The command as the app's config writes it. */
+  command: string;
+  exitCode: number | undefined;
+  /** false: nothing changed this run, so it was not run again. */
+  ran: boolean;
+}
+
+/** What a deploy did, beyond the one place the preview answers: for the comment and the job summary. */
+export interface DeployDetails {
+  /** One entry per process group (web, worker, ...), each with its machine. */
+  groups: { name: string; machineId: string; state: string; region: string }[];
+  /** Health checks as the platform last reported them. */
+  checks: { group: string; name: string; status: string; output: string }[];
+  release?: ReleaseDetail;
+  /** How long each phase took (app, IPs, release, machines, boot, checks), in order. */
+  phasesMs: { name: string; ms: number }[];
+}
+
 interface DeployedPlace {
   appName: string;
   hostname: string;
   machineId: string;
   region: string;
+  /** Absent from platforms that deploy one machine and nothing else. */
+  details?: DeployDetails;
 }
 
 export type DeployOutcome =

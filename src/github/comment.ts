@@ -12,6 +12,16 @@ interface Place {
   appName: string;
   url: string;
   region: string;
+  /** What the deploy did, when the platform reports more than one machine's place. */
+  details?: PreviewDetails;
+}
+
+/** Plain data about a deploy: its process groups, checks, release command and phase times. */
+export interface PreviewDetails {
+  groups: { name: string; machineId: string; state: string; region: string }[];
+  checks: { group: string; name: string; status: string; output: string }[];
+  release?: { command: string; exitCode: number | undefined; ran: boolean };
+  phasesMs: { name: string; ms: number }[];
 }
 
 /** What the comment (and the job summary) shows. Plain data: no platform or API types. */
@@ -56,6 +66,33 @@ function table(rows: [string, string][]): string {
   return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| **${k}** | ${v} |`)].join('\n');
 }
 
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+/** Process groups, release command, checks and phase times, when the deploy reported them. */
+function renderDetails(details: PreviewDetails | undefined): string[] {
+  if (details === undefined) return [];
+  const parts: string[] = [];
+  if (details.groups.length > 1) {
+    parts.push(
+      ['| Process group | Machine | Region | State |', '|---|---|---|---|', ...details.groups.map((g) => `| ${g.name} | \`${g.machineId}\` | \`${g.region}\` | ${g.state} |`)].join('\n'),
+    );
+  }
+  const release = details.release;
+  if (release !== undefined) {
+    parts.push(
+      release.ran
+        ? `Release command ran${release.exitCode === undefined ? '' : ` and exited with code \`${release.exitCode}\``}:`
+        : 'Release command not run again: no machine changed.',
+      fenced([release.command]),
+    );
+  }
+  if (details.checks.length > 0) {
+    parts.push('Health checks:', fenced(details.checks.map((c) => `${c.group}/${c.name}: ${c.status}${c.output === '' ? '' : ` — ${c.output}`}`)));
+  }
+  if (details.phasesMs.length > 0) parts.push(`<sub>Took ${details.phasesMs.map((p) => `${p.name} ${seconds(p.ms)}`).join(' · ')}</sub>`);
+  return parts;
+}
+
 /** The visible Markdown, shared by the PR comment and the job summary. */
 export function renderPreview(view: PreviewView, footer: Footer): string {
   const parts: string[] = [];
@@ -85,6 +122,7 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
       if (view.state === 'superseded') {
         parts.push(`This run for \`${shortSha(view.sha)}\` left the newer deploy in place.`);
       }
+      parts.push(...renderDetails(view.details));
       break;
     case 'failed':
       parts.push(
@@ -99,6 +137,7 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
           ...(view.exitCode === undefined ? [] : ([['Exit code', `\`${view.exitCode}\``]] as [string, string][])),
         ]),
       );
+      parts.push(...renderDetails(view.details));
       if (view.recentEvents.length > 0) parts.push('Last machine events:', fenced(view.recentEvents));
       parts.push('The app is left in place so you can inspect it; the next push retries.');
       break;

@@ -285,7 +285,8 @@ describe('hostile and bad input', () => {
   it('env values reach the machine verbatim but never the log', async () => {
     const result = await run({ inputs: { env: 'GREETING=::warning::hi\nDATABASE_URL=postgres://u:p@db/x?a=b' } });
     expect(result.exitCode, log(result)).toBe(0);
-    expect(fly.machines(app)[0]?.config.env).toEqual({ GREETING: '::warning::hi', DATABASE_URL: 'postgres://u:p@db/x?a=b' });
+    // Beside them, what flyctl gives every machine: its process group and the primary region.
+    expect(fly.machines(app)[0]?.config.env).toEqual({ GREETING: '::warning::hi', DATABASE_URL: 'postgres://u:p@db/x?a=b', FLY_PROCESS_GROUP: 'app', PRIMARY_REGION: 'iad' });
     expect(result.stdout).not.toContain('::warning::hi');
     expect(result.stdout).not.toContain('postgres://');
   });

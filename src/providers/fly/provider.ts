@@ -3,7 +3,9 @@
 // API's blocking /wait. Racing runs converge without talking to each other: the oldest machine
 // wins, and a newer revision is never replaced by an older one. The rules of the real API it
 // follows are in test/sim/FLY_API.md, each with its source in fly-go or flyctl.
+import { createHmac } from 'node:crypto';
 import type {
+  DeployDetails,
   DeployOutcome,
   DeployRequest,
   DestroyOutcome,
@@ -13,16 +15,26 @@ import type {
   PreviewScope,
   PreviewTarget,
   ProgressLog,
+  ReleaseDetail,
 } from '../../provider.js';
 import { backoffDelay, defaultRetryPolicy, sleep, type RetryPolicy } from '../../retry.js';
 import { AppNotVisible, FlyClient, maxWaitSeconds } from './client.js';
 import { KeyedThrottle, mapLimit, Throttle } from './limits.js';
 import { FlyAmbiguousError, FlyApiError, FlyAuthError, type FlyHttpOptions } from './http.js';
-import type { IpAssignment, Machine, MachineConfig, MachineEvent } from './types.js';
+import { planPreview, type AppConfig, type PlanOverrides, type PreviewPlan } from './appconfig/index.js';
+import type { AppMachineConfig, IpAssignment, Machine, MachineConfig, MachineEvent, Volume } from './types.js';
 
 /** Metadata keys for what is deployed; owner labels come from the caller. */
 const revisionKey = 'fly_preview_sha';
 const orderKey = 'fly_preview_order';
+/** The process group a machine runs, as flyctl labels it (internal/appconfig/machines.go). */
+const groupKey = 'fly_process_group';
+/** flyctl's group name for the release command's machine. */
+const releaseGroup = 'fly_app_release_command';
+/** The secret names this action set (sorted, comma-separated), so a name dropped from the input is unset. */
+const secretsKeysKey = 'fly_preview_secrets';
+/** Which values those secrets have, as a digest keyed by the API token: nothing about the values can be read from it. */
+const secretsDigestKey = 'fly_preview_secrets_digest';
 
 const leaseTtlSeconds = 30;
 /** Rounds of "look, act, wait" before giving up on a machine that racing runs keep changing. */
@@ -45,6 +57,22 @@ const machineVisibility: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, 
 
 export interface FlyProviderOptions extends FlyHttpOptions {
   now?: () => number;
+  /** The parsed fly.toml; undefined: the preview has none. */
+  appConfig?: AppConfig;
+  /** Inputs that override the file; undefined: taken from each DeployRequest. */
+  overrides?: PlanOverrides;
+}
+
+/** Without planned overrides (a provider made for a bare DeployRequest), the request's own values. */
+function overridesFrom(request: DeployRequest): PlanOverrides {
+  return {
+    region: request.region,
+    internalPort: request.internalPort,
+    cpuKind: request.guest.cpuKind,
+    cpus: request.guest.cpus,
+    memoryMb: request.guest.memoryMb,
+    autostop: request.autostop,
+  };
 }
 
 /** How a boot ended; `machine` is the machine as read after it, when it could be read. */
@@ -83,25 +111,34 @@ function deployedRevision(m: Machine): { id: string; order: number } {
   return { id: metadata[revisionKey] ?? '', order: Number(metadata[orderKey] ?? 0) || 0 };
 }
 
-function desiredConfig(request: DeployRequest): MachineConfig {
-  return {
-    image: request.image,
-    guest: { cpu_kind: request.guest.cpuKind, cpus: request.guest.cpus, memory_mb: request.guest.memoryMb },
-    env: { ...request.env },
-    metadata: { ...request.ownerLabels, [revisionKey]: request.revision.id, [orderKey]: String(request.revision.order) },
-    services: [
-      {
-        protocol: 'tcp',
-        internal_port: request.internalPort,
-        ports: [
-          { port: 80, handlers: ['http'], force_https: true },
-          { port: 443, handlers: ['tls', 'http'] },
-        ],
-      },
-    ],
-    restart: { policy: 'on-failure', max_retries: 3 },
-  };
+/**
+ * The config a process group's machine should run: the planned one (src/providers/fly/appconfig)
+ * with the image, the `env` input, what is deployed and which secrets it boots with.
+ */
+type DesiredConfig = AppMachineConfig & { image: string; metadata: Record<string, string> };
+
+/** One process group's share of a deploy: what the converge loop works on. */
+interface GroupRequest extends DeployRequest {
+  group: string;
+  /** Machines without a group label (made before process groups were read) count as this group's. */
+  defaultGroup: string;
+  config: DesiredConfig;
+  checkCount: number;
+  /** The app secrets version the machine must boot with; undefined when this run set none. */
+  minSecretsVersion: number | undefined;
+  phases: Phases;
+  /** The app's volumes as listed at the start, to remove those of machines left behind in another region. */
+  volumes: Volume[];
+  /** The machine as last read when the group became ready (its checks among it). */
+  seen?: Machine;
 }
+
+function groupOf(m: Machine, defaultGroup: string): string {
+  return m.config.metadata?.[groupKey] ?? defaultGroup;
+}
+
+const secretsVersion = (request: GroupRequest): { min_secrets_version?: number } =>
+  request.minSecretsVersion === undefined ? {} : { min_secrets_version: request.minSecretsVersion };
 
 /** JSON with sorted keys, so configs compare by content whatever order Fly echoes them in. */
 function canonical(value: unknown): string {
@@ -112,26 +149,74 @@ function canonical(value: unknown): string {
   );
 }
 
+/** Top-level config fields this action sets from the plan: one it no longer sets must be gone from the machine too. */
+const plannedFields = ['init', 'guest', 'mounts', 'services', 'metrics', 'checks', 'statics', 'files', 'restart', 'stop_config', 'auto_destroy'];
+
+const isEmpty = (v: unknown): boolean =>
+  v === undefined || v === null || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+
+/** Whether `current` holds everything `desired` says: Fly echoes a config with its defaults filled in. */
+function covers(current: unknown, desired: unknown): boolean {
+  if (desired === undefined) return true;
+  if (Array.isArray(desired)) return Array.isArray(current) && current.length === desired.length && desired.every((d, i) => covers(current[i], d));
+  if (typeof desired === 'object' && desired !== null) {
+    if (typeof current !== 'object' || current === null || Array.isArray(current)) return false;
+    return Object.entries(desired).every(([key, value]) => covers((current as Record<string, unknown>)[key], value));
+  }
+  return current === desired;
+}
+
 /**
- * Whether the machine already runs what we would send. Fly echoes a config with defaults filled
- * in, so only what this action sets is compared; the order label is left out, since a later event
- * for the same commit (a label added, say) needs no restart.
+ * Whether the machine already runs what we would send: the whole planned config. Metadata and env
+ * must match exactly (a removed secret or variable is a change); the rest must hold every field we
+ * set, and no planned field we no longer set. The order label is left out, since a later event for
+ * the same commit (a label added, say) needs no restart.
  */
-function sameConfig(current: MachineConfig, desired: MachineConfig): boolean {
-  const fingerprint = (c: MachineConfig) => {
-    const { [orderKey]: _order, ...metadata } = c.metadata ?? {};
-    return canonical({
-      image: c.image,
-      guest: c.guest === undefined ? undefined : { cpu_kind: c.guest.cpu_kind, cpus: c.guest.cpus, memory_mb: c.guest.memory_mb },
-      env: c.env ?? {},
-      metadata,
-      services: (c.services ?? []).map((service) => ({
-        internal_port: service.internal_port,
-        ports: service.ports.map((port) => ({ port: port.port, handlers: [...port.handlers].sort(), force_https: port.force_https === true })),
-      })),
-    });
+function sameConfig(current: MachineConfig, desired: DesiredConfig): boolean {
+  const have = current as unknown as Record<string, unknown>;
+  const metadata = (m: Record<string, string> | undefined) => {
+    const { [orderKey]: _order, ...rest } = m ?? {};
+    return canonical(rest);
   };
-  return fingerprint(current) === fingerprint(desired);
+  if (current.image !== desired.image || metadata(current.metadata) !== metadata(desired.metadata)) return false;
+  if (canonical(current.env ?? {}) !== canonical(desired.env ?? {})) return false;
+  for (const field of new Set([...plannedFields, ...Object.keys(desired)])) {
+    if (field === 'image' || field === 'metadata' || field === 'env') continue;
+    const want = desired[field];
+    if (isEmpty(want) ? !isEmpty(have[field]) : !covers(have[field], want)) return false;
+  }
+  return true;
+}
+
+const phaseOrder = ['app', 'IPs', 'release', 'machines', 'boot', 'checks'];
+
+/** How long each phase of a deploy took; groups deploy in parallel, so a phase counts its longest group. */
+class Phases {
+  readonly #now: () => number;
+  readonly #ms = new Map<string, number>();
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+  async time<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const start = this.#now();
+    try {
+      return await work();
+    } finally {
+      this.#ms.set(name, (this.#ms.get(name) ?? 0) + this.#now() - start);
+    }
+  }
+  /** A fresh tally for one group, merged back with merge(). */
+  fork(): Phases {
+    return new Phases(this.#now);
+  }
+  merge(groups: Phases[]): void {
+    for (const name of new Set(groups.flatMap((g) => [...g.#ms.keys()]))) {
+      this.#ms.set(name, (this.#ms.get(name) ?? 0) + Math.max(...groups.map((g) => g.#ms.get(name) ?? 0)));
+    }
+  }
+  list(): { name: string; ms: number }[] {
+    return phaseOrder.filter((name) => this.#ms.has(name)).map((name) => ({ name, ms: this.#ms.get(name) as number }));
+  }
 }
 
 /** Which public addresses an app lacks: IPv6 (not the private fdaa: range) and IPv4. */
@@ -172,9 +257,15 @@ export class FlyProvider implements PreviewProvider {
   readonly #appDeletes: Throttle;
   readonly #appChanges: KeyedThrottle;
   readonly #random: () => number;
+  readonly #token: string;
+  readonly #appConfig: AppConfig | undefined;
+  readonly #overrides: PlanOverrides | undefined;
 
   constructor(options: FlyProviderOptions) {
     this.#client = new FlyClient(options);
+    this.#token = options.token;
+    this.#appConfig = options.appConfig;
+    this.#overrides = options.overrides;
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? sleep;
     this.#random = options.random ?? Math.random;
@@ -220,13 +311,269 @@ export class FlyProvider implements PreviewProvider {
   async deploy(request: DeployRequest, log: ProgressLog): Promise<DeployOutcome> {
     const started = this.#now();
     const deadline = started + request.waitTimeoutMs;
-    const app = await this.#ensureApp(request, log);
-    // A fresh app has no IPs and no machines: nothing to look up.
-    const [ours] = await Promise.all([
-      app.fresh ? Promise.resolve([]) : this.#ourMachines(request),
-      this.#ensureIps(request.appName, app, log),
+    const plan = planPreview(this.#appConfig, this.#overrides ?? overridesFrom(request));
+    const phases = new Phases(this.#now);
+    const app = await phases.time('app', () => this.#ensureApp(request, log));
+    const appName = request.appName;
+    const wantsVolumes = plan.groups.some((g) => g.volumes.length > 0);
+    // A fresh app has no IPs, machines or volumes: nothing to look up.
+    const [listed, volumes] = await Promise.all([
+      app.fresh ? Promise.resolve([]) : this.#client.listMachines(appName).then((l) => l ?? []),
+      app.fresh || !wantsVolumes ? Promise.resolve([]) : this.#client.listVolumes(appName),
+      phases.time('IPs', () => this.#ensureIps(appName, app, log)),
     ]);
-    return this.#converge(request, ours, deadline, app, log);
+    const ours = listed.filter((m) => !gone(m) && carries(m, request.ownerLabels));
+    const defaultGroup = (plan.groups.find((g) => g.name === 'app') ?? plan.groups[0])?.name ?? 'app';
+    const appGroups = ours.filter((m) => groupOf(m, defaultGroup) !== releaseGroup);
+
+    const secrets = await this.#syncSecrets(request, app, appGroups, plan.groups.map((g) => g.name), defaultGroup, log);
+    const mounts = await this.#volumesFor(request, plan, appGroups, volumes, defaultGroup, log);
+    const groups = plan.groups.map((g): GroupRequest => {
+      const config = structuredClone(g.config) as DesiredConfig;
+      config.image = request.image;
+      config.env = { ...config.env, ...request.env };
+      config.metadata = {
+        ...config.metadata,
+        ...request.ownerLabels,
+        [revisionKey]: request.revision.id,
+        [orderKey]: String(request.revision.order),
+        ...secrets.metadata,
+      };
+      config.restart ??= { policy: 'on-failure', max_retries: 3 };
+      const volume = mounts.get(g.name);
+      const [mount, ...rest] = config.mounts ?? [];
+      if (volume !== undefined && mount !== undefined) config.mounts = [{ ...mount, volume }, ...rest];
+      return {
+        ...request,
+        region: plan.region,
+        group: g.name,
+        defaultGroup,
+        config,
+        checkCount: g.checkCount,
+        minSecretsVersion: secrets.version,
+        phases: phases.fork(),
+        volumes,
+      };
+    });
+
+    // The release command runs before any app machine gets a new version, and only when one will.
+    const newer = appGroups.find((m) => {
+      const deployed = deployedRevision(m);
+      return deployed.id !== '' && deployed.id !== request.revision.id && deployed.order >= request.revision.order;
+    });
+    const changes = groups.some((g) => {
+      const [keep] = appGroups.filter((m) => groupOf(m, defaultGroup) === g.group && m.region === g.region).sort(byAge);
+      return keep === undefined || !sameConfig(keep.config, g.config);
+    });
+    let release: ReleaseDetail | undefined;
+    if (plan.release !== undefined && changes && newer === undefined) {
+      const ran = await phases.time('release', () => this.#runRelease(request, plan, app, secrets, log));
+      release = ran.detail;
+      if (ran.failed !== undefined) return { ...ran.failed, details: { groups: [], checks: [], release, phasesMs: phases.list() } };
+    } else if (plan.release !== undefined) {
+      release = { command: plan.release.commandLine, exitCode: undefined, ran: false };
+    }
+
+    const outcomes = await Promise.all(groups.map((g) => this.#deployGroup(g, appGroups, deadline, app, log)));
+    phases.merge(groups.map((g) => g.phases));
+    const details: DeployDetails = {
+      groups: groups.map((g, i) => {
+        const o = outcomes[i] as DeployOutcome;
+        return { name: g.group, machineId: o.machineId, region: o.region, state: o.kind === 'failed' ? o.state : o.kind === 'superseded' ? 'kept' : (g.seen?.state ?? 'started') };
+      }),
+      checks: groups.flatMap((g) => (g.seen?.checks ?? []).map((c) => ({ group: g.group, name: c.name, status: c.status, output: c.output ?? '' }))),
+      ...(release === undefined ? {} : { release }),
+      phasesMs: phases.list(),
+    };
+    const main = groups.findIndex((g) => g.group === defaultGroup);
+    const chosen = outcomes.find((o) => o.kind === 'failed') ?? outcomes.find((o) => o.kind === 'superseded') ?? (outcomes[main] as DeployOutcome);
+    if (chosen.kind === 'ready') await this.#dropGroups(request, appGroups, new Set(groups.map((g) => g.group)), defaultGroup, log);
+    return { ...chosen, details };
+  }
+
+  /** One group: converge its machine, then wait for its health checks. */
+  async #deployGroup(request: GroupRequest, ours: Machine[], deadline: number, app: AppState, log: ProgressLog): Promise<DeployOutcome> {
+    const found = this.#ours(request, ours);
+    const outcome = await this.#converge(request, found, deadline, app, log);
+    if (outcome.kind !== 'ready' || request.checkCount === 0) return outcome;
+    return request.phases.time('checks', () => this.#waitForChecks(request, outcome, deadline + request.smokeWindowMs, log));
+  }
+
+  /**
+   * Health checks have no wait endpoint: the machine is read at a modest pace (1 s, doubling to
+   * 5 s) until every check passes. One still failing at the deadline fails the deploy.
+   */
+  async #waitForChecks(request: GroupRequest, outcome: DeployOutcome, deadline: number, log: ProgressLog): Promise<DeployOutcome> {
+    let machine = request.seen;
+    for (let attempt = 0; ; attempt++) {
+      const checks = machine?.checks ?? [];
+      const failing = checks.filter((c) => c.status !== 'passing');
+      if (machine !== undefined && checks.length >= request.checkCount && failing.length === 0) {
+        log.info(`Machine ${machine.id} (${request.group}): ${checks.length} health check${checks.length === 1 ? '' : 's'} passing`);
+        request.seen = machine;
+        return outcome;
+      }
+      const remaining = deadline - this.#now();
+      if (remaining <= 0) {
+        const current = machine ?? (await this.#client.getMachine(request.appName, outcome.machineId));
+        if (current === undefined) return outcome;
+        request.seen = current;
+        for (const c of failing) log.info(`Health check ${c.name} of machine ${current.id} is ${c.status}: ${c.output ?? ''}`);
+        const names = failing.length === 0 ? 'its health checks' : failing.map((c) => `"${c.name}" (${c.status})`).join(', ');
+        const failed = this.#failed(request, current, 'timeout', current.events ?? []);
+        return failed.kind === 'failed'
+          ? { ...failed, reason: `The ${request.group} machine started, but ${names} did not pass within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout).` }
+          : failed;
+      }
+      await this.#sleep(Math.min(remaining, 1_000 * 2 ** Math.min(attempt, 3), 5_000));
+      machine = (await this.#client.getMachine(request.appName, outcome.machineId)) ?? machine;
+    }
+  }
+
+  /**
+   * Sets the `secrets` input as app secrets and unsets the keys this action set before and the
+   * input no longer has. The machines carry the key names and a digest keyed by the API token, so
+   * a re-run with the same values sends nothing and a changed value changes their config.
+   */
+  async #syncSecrets(
+    request: DeployRequest,
+    app: AppState,
+    ours: Machine[],
+    groupNames: string[],
+    defaultGroup: string,
+    log: ProgressLog,
+  ): Promise<{ version: number | undefined; metadata: Record<string, string> }> {
+    const keys = Object.keys(request.secrets).sort();
+    const digest = keys.length === 0 ? undefined : createHmac('sha256', this.#token).update(canonical(request.secrets)).digest('hex').slice(0, 32);
+    const metadata: Record<string, string> = digest === undefined ? {} : { [secretsKeysKey]: keys.join(','), [secretsDigestKey]: digest };
+    const before = new Set(ours.flatMap((m) => (m.config.metadata?.[secretsKeysKey] ?? '').split(',').filter((k) => k !== '')));
+    const removed = [...before].filter((k) => !keys.includes(k)).sort();
+    const current = groupNames.every((g) => ours.some((m) => groupOf(m, defaultGroup) === g && m.config.metadata?.[secretsDigestKey] === digest));
+    if (removed.length === 0 && (digest === undefined || current)) return { version: undefined, metadata };
+    log.changing();
+    const values: Record<string, string | null> = { ...request.secrets, ...Object.fromEntries(removed.map((k) => [k, null])) };
+    const { version } = await this.#inApp(app, () => this.#client.updateSecrets(request.appName, values));
+    log.info(
+      `App secrets now at version ${version}` +
+        `${keys.length === 0 ? '' : `; set ${keys.join(', ')}`}${removed.length === 0 ? '' : `; unset ${removed.join(', ')} (no longer in the secrets input)`}`,
+    );
+    return { version, metadata };
+  }
+
+  /**
+   * A volume per mounting group, in the preview's region: the one its machine already has, else a
+   * free one of the same name (a re-run after a failed deploy), else a new one as flyctl's first
+   * deploy makes it (internal/command/deploy/deploy_first.go).
+   */
+  async #volumesFor(request: DeployRequest, plan: PreviewPlan, ours: Machine[], volumes: Volume[], defaultGroup: string, log: ProgressLog): Promise<Map<string, string>> {
+    const chosen = new Map<string, string>();
+    const taken = new Set<string>();
+    for (const g of plan.groups) {
+      const want = g.volumes[0];
+      if (want === undefined) continue;
+      const mine = new Set(ours.filter((m) => groupOf(m, defaultGroup) === g.name && m.region === plan.region).map((m) => m.id));
+      const fits = volumes.filter((v) => v.name === want.name && v.region === plan.region && !taken.has(v.id));
+      const found = fits.find((v) => v.attached_machine_id !== null && mine.has(v.attached_machine_id)) ?? fits.find((v) => v.attached_machine_id === null || v.attached_machine_id === '');
+      if (found !== undefined) {
+        taken.add(found.id);
+        chosen.set(g.name, found.id);
+        continue;
+      }
+      log.changing();
+      const made = await this.#client.createVolume(request.appName, {
+        name: want.name,
+        region: plan.region,
+        size_gb: want.sizeGb,
+        encrypted: true,
+        require_unique_zone: false,
+        ...(g.config.guest === undefined ? {} : { compute: g.config.guest }),
+        ...(want.snapshotRetention === undefined ? {} : { snapshot_retention: want.snapshotRetention }),
+        ...(want.autoBackupEnabled === undefined ? {} : { auto_backup_enabled: want.autoBackupEnabled }),
+      });
+      log.info(`Created volume ${made.id} (${made.name}, ${made.size_gb} GB) in ${made.region} for ${want.destination} of the ${g.name} group`);
+      taken.add(made.id);
+      chosen.set(g.name, made.id);
+    }
+    return chosen;
+  }
+
+  /**
+   * `[deploy] release_command` as flyctl runs it (internal/command/deploy/machines_releasecommand.go):
+   * a one-off machine that destroys itself, with the app's env and secrets, waited on until it is
+   * gone; its exit event says how the command ended.
+   */
+  async #runRelease(
+    request: DeployRequest,
+    plan: PreviewPlan,
+    app: AppState,
+    secrets: { version: number | undefined },
+    log: ProgressLog,
+  ): Promise<{ detail: ReleaseDetail; failed?: Extract<DeployOutcome, { kind: 'failed' }> }> {
+    const release = plan.release as NonNullable<PreviewPlan['release']>;
+    const config = structuredClone(release.config) as DesiredConfig;
+    config.image = request.image;
+    config.env = { ...config.env, ...request.env };
+    config.metadata = { ...config.metadata, ...request.ownerLabels, [revisionKey]: request.revision.id, [orderKey]: String(request.revision.order) };
+    const body = { region: plan.region, config, ...(secrets.version === undefined ? {} : { min_secrets_version: secrets.version }) };
+    log.changing();
+    const machine = await this.#inApp(app, (justCreated) => this.#client.createMachine(request.appName, body, justCreated));
+    log.info(`Running the release command in machine ${machine.id}: ${release.commandLine}`);
+    const end = this.#now() + release.timeoutMs;
+    const changedAt = this.#now();
+    let finished = false;
+    for (let attempt = 1; this.#now() < end; ) {
+      const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'destroyed', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, (end - this.#now()) / 1000));
+      if (result === 'reached') {
+        finished = true;
+        break;
+      }
+      if (result === 'gone') {
+        const pause = Math.max(200, backoffDelay(machineVisibility, attempt++, this.#random));
+        if (this.#now() - changedAt + pause > machineVisibility.budgetMs) break;
+        await this.#sleep(pause);
+      }
+      if (result === 'replaced') break;
+    }
+    const current = await this.#client.getMachine(request.appName, machine.id);
+    const events = current?.events ?? (await this.#client.events(request.appName, machine.id).catch(() => []));
+    const exit = events.find((e) => e.type === 'exit')?.request?.exit_event;
+    const exitCode = exit?.exit_code;
+    const detail: ReleaseDetail = { command: release.commandLine, exitCode, ran: true };
+    const state = current?.state ?? 'destroyed';
+    if (finished && exitCode === 0) {
+      log.info(`Release command exited with code 0 (machine ${machine.id})`);
+      return { detail };
+    }
+    // A command still running at its timeout must not go on changing the database behind the failure.
+    if (!finished) await this.#client.deleteMachine(request.appName, machine.id).catch(() => undefined);
+    const seconds = Math.round(release.timeoutMs / 1000);
+    const reason = !finished
+      ? `The release command \`${release.commandLine}\` did not finish within ${seconds} s (release_command_timeout); no app machine was changed.`
+      : state === 'failed'
+        ? `Fly could not start the release command's machine (it is "failed"); no app machine was changed.`
+        : `The release command \`${release.commandLine}\` exited with code ${exitCode ?? 'unknown'}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}; no app machine was changed.`;
+    return {
+      detail,
+      failed: {
+        kind: 'failed',
+        appName: request.appName,
+        hostname: this.hostnameFor(request.appName),
+        machineId: machine.id,
+        region: machine.region,
+        reason,
+        state,
+        exitCode,
+        recentEvents: events.slice(0, recentEventCount).reverse().map(describeEvent),
+      },
+    };
+  }
+
+  /** Machines of process groups the fly.toml no longer has go once the others are ready. */
+  async #dropGroups(request: DeployRequest, ours: Machine[], groups: Set<string>, defaultGroup: string, log: ProgressLog): Promise<void> {
+    const stale = ours.filter((m) => !groups.has(groupOf(m, defaultGroup)));
+    if (stale.length === 0) return;
+    await Promise.all(stale.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+    log.info(`Removed machine${stale.length > 1 ? 's' : ''} ${stale.map((m) => `${m.id} (${groupOf(m, defaultGroup)})`).join(', ')}: the process group is gone from the fly.toml`);
   }
 
   async destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome> {
@@ -245,6 +592,12 @@ export class FlyProvider implements PreviewProvider {
       await this.#appChanges.take(target.appName);
       await this.#client.deleteMachine(target.appName, m.id);
     }
+    // The app stays, so the volumes our machines mounted would outlive the preview: they go too.
+    const mounted = new Set(ours.flatMap((m) => ((m.config as AppMachineConfig).mounts ?? []).flatMap((mount) => (mount.volume === undefined ? [] : [mount.volume]))));
+    if (mounted.size > 0) {
+      const volumes = await this.#client.listVolumes(target.appName);
+      await this.#deleteVolumes(target.appName, volumes.filter((v) => mounted.has(v.id)), log);
+    }
     const named = foreign.map((m) => `${m.id} (${m.name})`).join(', ');
     log.warning(
       `App ${target.appName} also holds machines fly-preview did not create: ${named}. ` +
@@ -256,6 +609,27 @@ export class FlyProvider implements PreviewProvider {
       machineIds: ours.map((m) => m.id),
       foreignMachines: foreign.map((m) => ({ id: m.id, name: m.name })),
     };
+  }
+
+  /**
+   * Deletes volumes whose machines were just deleted. Fly refuses (412) while a volume is still
+   * attached, which can last a moment after its machine is gone, so that answer is retried briefly.
+   */
+  async #deleteVolumes(appName: string, volumes: Volume[], log: ProgressLog): Promise<void> {
+    await Promise.all(
+      volumes.map(async (v) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await this.#client.deleteVolume(appName, v.id);
+            log.info(`Deleted volume ${v.id} (${v.name})`);
+            return;
+          } catch (error) {
+            if (!(error instanceof FlyApiError && error.status === 412) || attempt >= 8) throw error;
+            await this.#sleep(Math.max(200, backoffDelay({ ...defaultRetryPolicy, maxDelayMs: 2_000 }, attempt)));
+          }
+        }
+      }),
+    );
   }
 
   /** Makes sure the app exists. */
@@ -364,17 +738,18 @@ export class FlyProvider implements PreviewProvider {
     );
   }
 
-  async #ourMachines(target: PreviewTarget): Promise<Machine[]> {
-    return this.#ours(target, (await this.#client.listMachines(target.appName)) ?? []);
+  async #ourMachines(request: GroupRequest): Promise<Machine[]> {
+    return this.#ours(request, (await this.#client.listMachines(request.appName)) ?? []);
   }
 
-  #ours(target: PreviewTarget, machines: Machine[]): Machine[] {
-    return machines.filter((m) => !gone(m) && carries(m, target.ownerLabels)).sort(byAge);
+  /** This group's machines among `machines`, oldest first. */
+  #ours(request: GroupRequest, machines: Machine[]): Machine[] {
+    return machines.filter((m) => !gone(m) && carries(m, request.ownerLabels) && groupOf(m, request.defaultGroup) === request.group).sort(byAge);
   }
 
   /** Look, act, wait; again when a racing run changed the machine under us. */
-  async #converge(request: DeployRequest, found: Machine[], deadline: number, app: AppState, log: ProgressLog): Promise<DeployOutcome> {
-    const config = desiredConfig(request);
+  async #converge(request: GroupRequest, found: Machine[], deadline: number, app: AppState, log: ProgressLog): Promise<DeployOutcome> {
+    const config = request.config;
     let ours = found;
     for (let round = 1; round <= maxRounds; round++) {
       // A newer revision anywhere, even in the region this run would leave, is left in place.
@@ -387,8 +762,8 @@ export class FlyProvider implements PreviewProvider {
       const elsewhere = ours.filter((m) => m.region !== request.region);
 
       if (here.length === 0) {
-        const created = await this.#create(request, config, app, elsewhere.length > 0, log);
-        const boot = await this.#waitForBoot(request, created, deadline);
+        const created = await request.phases.time('machines', () => this.#create(request, config, app, elsewhere.length > 0, log));
+        const boot = await request.phases.time('boot', () => this.#waitForBoot(request, created, deadline));
         // Another run may have created one too. Looking only after the boot, which takes far longer
         // than a create, lets both runs see both machines; each keeps the oldest, so they agree.
         const listed = 'list' in boot ? this.#ours(request, boot.list) : await this.#ourMachines(request);
@@ -399,7 +774,7 @@ export class FlyProvider implements PreviewProvider {
           ours = listed.filter((m) => m.id !== created.id);
           continue;
         }
-        const next = await this.#afterBoot(request, created, boot, elsewhere.length > 0 ? 'moved' : 'created', log);
+        const next = await request.phases.time('boot', () => this.#afterBoot(request, created, boot, elsewhere.length > 0 ? 'moved' : 'created', log));
         if (next.outcome !== undefined) return this.#leaveRegions(request, next.outcome, elsewhere, log);
         ours = next.machines;
         continue;
@@ -417,21 +792,20 @@ export class FlyProvider implements PreviewProvider {
       }
       if (sameConfig(keep.config, config) && (booting.has(keep.state) || keep.state === 'started')) {
         // Another run of this revision is booting it (or moving it here): wait for that boot rather than start another.
-        const boot = await this.#waitForBoot(request, keep, deadline);
-        const next = await this.#afterBoot(request, keep, boot, 'unchanged', log);
+        const next = await request.phases.time('boot', async () => this.#afterBoot(request, keep, await this.#waitForBoot(request, keep, deadline), 'unchanged', log));
         if (next.outcome !== undefined) return this.#leaveRegions(request, next.outcome, elsewhere, log);
         ours = next.machines;
         continue;
       }
 
-      const updated = await this.#updateUnderLease(request, keep, config, deadline, log);
+      const updated = await request.phases.time('machines', () => this.#updateUnderLease(request, keep, config, deadline, log));
       if (updated.outcome !== undefined) return updated.outcome;
       if (updated.machine === undefined) {
         ours = await this.#ourMachines(request);
         continue;
       }
-      const boot = await this.#waitForBoot(request, updated.machine, deadline);
-      const next = await this.#afterBoot(request, updated.machine, boot, 'updated', log);
+      const machine = updated.machine;
+      const next = await request.phases.time('boot', async () => this.#afterBoot(request, machine, await this.#waitForBoot(request, machine, deadline), 'updated', log));
       if (next.outcome !== undefined) return this.#leaveRegions(request, next.outcome, elsewhere, log);
       ours = next.machines;
     }
@@ -441,19 +815,21 @@ export class FlyProvider implements PreviewProvider {
   }
 
   /** Once the machine in the requested region is ready, the ones it replaces in other regions go. */
-  async #leaveRegions(request: DeployRequest, outcome: DeployOutcome, elsewhere: Machine[], log: ProgressLog): Promise<DeployOutcome> {
+  async #leaveRegions(request: GroupRequest, outcome: DeployOutcome, elsewhere: Machine[], log: ProgressLog): Promise<DeployOutcome> {
     if (outcome.kind !== 'ready' || elsewhere.length === 0) return outcome;
     await Promise.all(elsewhere.map((m) => this.#client.deleteMachine(request.appName, m.id)));
     log.info(
       `Removed machine${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((m) => `${m.id} (${m.region})`).join(', ')}: ` +
         `the preview now runs in ${request.region}`,
     );
+    const left = new Set(elsewhere.map((m) => m.id));
+    await this.#deleteVolumes(request.appName, request.volumes.filter((v) => v.attached_machine_id !== null && left.has(v.attached_machine_id)), log);
     return outcome;
   }
 
-  async #create(request: DeployRequest, config: MachineConfig, app: AppState, moving: boolean, log: ProgressLog): Promise<Machine> {
+  async #create(request: GroupRequest, config: DesiredConfig, app: AppState, moving: boolean, log: ProgressLog): Promise<Machine> {
     // No machine name: Fly makes one, and a fixed name could collide between racing creates.
-    const body = { region: request.region, config };
+    const body = { region: request.region, config, ...secretsVersion(request) };
     const made = (machine: Machine): Machine => {
       log.info(
         `Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})` +
@@ -484,7 +860,7 @@ export class FlyProvider implements PreviewProvider {
    * carry the same order (one PR `updated_at`, as in GitHub's own example payloads): then the one
    * already deployed stays, so such runs never replace each other back and forth.
    */
-  #superseded(request: DeployRequest, machine: Machine): DeployOutcome | undefined {
+  #superseded(request: GroupRequest, machine: Machine): DeployOutcome | undefined {
     const deployed = deployedRevision(machine);
     if (deployed.id === '' || deployed.id === request.revision.id || deployed.order < request.revision.order) return undefined;
     return {
@@ -497,7 +873,8 @@ export class FlyProvider implements PreviewProvider {
     };
   }
 
-  #ready(request: DeployRequest, machine: Machine, change: 'created' | 'updated' | 'unchanged' | 'moved'): DeployOutcome {
+  #ready(request: GroupRequest, machine: Machine, change: 'created' | 'updated' | 'unchanged' | 'moved'): DeployOutcome {
+    request.seen = machine;
     return {
       kind: 'ready',
       appName: request.appName,
@@ -513,9 +890,9 @@ export class FlyProvider implements PreviewProvider {
    * machine, an outcome when a newer revision got there first, or neither when the machine vanished.
    */
   async #updateUnderLease(
-    request: DeployRequest,
+    request: GroupRequest,
     machine: Machine,
-    config: MachineConfig,
+    config: DesiredConfig,
     deadline: number,
     log: ProgressLog,
   ): Promise<{ machine?: Machine; outcome?: DeployOutcome }> {
@@ -543,7 +920,7 @@ export class FlyProvider implements PreviewProvider {
         return { machine: current };
       }
       // The machine's own region: the API cannot move a machine (region is immutable).
-      const body = { region: current.region, config };
+      const body = { region: current.region, config, ...secretsVersion(request) };
       log.changing();
       try {
         const updated = await this.#client.updateMachine(appName, machine.id, body, lease.nonce);
@@ -572,7 +949,7 @@ export class FlyProvider implements PreviewProvider {
    * machine list the race check needs anyway is read next and tells. A 404 just after the create
    * or update is the API catching up, not a machine gone.
    */
-  async #waitForBoot(request: DeployRequest, machine: Machine, deadline: number): Promise<BootResult> {
+  async #waitForBoot(request: GroupRequest, machine: Machine, deadline: number): Promise<BootResult> {
     const appName = request.appName;
     const changedAt = this.#now();
     for (let attempt = 1; ; ) {
@@ -614,7 +991,7 @@ export class FlyProvider implements PreviewProvider {
    * WaitForSmokeChecksToPass). One wait on `stopped`/`failed` spans the window, then one read of
    * the machine's events shows any exit, including ones its restart policy recovered from.
    */
-  async #smokeCheck(request: DeployRequest, machine: Machine): Promise<Machine> {
+  async #smokeCheck(request: GroupRequest, machine: Machine): Promise<Machine> {
     const end = this.#now() + request.smokeWindowMs;
     for (;;) {
       const remainingMs = end - this.#now();
@@ -627,7 +1004,7 @@ export class FlyProvider implements PreviewProvider {
 
   /** Turns how a boot ended into an outcome, or into the machines to look at again. */
   async #afterBoot(
-    request: DeployRequest,
+    request: GroupRequest,
     machine: Machine,
     boot: BootResult,
     change: 'created' | 'updated' | 'unchanged' | 'moved',
@@ -673,7 +1050,7 @@ export class FlyProvider implements PreviewProvider {
     }
   }
 
-  #failed(request: DeployRequest, current: Machine, how: 'stopped' | 'failed' | 'crashed' | 'timeout', events: MachineEvent[]): DeployOutcome {
+  #failed(request: GroupRequest, current: Machine, how: 'stopped' | 'failed' | 'crashed' | 'timeout', events: MachineEvent[]): DeployOutcome {
     const crashes = crashesSinceStart(events);
     const exit = crashes[0]?.request?.exit_event;
     const exitCode = exit?.exit_code;
