@@ -221,7 +221,7 @@ describe('secrets', () => {
       PEM: '-----BEGIN KEY-----\nMIIBOgIBAAJBAKj34GkxFhD9\n-----END KEY-----',
     });
     const create = fly.requests.find((r) => r.method === 'POST' && r.path === `/v1/apps/${app}/machines`);
-    expect((create?.body as { min_secrets_version?: number }).min_secrets_version).toBe(1);
+    expect(create?.body).toMatchObject({ min_secrets_version: 1 });
 
     // The same values again: nothing to set, nothing to restart.
     fly.requests.length = 0;
@@ -249,7 +249,7 @@ describe('secrets', () => {
 describe('scale to zero', () => {
   const services = (): Record<string, unknown>[] => {
     const create = fly.requests.find((r) => r.method === 'POST' && r.path === `/v1/apps/${app}/machines`);
-    return (create?.body as { config: { services: Record<string, unknown>[] } }).config.services;
+    return (create?.body as { config: { services: Record<string, unknown>[] } } | undefined)?.config.services ?? [];
   };
 
   it('by default an idle preview stops: autostop true on the wire, autostart, no machine kept running', async () => {
@@ -267,7 +267,7 @@ describe('scale to zero', () => {
     const off = await run(workspaceWith('app = "hello"\n[http_service]\n  internal_port = 8080\n'), { autostop: 'off' }, { action: 'synchronize', pr: second });
     expect(off.exitCode, log(off)).toBe(0);
     const update = fly.requests.find((r) => r.method === 'POST' && /\/machines\/[^/]+$/.test(r.path));
-    expect((update?.body as { config: { services: Record<string, unknown>[] } }).config.services[0]).toMatchObject({ autostop: false });
+    expect(update?.body).toMatchObject({ config: { services: [{ autostop: false }] } });
   });
 
   it('a fly.toml that keeps one machine running is obeyed', async () => {
