@@ -1,5 +1,8 @@
 // `npm run demo`: the built action (dist/index.js) through one pull request's life, against the
 // local Fly and GitHub doubles. No account, no network.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pullRequestPayload, runAction, type ActionRun } from '../test/sim/action-runner.ts';
 import { startFlySim, type FlySim } from '../test/sim/fly.ts';
 import { startGitHubSim, type GitHubSim } from '../test/sim/github.ts';
@@ -55,6 +58,7 @@ async function show(
   eventName: string,
   payload: unknown,
   inputs: Record<string, string>,
+  env: Record<string, string> = {},
 ): Promise<ActionRun> {
   fly.clearRequests();
   github.clearRequests();
@@ -74,6 +78,7 @@ async function show(
       'smoke-window': '2',
       ...inputs,
     },
+    env,
   });
   const ms = Date.now() - started;
   console.log(`  ${bold('Action log')}`);
@@ -98,8 +103,8 @@ async function show(
   return run;
 }
 
-function showComment(github: GitHubSim): void {
-  const comments = github.comments('Codertocat', 'Hello-World', 2);
+function showComment(github: GitHubSim, number = 2): void {
+  const comments = github.comments('Codertocat', 'Hello-World', number);
   console.log(`  ${bold(`The PR has ${comments.length} comment${comments.length === 1 ? '' : 's'}; it reads:`)}`);
   const body = comments[0]?.body ?? '(none)';
   for (const line of body.split('\n')) console.log(`    ${dim('│')} ${line}`);
@@ -196,10 +201,60 @@ async function main(): Promise<void> {
     expect(run, 'swept');
     if (run.outputs['destroyed'] !== '[]') failures.push(`the second sweep destroyed ${run.outputs['destroyed']}`);
 
-    const left = fly.apps().filter((a) => a.name.startsWith('pr-'));
+    // The team's own fly.toml: a web and a worker group, a migration before each release, a health check.
+    const workspace = mkdtempSync(join(tmpdir(), 'fly-preview-demo-'));
+    writeFileSync(
+      join(workspace, 'fly.toml'),
+      [
+        'app = "hello"',
+        'primary_region = "ams"',
+        '[deploy]',
+        '  release_command = "bin/rails db:migrate"',
+        '[processes]',
+        '  web = "bin/rails server -b 0.0.0.0"',
+        '  worker = "bundle exec sidekiq"',
+        '[http_service]',
+        '  internal_port = 3000',
+        '  processes = ["web"]',
+        '[checks.alive]',
+        '  type = "http"',
+        '  port = 3000',
+        '  path = "/up"',
+        '  processes = ["web"]',
+        '',
+      ].join('\n'),
+    );
+    const pr4 = (action: string, changes: Parameters<typeof pullRequestPayload>[1]): unknown => {
+      const payload = pullRequestPayload(action, changes);
+      (payload['pull_request'] as Record<string, unknown>)['number'] = 4;
+      return payload;
+    };
+    const secrets = 'DATABASE_URL=postgres://preview:demo-s3cret@db.internal/app\nSECRET_KEY_BASE=demo-key-base-0123456789';
+    run = await show(fly, github, '11. PR #4 brings its fly.toml',
+      'Secrets set as Fly app secrets (masked), the release command in a one-off machine, then web and worker in parallel; the web check must pass.',
+      'pull_request', pr4('opened', { headSha: 'e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4', updatedAt: '2019-05-17T09:00:00Z' }),
+      { image: 'registry.fly.io/hello:pr-4-e4e4e4e', secrets }, { GITHUB_WORKSPACE: workspace });
+    expect(run, 'deployed');
+    showComment(github, 4);
+
+    fly.commandExits('db:migrate', 1);
+    run = await show(fly, github, '12. A push whose migration fails',
+      'The release command exits 1: no app machine is touched, the step fails, and the comment shows the command, its exit code and events.',
+      'pull_request', pr4('synchronize', { headSha: 'e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5', updatedAt: '2019-05-17T09:05:00Z' }),
+      { image: 'registry.fly.io/hello:pr-4-e5e5e5e', secrets }, { GITHUB_WORKSPACE: workspace });
+    expect(run, 'failed', 1);
+    showComment(github, 4);
+    // The release machine itself may still be on its way out; the app's machines must be untouched.
+    const images = fly
+      .machines('pr-4-codertocat-hello-world')
+      .filter((m) => m.config.metadata?.['fly_process_group'] !== 'fly_app_release_command')
+      .map((m) => m.config.image);
+    if (images.some((image) => image !== 'registry.fly.io/hello:pr-4-e4e4e4e')) failures.push(`a failed release changed machines: ${images.join(', ')}`);
+
+    const left = fly.apps().filter((a) => a.name.startsWith('pr-') && a.name !== 'pr-4-codertocat-hello-world');
     console.log(`\n${bold('End state')}: ${left.length === 0 ? green('no preview app left on Fly') : red(`apps still there: ${left.map((a) => a.name).join(', ')}`)} ` +
-      `(${fly.apps().map((a) => a.name).join(', ')} untouched), ` +
-      `${github.comments('Codertocat', 'Hello-World', 2).length} comment on PR #2, ${github.comments('Codertocat', 'Hello-World', 3).length} on PR #3.`);
+      `for closed PRs (${fly.apps().filter((a) => !a.name.startsWith('pr-')).map((a) => a.name).join(', ')} untouched; open PR #4 keeps its preview), ` +
+      `${github.comments('Codertocat', 'Hello-World', 2).length} comment on PR #2, ${github.comments('Codertocat', 'Hello-World', 3).length} on PR #3, ${github.comments('Codertocat', 'Hello-World', 4).length} on PR #4.`);
   } finally {
     await Promise.all([fly.close(), github.close()]);
   }
