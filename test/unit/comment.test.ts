@@ -57,6 +57,50 @@ describe('renderPreview', () => {
     expect(text).toContain('````\nexit: ```evil``` code 3\n````');
   });
 
+  it('lists each process group, the release command, the checks (API text fenced) and the phase times', () => {
+    const text = renderPreview(
+      {
+        ...ready,
+        details: {
+          groups: [
+            { name: 'web', machineId: 'm-web', state: 'started', region: 'iad' },
+            { name: 'worker', machineId: 'm-worker', state: 'started', region: 'iad' },
+          ],
+          checks: [{ group: 'web', name: 'alive', status: 'passing', output: '```200 OK```' }],
+          release: { command: 'bin/rails db:migrate', exitCode: 0, ran: true },
+          phasesMs: [
+            { name: 'app', ms: 120 },
+            { name: 'release', ms: 4_250 },
+            { name: 'boot', ms: 2_000 },
+          ],
+        },
+      },
+      { runUrl: undefined },
+    );
+    expect(text).toContain('| web | `m-web` | `iad` | started |');
+    expect(text).toContain('| worker | `m-worker` | `iad` | started |');
+    expect(text).toContain('Release command ran and exited with code `0`:\n\n```\nbin/rails db:migrate\n```');
+    expect(text).toContain('````\nweb/alive: passing — ```200 OK```\n````');
+    expect(text).toContain('Took app 0.1 s · release 4.3 s · boot 2.0 s');
+  });
+
+  it('says when the release command was not run again, and shows no group table for one machine', () => {
+    const text = renderPreview(
+      {
+        ...ready,
+        details: {
+          groups: [{ name: 'app', machineId: '148e21ea7d4689', state: 'started', region: 'iad' }],
+          checks: [],
+          release: { command: 'npm run migrate', exitCode: undefined, ran: false },
+          phasesMs: [],
+        },
+      },
+      { runUrl: undefined },
+    );
+    expect(text).toContain('Release command not run again: no machine changed.');
+    expect(text).not.toContain('Process group');
+  });
+
   it('says the preview was destroyed, and why an app was kept', () => {
     expect(renderPreview({ state: 'destroyed', appName: 'a', sha: 'x', keptMachines: [] }, { runUrl: undefined })).toContain(
       'Preview destroyed',

@@ -22,11 +22,11 @@ import { AppNotVisible, FlyClient, maxWaitSeconds } from './client.js';
 import { KeyedThrottle, mapLimit, Throttle } from './limits.js';
 import { FlyAmbiguousError, FlyApiError, FlyAuthError, type FlyHttpOptions } from './http.js';
 import { planPreview, type AppConfig, type PlanOverrides, type PreviewPlan } from './appconfig/index.js';
-import type { AppMachineConfig, IpAssignment, Machine, MachineConfig, MachineEvent, Volume } from './types.js';
+import { canonical, orderKey, sameConfig, type DesiredConfig } from './desired.js';
+import type { AppMachineConfig, IpAssignment, Machine, MachineEvent, Volume } from './types.js';
 
 /** Metadata keys for what is deployed; owner labels come from the caller. */
 const revisionKey = 'fly_preview_sha';
-const orderKey = 'fly_preview_order';
 /** The process group a machine runs, as flyctl labels it (internal/appconfig/machines.go). */
 const groupKey = 'fly_process_group';
 /** flyctl's group name for the release command's machine. */
@@ -111,12 +111,6 @@ function deployedRevision(m: Machine): { id: string; order: number } {
   return { id: metadata[revisionKey] ?? '', order: Number(metadata[orderKey] ?? 0) || 0 };
 }
 
-/**
- * The config a process group's machine should run: the planned one (src/providers/fly/appconfig)
- * with the image, the `env` input, what is deployed and which secrets it boots with.
- */
-type DesiredConfig = AppMachineConfig & { image: string; metadata: Record<string, string> };
-
 /** One process group's share of a deploy: what the converge loop works on. */
 interface GroupRequest extends DeployRequest {
   group: string;
@@ -139,54 +133,6 @@ function groupOf(m: Machine, defaultGroup: string): string {
 
 const secretsVersion = (request: GroupRequest): { min_secrets_version?: number } =>
   request.minSecretsVersion === undefined ? {} : { min_secrets_version: request.minSecretsVersion };
-
-/** JSON with sorted keys, so configs compare by content whatever order Fly echoes them in. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
-
-/** Top-level config fields this action sets from the plan: one it no longer sets must be gone from the machine too. */
-const plannedFields = ['init', 'guest', 'mounts', 'services', 'metrics', 'checks', 'statics', 'files', 'restart', 'stop_config', 'auto_destroy'];
-
-const isEmpty = (v: unknown): boolean =>
-  v === undefined || v === null || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
-
-/** Whether `current` holds everything `desired` says: Fly echoes a config with its defaults filled in. */
-function covers(current: unknown, desired: unknown): boolean {
-  if (desired === undefined) return true;
-  if (Array.isArray(desired)) return Array.isArray(current) && current.length === desired.length && desired.every((d, i) => covers(current[i], d));
-  if (typeof desired === 'object' && desired !== null) {
-    if (typeof current !== 'object' || current === null || Array.isArray(current)) return false;
-    return Object.entries(desired).every(([key, value]) => covers((current as Record<string, unknown>)[key], value));
-  }
-  return current === desired;
-}
-
-/**
- * Whether the machine already runs what we would send: the whole planned config. Metadata and env
- * must match exactly (a removed secret or variable is a change); the rest must hold every field we
- * set, and no planned field we no longer set. The order label is left out, since a later event for
- * the same commit (a label added, say) needs no restart.
- */
-function sameConfig(current: MachineConfig, desired: DesiredConfig): boolean {
-  const have = current as unknown as Record<string, unknown>;
-  const metadata = (m: Record<string, string> | undefined) => {
-    const { [orderKey]: _order, ...rest } = m ?? {};
-    return canonical(rest);
-  };
-  if (current.image !== desired.image || metadata(current.metadata) !== metadata(desired.metadata)) return false;
-  if (canonical(current.env ?? {}) !== canonical(desired.env ?? {})) return false;
-  for (const field of new Set([...plannedFields, ...Object.keys(desired)])) {
-    if (field === 'image' || field === 'metadata' || field === 'env') continue;
-    const want = desired[field];
-    if (isEmpty(want) ? !isEmpty(have[field]) : !covers(have[field], want)) return false;
-  }
-  return true;
-}
 
 const phaseOrder = ['app', 'IPs', 'release', 'machines', 'boot', 'checks'];
 
@@ -1015,7 +961,7 @@ export class FlyProvider implements PreviewProvider {
       case 'started': {
         if (request.smokeWindowMs <= 0) {
           log.info(`Machine ${machine.id} started (instance ${machine.instance_id})`);
-          return { outcome: this.#ready(request, machine, change), machines: [] };
+          return { outcome: this.#ready(request, boot.machine, change), machines: [] };
         }
         log.info(`Machine ${machine.id} started (instance ${machine.instance_id}); checking it stays up for ${request.smokeWindowMs / 1000} s (smoke-window)`);
         log.started?.();

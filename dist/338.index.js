@@ -1,0 +1,1625 @@
+export const id = 338;
+export const ids = [338];
+export const modules = {
+
+/***/ 2338:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  FlyAmbiguousError: () => (/* reexport */ FlyAmbiguousError),
+  FlyApiError: () => (/* reexport */ FlyApiError),
+  FlyAuthError: () => (/* reexport */ FlyAuthError),
+  createFlyProvider: () => (/* binding */ createFlyProvider)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./lib/retry.js
+var retry = __webpack_require__(2165);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./lib/providers/fly/token.js
+var token = __webpack_require__(5297);
+;// CONCATENATED MODULE: ./lib/providers/fly/http.js
+// HTTP to the Machines API on undici: one keep-alive agent, the Authorization header fly-go sends,
+// JSON, retries within a bounded budget, and errors that name the call, the status, Fly's own
+// message and the request id Fly's support asks for (superfly/fly-go flaps/flaps.go, flaps_error.go).
+
+
+
+/** A call that Fly answered with an error, or that could not be completed within the retry budget. */
+class FlyApiError extends Error {
+    call;
+    status;
+    /** Fly's `message` or `error` text, or the connection error code when there was no answer. */
+    detail;
+    /** The `fly-request-id` response header, when Fly answered. */
+    requestId;
+    /** Fly's machine-readable `status` from the error body (e.g. `insufficient_capacity`). */
+    flyStatus;
+    constructor(call, status, detail, options = {}) {
+        const id = options.requestId === undefined ? '' : ` (fly-request-id ${options.requestId})`;
+        super((options.message ??
+            (status === undefined
+                ? `Fly API: ${call} failed: ${detail}`
+                : `Fly API: ${call} failed with ${status}: ${detail}`)) + id);
+        this.name = 'FlyApiError';
+        this.call = call;
+        this.status = status;
+        this.detail = detail;
+        this.requestId = options.requestId;
+        this.flyStatus = options.flyStatus;
+    }
+}
+/** 401/403: retrying cannot help, so this is thrown after one request. */
+class FlyAuthError extends FlyApiError {
+    constructor(call, status, detail, requestId) {
+        super(call, status, detail, {
+            requestId,
+            message: `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
+                'it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).',
+        });
+        this.name = 'FlyAuthError';
+    }
+}
+/**
+ * A request that changes something was sent but no answer came back: Fly may or may not have done
+ * it. Callers resolve this by looking, never by sending the same change again blindly.
+ */
+class FlyAmbiguousError extends FlyApiError {
+    constructor(call, status, detail, requestId) {
+        super(call, status, detail, { requestId });
+        this.name = 'FlyAmbiguousError';
+    }
+}
+const retryableStatuses = new Set([500, 502, 503, 504]);
+/**
+ * Error `status` codes that say what happened (superfly/fly-go flaps/flaps_error.go): a 5xx that
+ * carries one was refused, not lost, so it is neither retried nor treated as "may have happened".
+ */
+const definiteStatuses = new Set(['insufficient_capacity']);
+/** Fly's own text from an error answer (`message` first, then `error`, as fly-go reads it), else the body or the status. */
+function errorText(body, fallback) {
+    if (typeof body === 'object' && body !== null) {
+        const { message, error } = body;
+        if (typeof message === 'string' && message !== '')
+            return message;
+        return typeof error === 'string' && error !== '' ? error : fallback;
+    }
+    return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback;
+}
+class FlyHttp {
+    #origin;
+    #basePath;
+    #headers;
+    #policy;
+    #sleep;
+    #random;
+    #dispatcher;
+    #ownsDispatcher;
+    #debug;
+    #jar = new PathCookies();
+    constructor(options) {
+        const url = new URL(options.apiUrl);
+        this.#origin = url.origin;
+        this.#basePath = url.pathname.replace(/\/+$/, '');
+        this.#headers = {
+            authorization: (0,token/* authorizationHeader */.b)(options.token),
+            'user-agent': options.userAgent ?? 'fly-preview',
+            accept: 'application/json',
+        };
+        this.#policy = options.retryPolicy ?? retry/* defaultRetryPolicy */.ur;
+        this.#sleep = options.sleep ?? retry/* sleep */.yy;
+        this.#random = options.random ?? Math.random;
+        this.#ownsDispatcher = options.dispatcher === undefined;
+        this.#dispatcher =
+            options.dispatcher ?? new undici.Agent({ keepAliveTimeout: 30_000, connections: 16, headersTimeout: 30_000, bodyTimeout: 30_000 });
+        this.#debug = options.debug ?? (() => { });
+    }
+    async close() {
+        if (this.#ownsDispatcher)
+            await this.#dispatcher.close();
+    }
+    async call(method, path, options = {}) {
+        const call = `${method} ${path}`;
+        const idempotent = options.idempotent ?? (method === 'GET' || method === 'DELETE');
+        const search = new URLSearchParams();
+        for (const [key, value] of Object.entries(options.query ?? {})) {
+            if (typeof value === 'object')
+                for (const item of value)
+                    search.append(key, item);
+            else if (value !== undefined)
+                search.set(key, String(value));
+        }
+        const query = search.toString();
+        const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
+        const headers = { ...this.#headers, ...options.headers };
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        const started = Date.now();
+        for (let attempt = 1;; attempt++) {
+            const cookie = this.#jar.header(`${this.#basePath}${path}`);
+            if (cookie === '')
+                delete headers['cookie'];
+            else
+                headers['cookie'] = cookie;
+            let status;
+            let data;
+            let retryAfter;
+            let requestId;
+            try {
+                const response = await (0,undici.request)(target, {
+                    method,
+                    headers,
+                    body,
+                    dispatcher: this.#dispatcher,
+                    signal: options.signal,
+                    headersTimeout: options.headersTimeoutMs,
+                });
+                status = response.statusCode;
+                retryAfter = response.headers['retry-after'];
+                this.#jar.store(response.headers['set-cookie'], `${this.#basePath}${path}`);
+                const id = response.headers['fly-request-id'];
+                requestId = Array.isArray(id) ? id[0] : id;
+                const text = await response.body.text();
+                const type = String(response.headers['content-type'] ?? '');
+                data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
+            }
+            catch (error) {
+                if (options.signal?.aborted === true)
+                    throw error;
+                const code = (0,retry/* connectionErrorCode */.EP)(error);
+                // Only the error code travels on: undici errors can carry the request, headers included.
+                const detail = code ?? (error instanceof Error ? error.message : String(error));
+                const delay = (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
+                const safe = idempotent || (code !== undefined && (0,retry/* neverSent */.vQ)(code));
+                if (code !== undefined && safe && (0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
+                    this.#debug(`${call}: ${code}, retrying in ${delay} ms`);
+                    await this.#sleep(delay);
+                    continue;
+                }
+                if (!safe)
+                    throw new FlyAmbiguousError(call, undefined, `${detail} (the request was sent; its answer was lost)`);
+                throw new FlyApiError(call, undefined, `${detail} after ${attempt} attempt${attempt === 1 ? '' : 's'}`);
+            }
+            this.#debug(`${call} → ${status}`);
+            if ((status >= 200 && status < 300) || options.expect?.includes(status) === true || (status === 401 && options.expectUnauthorized === true)) {
+                return { status, data: data, requestId };
+            }
+            const text = errorText(data, `HTTP ${status}`);
+            const flyStatus = typeof data === 'object' && data !== null ? data.status : undefined;
+            if (status === 401 || status === 403)
+                throw new FlyAuthError(call, status, text, requestId);
+            if (status === 429) {
+                const askedMs = (0,retry/* parseRetryAfter */.mu)(retryAfter);
+                const delay = askedMs ?? (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
+                if (!(0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
+                    const asked = askedMs === undefined ? '' : `; Fly asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+                    throw new FlyApiError(call, status, `${text} (rate limited${asked})`, { requestId });
+                }
+                this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
+                await this.#sleep(delay);
+                continue;
+            }
+            // A body that names what went wrong (no capacity in the region, say) is a definite answer.
+            if (status >= 500 && typeof flyStatus === 'string' && definiteStatuses.has(flyStatus)) {
+                throw new FlyApiError(call, status, `${text} (${flyStatus})`, { requestId, flyStatus });
+            }
+            if (retryableStatuses.has(status)) {
+                // A change answered with 5xx may still have been made, so only reads are simply repeated.
+                if (!idempotent)
+                    throw new FlyAmbiguousError(call, status, text, requestId);
+                const delay = (0,retry/* parseRetryAfter */.mu)(retryAfter) ?? (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
+                if ((0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
+                    this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
+                    await this.#sleep(delay);
+                    continue;
+                }
+                throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`, { requestId });
+            }
+            throw new FlyApiError(call, status, text, { requestId, flyStatus });
+        }
+    }
+}
+/**
+ * fly-go gives its Machines API client a cookie jar (flaps/flaps.go NewWithOptions): the API sets a
+ * path-scoped affinity cookie when it creates an app, so the calls that follow reach the node that
+ * already knows the app (flaps/flaps_test.go PersistsPathScopedCookiesPerApp). One origin only, so
+ * this keeps cookies by path; undici parses the Set-Cookie lines. (A general jar such as
+ * tough-cookie carries the public-suffix list, which would put the bundle over its size budget.)
+ */
+class PathCookies {
+    #cookies = new Map();
+    store(setCookie, requestPath) {
+        if (setCookie === undefined)
+            return;
+        const headers = new undici.Headers();
+        for (const line of Array.isArray(setCookie) ? setCookie : [setCookie])
+            headers.append('set-cookie', line);
+        for (const cookie of (0,undici.getSetCookies)(headers)) {
+            // RFC 6265 §5.1.4: without a Path the default is the request path up to its last "/".
+            const path = cookie.path?.startsWith('/') === true ? cookie.path : requestPath.slice(0, Math.max(1, requestPath.lastIndexOf('/')));
+            const key = `${cookie.name};${path}`;
+            const expired = (cookie.maxAge !== undefined && cookie.maxAge <= 0) || (cookie.expires !== undefined && Number(cookie.expires) <= Date.now());
+            if (expired)
+                this.#cookies.delete(key);
+            else
+                this.#cookies.set(key, { name: cookie.name, value: cookie.value, path });
+        }
+    }
+    /** The Cookie header for a request path: cookies whose path is that path or a parent of it. */
+    header(requestPath) {
+        const matches = (path) => requestPath === path || (requestPath.startsWith(path) && (path.endsWith('/') || requestPath[path.length] === '/'));
+        return [...this.#cookies.values()]
+            .filter((c) => matches(c.path))
+            .map((c) => `${c.name}=${c.value}`)
+            .join('; ');
+    }
+}
+function safeJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return text;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/providers/fly/client.js
+// Typed Machines API calls. Each method is one request; what to do with the answers is provider.ts's.
+
+const app = (name) => `/v1/apps/${encodeURIComponent(name)}`;
+const machine = (appName, id) => `${app(appName)}/machines/${encodeURIComponent(id)}`;
+const volume = (appName, id) => `${app(appName)}/volumes/${encodeURIComponent(id)}`;
+/** States of a volume on its way out (superfly/fly-go flaps/flaps_volumes.go destroyedVolumeStates). */
+const goingVolumeStates = new Set(['scheduling_destroy', 'fork_cleanup', 'waiting_for_detach', 'pending_destroy', 'destroying']);
+const leaseHeader = (nonce) => nonce === undefined ? {} : { 'fly-machine-lease-nonce': nonce };
+/** The API refuses a wait longer than this (fly-go flaps/flaps_machines_wait.go proxyTimeoutThreshold). */
+const maxWaitSeconds = 60;
+/** What a call on an app's contents saw when the app itself was not there (yet). */
+class AppNotVisible extends Error {
+    status;
+    constructor(call, status) {
+        super(`${call}: the app is not visible (${status})`);
+        this.name = 'AppNotVisible';
+        this.status = status;
+    }
+}
+class FlyClient {
+    #http;
+    constructor(options) {
+        this.#http = new FlyHttp(options);
+    }
+    close() {
+        return this.#http.close();
+    }
+    /** undefined when there is no such app (or none this token can see). */
+    async getApp(name) {
+        const { status, data } = await this.#http.call('GET', app(name), { expect: [404] });
+        return status === 404 ? undefined : data;
+    }
+    /**
+     * 'taken' when the name already exists: created by a racing run, or by somebody else. `wait=true`
+     * asks the API to answer only once the app is usable, as fly-go's CreateApp does.
+     */
+    async createApp(name, org) {
+        const { status, data, requestId } = await this.#http.call('POST', '/v1/apps', {
+            query: { wait: true },
+            body: { app_name: name, org_slug: org },
+            expect: [422],
+        });
+        if (status !== 422)
+            return 'created';
+        const answer = data;
+        // fly-go IsNameTakenError: a status code is taken at its word; the text only when there is none.
+        if (answer?.status !== undefined && answer.status !== '') {
+            if (answer.status === 'name_taken')
+                return 'taken';
+        }
+        else if ((answer?.error ?? answer?.message ?? '').includes('Name has already been taken'))
+            return 'taken';
+        throw new FlyApiError('POST /v1/apps', status, errorText(answer, 'HTTP 422'), { requestId, flyStatus: answer?.status });
+    }
+    /** The org's apps, in one answer (superfly/fly-go flaps/flaps_apps.go ListApps: `{apps: [...]}`, no pages). */
+    async listApps(org) {
+        const { data } = await this.#http.call('GET', '/v1/apps', { query: { org_slug: org } });
+        return data?.apps ?? [];
+    }
+    /**
+     * The app's machines whose metadata has every one of these values, filtered by the API
+     * (`metadata.<key>=<value>`); undefined when the app does not exist.
+     */
+    async listMachinesWithMetadata(appName, metadata) {
+        const query = Object.fromEntries(Object.entries(metadata).map(([key, value]) => [`metadata.${key}`, value]));
+        const { status, data } = await this.#http.call('GET', `${app(appName)}/machines`, { query, expect: [404] });
+        return status === 404 ? undefined : data;
+    }
+    /** The lease someone holds on the machine; undefined when none (404, as flyctl's `machine leases` reads it). */
+    async getLease(appName, id) {
+        const { status, data } = await this.#http.call('GET', `${machine(appName, id)}/lease`, { expect: [404] });
+        return status === 404 ? undefined : data?.data;
+    }
+    /** 'absent' when it was already gone. */
+    async deleteApp(name) {
+        const { status } = await this.#http.call('DELETE', app(name), { query: { force: true }, expect: [404] });
+        return status === 404 ? 'absent' : 'deleted';
+    }
+    async listIps(appName) {
+        const { data } = await this.#http.call('GET', `${app(appName)}/ip_assignments`);
+        return data?.ips ?? [];
+    }
+    /** As flyctl's first deploy (internal/command/deploy/deploy_first.go): the type and the org's slug. */
+    async allocateIp(appName, type, orgSlug, appJustCreated = false) {
+        const call = `POST ${app(appName)}/ip_assignments`;
+        const { status, data } = await this.#http.call('POST', `${app(appName)}/ip_assignments`, {
+            body: { type, org_slug: orgSlug },
+            ...(appJustCreated ? { expect: [404], expectUnauthorized: true } : {}),
+        });
+        if (status === 404 || status === 401)
+            throw new AppNotVisible(call, status);
+        return data;
+    }
+    /** undefined when the app does not exist. */
+    async listMachines(appName) {
+        const { status, data } = await this.#http.call('GET', `${app(appName)}/machines`, { expect: [404] });
+        return status === 404 ? undefined : data;
+    }
+    /** undefined when the machine is gone. */
+    async getMachine(appName, id) {
+        const { status, data } = await this.#http.call('GET', machine(appName, id), { expect: [404] });
+        return status === 404 ? undefined : data;
+    }
+    async createMachine(appName, body, appJustCreated = false) {
+        const call = `POST ${app(appName)}/machines`;
+        const { status, data } = await this.#http.call('POST', `${app(appName)}/machines`, {
+            body,
+            ...(appJustCreated ? { expect: [404], expectUnauthorized: true } : {}),
+        });
+        if (status === 404 || status === 401)
+            throw new AppNotVisible(call, status);
+        return data;
+    }
+    async updateMachine(appName, id, body, leaseNonce) {
+        const { data } = await this.#http.call('POST', machine(appName, id), { body, headers: leaseHeader(leaseNonce) });
+        return data;
+    }
+    /** 'absent' when it was already gone. */
+    async deleteMachine(appName, id) {
+        const { status } = await this.#http.call('DELETE', machine(appName, id), { query: { force: true }, expect: [404] });
+        return status === 404 ? 'absent' : 'deleted';
+    }
+    async events(appName, id) {
+        const { data } = await this.#http.call('GET', `${machine(appName, id)}/events`);
+        return data ?? [];
+    }
+    /** The app's volumes, without those being destroyed (as fly-go's GetVolumes). */
+    async listVolumes(appName) {
+        const { data } = await this.#http.call('GET', `${app(appName)}/volumes`);
+        return (data ?? []).filter((v) => !goingVolumeStates.has(v.state));
+    }
+    async createVolume(appName, body) {
+        const { data } = await this.#http.call('POST', `${app(appName)}/volumes`, { body });
+        return data;
+    }
+    /** 'absent' when it was already gone. A volume attached to a machine cannot be deleted (Fly answers 412). */
+    async deleteVolume(appName, id) {
+        const { status } = await this.#http.call('DELETE', volume(appName, id), { expect: [404] });
+        return status === 404 ? 'absent' : 'deleted';
+    }
+    /**
+     * Sets and unsets app secrets in one call: a null value unsets the key. Answers the new secrets
+     * version, which machines take with `min_secrets_version` (superfly/fly-go flaps/flaps_secrets.go
+     * UpdateAppSecrets). Setting the same values again is harmless, so a lost answer is retried.
+     */
+    async updateSecrets(appName, values) {
+        const { data } = await this.#http.call('POST', `${app(appName)}/secrets`, { body: { values }, idempotent: true });
+        return data;
+    }
+    /** Names and digests only: the API shows no values unless asked, and this client never asks. */
+    async listSecrets(appName) {
+        const { data } = await this.#http.call('GET', `${app(appName)}/secrets`);
+        return data?.secrets ?? [];
+    }
+    /**
+     * undefined while another client holds the lease (409). The TTL goes in the query and the answer
+     * (201) is `{status: "success", data: {nonce, version, …}}` (fly-go flaps/flaps_machines.go
+     * AcquireLease, machine_types.go MachineLease); anything but "success" is not a lease.
+     */
+    async acquireLease(appName, id, ttlSeconds) {
+        const path = `${machine(appName, id)}/lease`;
+        const { status, data, requestId } = await this.#http.call('POST', path, {
+            query: { ttl: ttlSeconds },
+            expect: [409],
+            // A lease whose answer was lost only blocks until its short TTL ends; taking it again is safe.
+            idempotent: true,
+        });
+        if (status === 409)
+            return undefined;
+        if (data?.status !== 'success' || data.data?.nonce === undefined) {
+            const said = data?.message ?? data?.code ?? `status ${JSON.stringify(data?.status ?? null)}`;
+            throw new FlyApiError(`POST ${path}`, status, `the lease was not granted: ${said}`, { requestId });
+        }
+        return data.data;
+    }
+    /** A lease that expired meanwhile (404, or 409 once another took it) is released all the same. */
+    async releaseLease(appName, id, nonce) {
+        await this.#http.call('DELETE', `${machine(appName, id)}/lease`, { headers: leaseHeader(nonce), expect: [404, 409] });
+    }
+    /**
+     * Blocks until the machine's instance `instanceId` is in any of `states`, for at most
+     * `timeoutSeconds` (1–60: the API refuses more, so callers repeat it). The answer does not say
+     * which state was reached; read the machine for that. Parameters as fly-go's Wait sends them:
+     * `state` repeated, `version`, `timeout` (flaps/flaps_machines_wait.go).
+     */
+    async wait(appName, id, states, instanceId, timeoutSeconds, signal) {
+        const timeout = Math.max(1, Math.min(maxWaitSeconds, Math.ceil(timeoutSeconds)));
+        const { status } = await this.#http.call('GET', `${machine(appName, id)}/wait`, {
+            query: { state: states, version: instanceId, timeout },
+            expect: [400, 404, 408],
+            signal,
+            headersTimeoutMs: (timeout + 30) * 1000,
+        });
+        if (status === 408)
+            return 'timeout';
+        if (status === 404)
+            return 'gone';
+        // The only 400 a well-formed wait gets: the instance was replaced by a newer update.
+        if (status === 400)
+            return 'replaced';
+        return 'reached';
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/providers/fly/limits.js
+// Fly's rate limits, kept on our side so a sweep of many previews spaces its changes out instead
+// of bursting into 429s: app deletes are limited to 100 a minute, and mutating requests to about
+// one a second per app (the limits issue 10 quotes from Fly's Machines API documentation).
+/** At most `limit` grants in any `windowMs`; callers beyond that wait their turn, in order. */
+class Throttle {
+    #limit;
+    #windowMs;
+    #now;
+    #sleep;
+    #granted = [];
+    #queue = Promise.resolve();
+    constructor(limit, windowMs, now, sleep) {
+        this.#limit = limit;
+        this.#windowMs = windowMs;
+        this.#now = now;
+        this.#sleep = sleep;
+    }
+    take() {
+        const turn = this.#queue.then(async () => {
+            for (;;) {
+                const now = this.#now();
+                while (this.#granted.length > 0 && (this.#granted[0] ?? 0) <= now - this.#windowMs)
+                    this.#granted.shift();
+                if (this.#granted.length < this.#limit) {
+                    this.#granted.push(now);
+                    return;
+                }
+                await this.#sleep((this.#granted[0] ?? now) + this.#windowMs - now);
+            }
+        });
+        this.#queue = turn;
+        return turn;
+    }
+}
+/** One Throttle per key (an app name), made on first use. */
+class KeyedThrottle {
+    #throttles = new Map();
+    #make;
+    constructor(make) {
+        this.#make = make;
+    }
+    take(key) {
+        let throttle = this.#throttles.get(key);
+        if (throttle === undefined) {
+            throttle = this.#make();
+            this.#throttles.set(key, throttle);
+        }
+        return throttle.take();
+    }
+}
+/** Runs `work` over `items` with at most `limit` at a time; results in the items' order. */
+async function mapLimit(items, limit, work) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await work(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+// EXTERNAL MODULE: ./lib/providers/fly/appconfig/index.js + 14 modules
+var appconfig = __webpack_require__(49);
+;// CONCATENATED MODULE: ./lib/providers/fly/desired.js
+/** The order label: a later event for the same commit changes it without needing a restart. */
+const orderKey = 'fly_preview_order';
+/** JSON with sorted keys, so configs compare by content whatever order Fly echoes them in. */
+function canonical(value) {
+    return JSON.stringify(value, (_, v) => typeof v === 'object' && v !== null && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
+        : v);
+}
+/** Top-level config fields this action sets from the plan: one it no longer sets must be gone from the machine too. */
+const plannedFields = ['init', 'guest', 'mounts', 'services', 'metrics', 'checks', 'statics', 'files', 'restart', 'stop_config', 'auto_destroy'];
+const isEmpty = (v) => v === undefined || v === null || v === false || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && Object.keys(v).length === 0);
+/** Whether `current` holds everything `desired` says: Fly echoes a config with its defaults filled in. */
+function covers(current, desired) {
+    if (desired === undefined)
+        return true;
+    if (Array.isArray(desired))
+        return Array.isArray(current) && current.length === desired.length && desired.every((d, i) => covers(current[i], d));
+    if (typeof desired === 'object' && desired !== null) {
+        if (typeof current !== 'object' || current === null || Array.isArray(current))
+            return false;
+        return Object.entries(desired).every(([key, value]) => covers(current[key], value));
+    }
+    return current === desired;
+}
+/**
+ * Whether the machine already runs what we would send: the whole planned config. Metadata and env
+ * must match exactly (a removed secret or variable is a change); the rest must hold every field we
+ * set, and no planned field we no longer set. The order label is left out, since a later event for
+ * the same commit (a label added, say) needs no restart.
+ */
+function sameConfig(current, desired) {
+    const have = current;
+    const metadata = (m) => {
+        const { [orderKey]: _order, ...rest } = m ?? {};
+        return canonical(rest);
+    };
+    if (current.image !== desired.image || metadata(current.metadata) !== metadata(desired.metadata))
+        return false;
+    if (canonical(current.env ?? {}) !== canonical(desired.env ?? {}))
+        return false;
+    for (const field of new Set([...plannedFields, ...Object.keys(desired)])) {
+        if (field === 'image' || field === 'metadata' || field === 'env')
+            continue;
+        const want = desired[field];
+        if (isEmpty(want) ? !isEmpty(have[field]) : !covers(have[field], want))
+            return false;
+    }
+    return true;
+}
+
+;// CONCATENATED MODULE: ./lib/providers/fly/provider.js
+// The Fly implementation of PreviewProvider: one app and one machine per preview, found again by
+// the owner labels in machine metadata, updated in place under a lease, and waited on with the
+// API's blocking /wait. Racing runs converge without talking to each other: the oldest machine
+// wins, and a newer revision is never replaced by an older one. The rules of the real API it
+// follows are in test/sim/FLY_API.md, each with its source in fly-go or flyctl.
+
+
+
+
+
+
+
+/** Metadata keys for what is deployed; owner labels come from the caller. */
+const revisionKey = 'fly_preview_sha';
+/** The process group a machine runs, as flyctl labels it (internal/appconfig/machines.go). */
+const groupKey = 'fly_process_group';
+/** flyctl's group name for the release command's machine. */
+const releaseGroup = 'fly_app_release_command';
+/** The secret names this action set (sorted, comma-separated), so a name dropped from the input is unset. */
+const secretsKeysKey = 'fly_preview_secrets';
+/** Which values those secrets have, as a digest keyed by the API token: nothing about the values can be read from it. */
+const secretsDigestKey = 'fly_preview_secrets_digest';
+const leaseTtlSeconds = 30;
+/** Rounds of "look, act, wait" before giving up on a machine that racing runs keep changing. */
+const maxRounds = 6;
+const recentEventCount = 5;
+/** Apps whose machines a sweep lists at once: quick over hundreds of apps, far from a storm. */
+const listConcurrency = 8;
+/**
+ * How long a just-created app may stay invisible (404, or 401 while its permissions propagate) and
+ * how calls on it back off meanwhile: fly-go flaps/retry.go Retry, used by WaitForApp
+ * (flaps/flaps_apps.go), which flyctl calls after every app create (flyctl #3112).
+ */
+const appVisibility = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 100, maxDelayMs: 500, budgetMs: 60_000 };
+/**
+ * A machine just created or updated may answer 404 to a read or a wait for a moment (flyctl
+ * internal/machine/leasable_machine.go WaitForState WithJustCreated; flyctl #4618). Within this
+ * grace a 404 means "not visible yet", never "gone", so it never leads to a second machine.
+ */
+const machineVisibility = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 500, maxDelayMs: 2_000, budgetMs: 60_000 };
+/** Without planned overrides (a provider made for a bare DeployRequest), the request's own values. */
+function overridesFrom(request) {
+    return {
+        region: request.region,
+        internalPort: request.internalPort,
+        cpuKind: request.guest.cpuKind,
+        cpus: request.guest.cpus,
+        memoryMb: request.guest.memoryMb,
+        autostop: request.autostop,
+    };
+}
+/** States on the way to `started`, in which the current instance is still worth waiting for. */
+const booting = new Set(['created', 'starting', 'replacing']);
+/** States a boot's wait ends in. */
+const settled = new Set(['started', 'stopped', 'failed']);
+const gone = (m) => m.state === 'destroyed' || m.state === 'destroying';
+function carries(m, labels) {
+    const metadata = m.config.metadata ?? {};
+    return Object.entries(labels).every(([key, value]) => metadata[key] === value);
+}
+/** Oldest first (creation time, then id), so every run picks the same survivor. */
+function byAge(a, b) {
+    return a.created_at === b.created_at ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.created_at < b.created_at ? -1 : 1;
+}
+function deployedRevision(m) {
+    const metadata = m.config.metadata ?? {};
+    return { id: metadata[revisionKey] ?? '', order: Number(metadata[orderKey] ?? 0) || 0 };
+}
+function groupOf(m, defaultGroup) {
+    return m.config.metadata?.[groupKey] ?? defaultGroup;
+}
+const secretsVersion = (request) => request.minSecretsVersion === undefined ? {} : { min_secrets_version: request.minSecretsVersion };
+const phaseOrder = ['app', 'IPs', 'release', 'machines', 'boot', 'checks'];
+/** How long each phase of a deploy took; groups deploy in parallel, so a phase counts its longest group. */
+class Phases {
+    #now;
+    #ms = new Map();
+    constructor(now) {
+        this.#now = now;
+    }
+    async time(name, work) {
+        const start = this.#now();
+        try {
+            return await work();
+        }
+        finally {
+            this.#ms.set(name, (this.#ms.get(name) ?? 0) + this.#now() - start);
+        }
+    }
+    /** A fresh tally for one group, merged back with merge(). */
+    fork() {
+        return new Phases(this.#now);
+    }
+    merge(groups) {
+        for (const name of new Set(groups.flatMap((g) => [...g.#ms.keys()]))) {
+            this.#ms.set(name, (this.#ms.get(name) ?? 0) + Math.max(...groups.map((g) => g.#ms.get(name) ?? 0)));
+        }
+    }
+    list() {
+        return phaseOrder.filter((name) => this.#ms.has(name)).map((name) => ({ name, ms: this.#ms.get(name) }));
+    }
+}
+/** Which public addresses an app lacks: IPv6 (not the private fdaa: range) and IPv4. */
+function lacking(ips) {
+    const hasV6 = ips.some((ip) => ip.ip.includes(':') && !ip.ip.toLowerCase().startsWith('fdaa:'));
+    const hasV4 = ips.some((ip) => ip.ip.includes('.'));
+    return [...(hasV6 ? [] : ['v6']), ...(hasV4 ? [] : ['shared_v4'])];
+}
+function describeEvent(e) {
+    const exit = e.request?.exit_event;
+    const restarts = e.request?.restart_count;
+    const extra = exit === undefined
+        ? ''
+        : ` exit_code=${exit.exit_code ?? '?'}${exit.oom_killed === true ? ' oom_killed' : ''}${exit.restarting === true ? ' restarting' : ''}`;
+    const count = restarts === undefined || restarts === 0 ? '' : ` restart_count=${restarts}`;
+    const said = e.request?.error;
+    const text = typeof said === 'string' && said !== '' ? `: ${said}` : '';
+    return `${new Date(e.timestamp).toISOString()} ${e.type} ${e.status}${e.source === undefined ? '' : ` (${e.source})`}${extra}${count}${text}`;
+}
+/**
+ * The events of the machine's current run, newest first: those after the launch or update that
+ * began it. An exit among them that nobody asked for is a crash, restarted or not (flyctl
+ * internal/machine/leasable_machine.go isConstantlyRestarting reads the same fields).
+ */
+function crashesSinceStart(events) {
+    const began = events.findIndex((e) => e.type === 'launch' || e.type === 'update');
+    const current = began === -1 ? events : events.slice(0, began);
+    return current.filter((e) => e.type === 'exit' && e.request?.exit_event?.requested_stop !== true);
+}
+class FlyProvider {
+    #client;
+    #now;
+    #sleep;
+    #appDeletes;
+    #appChanges;
+    #random;
+    #token;
+    #appConfig;
+    #overrides;
+    constructor(options) {
+        this.#client = new FlyClient(options);
+        this.#token = options.token;
+        this.#appConfig = options.appConfig;
+        this.#overrides = options.overrides;
+        this.#now = options.now ?? Date.now;
+        this.#sleep = options.sleep ?? retry/* sleep */.yy;
+        this.#random = options.random ?? Math.random;
+        this.#appDeletes = new Throttle(100, 60_000, this.#now, this.#sleep);
+        this.#appChanges = new KeyedThrottle(() => new Throttle(1, 1_000, this.#now, this.#sleep));
+    }
+    async listPreviews(scope, log) {
+        const apps = await this.#client.listApps(scope.org);
+        const found = await mapLimit(apps, listConcurrency, async (a) => {
+            const listed = (await this.#client.listMachinesWithMetadata(a.name, scope.labels)) ?? [];
+            // The API filters already; checking again keeps a filter it ignored from making foreign machines ours.
+            const machines = listed.filter((m) => !gone(m) && carries(m, scope.labels));
+            if (machines.length === 0)
+                return undefined;
+            return {
+                appName: a.name,
+                machines: machines.sort(byAge).map((m) => ({
+                    id: m.id,
+                    labels: { ...m.config.metadata },
+                    createdAt: m.created_at,
+                    updatedAt: m.updated_at,
+                })),
+            };
+        });
+        const previews = found.filter((p) => p !== undefined);
+        log.debug(`Looked at ${apps.length} apps in ${scope.org}; ${previews.length} hold previews in scope`);
+        return { previews, appsExamined: apps.length, appsLeftAlone: apps.length - previews.length };
+    }
+    async busy(appName, machineIds) {
+        const leases = await Promise.all(machineIds.map((id) => this.#client.getLease(appName, id)));
+        return leases.some((lease) => lease !== undefined && lease.expires_at * 1000 > this.#now());
+    }
+    close() {
+        return this.#client.close();
+    }
+    hostnameFor(appName) {
+        return `${appName}.fly.dev`;
+    }
+    async deploy(request, log) {
+        const started = this.#now();
+        const deadline = started + request.waitTimeoutMs;
+        const plan = (0,appconfig/* planPreview */.Aq)(this.#appConfig, this.#overrides ?? overridesFrom(request));
+        const phases = new Phases(this.#now);
+        const app = await phases.time('app', () => this.#ensureApp(request, log));
+        const appName = request.appName;
+        const wantsVolumes = plan.groups.some((g) => g.volumes.length > 0);
+        // A fresh app has no IPs, machines or volumes: nothing to look up.
+        const [listed, volumes] = await Promise.all([
+            app.fresh ? Promise.resolve([]) : this.#client.listMachines(appName).then((l) => l ?? []),
+            app.fresh || !wantsVolumes ? Promise.resolve([]) : this.#client.listVolumes(appName),
+            phases.time('IPs', () => this.#ensureIps(appName, app, log)),
+        ]);
+        const ours = listed.filter((m) => !gone(m) && carries(m, request.ownerLabels));
+        const defaultGroup = (plan.groups.find((g) => g.name === 'app') ?? plan.groups[0])?.name ?? 'app';
+        const appGroups = ours.filter((m) => groupOf(m, defaultGroup) !== releaseGroup);
+        const secrets = await this.#syncSecrets(request, app, appGroups, plan.groups.map((g) => g.name), defaultGroup, log);
+        const mounts = await this.#volumesFor(request, plan, appGroups, volumes, defaultGroup, log);
+        const groups = plan.groups.map((g) => {
+            const config = structuredClone(g.config);
+            config.image = request.image;
+            config.env = { ...config.env, ...request.env };
+            config.metadata = {
+                ...config.metadata,
+                ...request.ownerLabels,
+                [revisionKey]: request.revision.id,
+                [orderKey]: String(request.revision.order),
+                ...secrets.metadata,
+            };
+            config.restart ??= { policy: 'on-failure', max_retries: 3 };
+            const volume = mounts.get(g.name);
+            const [mount, ...rest] = config.mounts ?? [];
+            if (volume !== undefined && mount !== undefined)
+                config.mounts = [{ ...mount, volume }, ...rest];
+            return {
+                ...request,
+                region: plan.region,
+                group: g.name,
+                defaultGroup,
+                config,
+                checkCount: g.checkCount,
+                minSecretsVersion: secrets.version,
+                phases: phases.fork(),
+                volumes,
+            };
+        });
+        // The release command runs before any app machine gets a new version, and only when one will.
+        const newer = appGroups.find((m) => {
+            const deployed = deployedRevision(m);
+            return deployed.id !== '' && deployed.id !== request.revision.id && deployed.order >= request.revision.order;
+        });
+        const changes = groups.some((g) => {
+            const [keep] = appGroups.filter((m) => groupOf(m, defaultGroup) === g.group && m.region === g.region).sort(byAge);
+            return keep === undefined || !sameConfig(keep.config, g.config);
+        });
+        let release;
+        if (plan.release !== undefined && changes && newer === undefined) {
+            const ran = await phases.time('release', () => this.#runRelease(request, plan, app, secrets, log));
+            release = ran.detail;
+            if (ran.failed !== undefined)
+                return { ...ran.failed, details: { groups: [], checks: [], release, phasesMs: phases.list() } };
+        }
+        else if (plan.release !== undefined) {
+            release = { command: plan.release.commandLine, exitCode: undefined, ran: false };
+        }
+        const outcomes = await Promise.all(groups.map((g) => this.#deployGroup(g, appGroups, deadline, app, log)));
+        phases.merge(groups.map((g) => g.phases));
+        const details = {
+            groups: groups.map((g, i) => {
+                const o = outcomes[i];
+                return { name: g.group, machineId: o.machineId, region: o.region, state: o.kind === 'failed' ? o.state : o.kind === 'superseded' ? 'kept' : (g.seen?.state ?? 'started') };
+            }),
+            checks: groups.flatMap((g) => (g.seen?.checks ?? []).map((c) => ({ group: g.group, name: c.name, status: c.status, output: c.output ?? '' }))),
+            ...(release === undefined ? {} : { release }),
+            phasesMs: phases.list(),
+        };
+        const main = groups.findIndex((g) => g.group === defaultGroup);
+        const chosen = outcomes.find((o) => o.kind === 'failed') ?? outcomes.find((o) => o.kind === 'superseded') ?? outcomes[main];
+        if (chosen.kind === 'ready')
+            await this.#dropGroups(request, appGroups, new Set(groups.map((g) => g.group)), defaultGroup, log);
+        return { ...chosen, details };
+    }
+    /** One group: converge its machine, then wait for its health checks. */
+    async #deployGroup(request, ours, deadline, app, log) {
+        const found = this.#ours(request, ours);
+        const outcome = await this.#converge(request, found, deadline, app, log);
+        if (outcome.kind !== 'ready' || request.checkCount === 0)
+            return outcome;
+        return request.phases.time('checks', () => this.#waitForChecks(request, outcome, deadline + request.smokeWindowMs, log));
+    }
+    /**
+     * Health checks have no wait endpoint: the machine is read at a modest pace (1 s, doubling to
+     * 5 s) until every check passes. One still failing at the deadline fails the deploy.
+     */
+    async #waitForChecks(request, outcome, deadline, log) {
+        let machine = request.seen;
+        for (let attempt = 0;; attempt++) {
+            const checks = machine?.checks ?? [];
+            const failing = checks.filter((c) => c.status !== 'passing');
+            if (machine !== undefined && checks.length >= request.checkCount && failing.length === 0) {
+                log.info(`Machine ${machine.id} (${request.group}): ${checks.length} health check${checks.length === 1 ? '' : 's'} passing`);
+                request.seen = machine;
+                return outcome;
+            }
+            const remaining = deadline - this.#now();
+            if (remaining <= 0) {
+                const current = machine ?? (await this.#client.getMachine(request.appName, outcome.machineId));
+                if (current === undefined)
+                    return outcome;
+                request.seen = current;
+                for (const c of failing)
+                    log.info(`Health check ${c.name} of machine ${current.id} is ${c.status}: ${c.output ?? ''}`);
+                const names = failing.length === 0 ? 'its health checks' : failing.map((c) => `"${c.name}" (${c.status})`).join(', ');
+                const failed = this.#failed(request, current, 'timeout', current.events ?? []);
+                return failed.kind === 'failed'
+                    ? { ...failed, reason: `The ${request.group} machine started, but ${names} did not pass within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout).` }
+                    : failed;
+            }
+            await this.#sleep(Math.min(remaining, 1_000 * 2 ** Math.min(attempt, 3), 5_000));
+            machine = (await this.#client.getMachine(request.appName, outcome.machineId)) ?? machine;
+        }
+    }
+    /**
+     * Sets the `secrets` input as app secrets and unsets the keys this action set before and the
+     * input no longer has. The machines carry the key names and a digest keyed by the API token, so
+     * a re-run with the same values sends nothing and a changed value changes their config.
+     */
+    async #syncSecrets(request, app, ours, groupNames, defaultGroup, log) {
+        const keys = Object.keys(request.secrets).sort();
+        const digest = keys.length === 0 ? undefined : (0,external_node_crypto_.createHmac)('sha256', this.#token).update(canonical(request.secrets)).digest('hex').slice(0, 32);
+        const metadata = digest === undefined ? {} : { [secretsKeysKey]: keys.join(','), [secretsDigestKey]: digest };
+        const before = new Set(ours.flatMap((m) => (m.config.metadata?.[secretsKeysKey] ?? '').split(',').filter((k) => k !== '')));
+        const removed = [...before].filter((k) => !keys.includes(k)).sort();
+        const current = groupNames.every((g) => ours.some((m) => groupOf(m, defaultGroup) === g && m.config.metadata?.[secretsDigestKey] === digest));
+        if (removed.length === 0 && (digest === undefined || current))
+            return { version: undefined, metadata };
+        log.changing();
+        const values = { ...request.secrets, ...Object.fromEntries(removed.map((k) => [k, null])) };
+        const { version } = await this.#inApp(app, () => this.#client.updateSecrets(request.appName, values));
+        log.info(`App secrets now at version ${version}` +
+            `${keys.length === 0 ? '' : `; set ${keys.join(', ')}`}${removed.length === 0 ? '' : `; unset ${removed.join(', ')} (no longer in the secrets input)`}`);
+        return { version, metadata };
+    }
+    /**
+     * A volume per mounting group, in the preview's region: the one its machine already has, else a
+     * free one of the same name (a re-run after a failed deploy), else a new one as flyctl's first
+     * deploy makes it (internal/command/deploy/deploy_first.go).
+     */
+    async #volumesFor(request, plan, ours, volumes, defaultGroup, log) {
+        const chosen = new Map();
+        const taken = new Set();
+        for (const g of plan.groups) {
+            const want = g.volumes[0];
+            if (want === undefined)
+                continue;
+            const mine = new Set(ours.filter((m) => groupOf(m, defaultGroup) === g.name && m.region === plan.region).map((m) => m.id));
+            const fits = volumes.filter((v) => v.name === want.name && v.region === plan.region && !taken.has(v.id));
+            const found = fits.find((v) => v.attached_machine_id !== null && mine.has(v.attached_machine_id)) ?? fits.find((v) => v.attached_machine_id === null || v.attached_machine_id === '');
+            if (found !== undefined) {
+                taken.add(found.id);
+                chosen.set(g.name, found.id);
+                continue;
+            }
+            log.changing();
+            const made = await this.#client.createVolume(request.appName, {
+                name: want.name,
+                region: plan.region,
+                size_gb: want.sizeGb,
+                encrypted: true,
+                require_unique_zone: false,
+                ...(g.config.guest === undefined ? {} : { compute: g.config.guest }),
+                ...(want.snapshotRetention === undefined ? {} : { snapshot_retention: want.snapshotRetention }),
+                ...(want.autoBackupEnabled === undefined ? {} : { auto_backup_enabled: want.autoBackupEnabled }),
+            });
+            log.info(`Created volume ${made.id} (${made.name}, ${made.size_gb} GB) in ${made.region} for ${want.destination} of the ${g.name} group`);
+            taken.add(made.id);
+            chosen.set(g.name, made.id);
+        }
+        return chosen;
+    }
+    /**
+     * `[deploy] release_command` as flyctl runs it (internal/command/deploy/machines_releasecommand.go):
+     * a one-off machine that destroys itself, with the app's env and secrets, waited on until it is
+     * gone; its exit event says how the command ended.
+     */
+    async #runRelease(request, plan, app, secrets, log) {
+        const release = plan.release;
+        const config = structuredClone(release.config);
+        config.image = request.image;
+        config.env = { ...config.env, ...request.env };
+        config.metadata = { ...config.metadata, ...request.ownerLabels, [revisionKey]: request.revision.id, [orderKey]: String(request.revision.order) };
+        const body = { region: plan.region, config, ...(secrets.version === undefined ? {} : { min_secrets_version: secrets.version }) };
+        log.changing();
+        const machine = await this.#inApp(app, (justCreated) => this.#client.createMachine(request.appName, body, justCreated));
+        log.info(`Running the release command in machine ${machine.id}: ${release.commandLine}`);
+        const end = this.#now() + release.timeoutMs;
+        const changedAt = this.#now();
+        let finished = false;
+        for (let attempt = 1; this.#now() < end;) {
+            const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'destroyed', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, (end - this.#now()) / 1000));
+            if (result === 'reached') {
+                finished = true;
+                break;
+            }
+            if (result === 'gone') {
+                const pause = Math.max(200, (0,retry/* backoffDelay */.EY)(machineVisibility, attempt++, this.#random));
+                if (this.#now() - changedAt + pause > machineVisibility.budgetMs)
+                    break;
+                await this.#sleep(pause);
+            }
+            if (result === 'replaced')
+                break;
+        }
+        const current = await this.#client.getMachine(request.appName, machine.id);
+        const events = current?.events ?? (await this.#client.events(request.appName, machine.id).catch(() => []));
+        const exit = events.find((e) => e.type === 'exit')?.request?.exit_event;
+        const exitCode = exit?.exit_code;
+        const detail = { command: release.commandLine, exitCode, ran: true };
+        const state = current?.state ?? 'destroyed';
+        if (finished && exitCode === 0) {
+            log.info(`Release command exited with code 0 (machine ${machine.id})`);
+            return { detail };
+        }
+        // A command still running at its timeout must not go on changing the database behind the failure.
+        if (!finished)
+            await this.#client.deleteMachine(request.appName, machine.id).catch(() => undefined);
+        const seconds = Math.round(release.timeoutMs / 1000);
+        const reason = !finished
+            ? `The release command \`${release.commandLine}\` did not finish within ${seconds} s (release_command_timeout); no app machine was changed.`
+            : state === 'failed'
+                ? `Fly could not start the release command's machine (it is "failed"); no app machine was changed.`
+                : `The release command \`${release.commandLine}\` exited with code ${exitCode ?? 'unknown'}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}; no app machine was changed.`;
+        return {
+            detail,
+            failed: {
+                kind: 'failed',
+                appName: request.appName,
+                hostname: this.hostnameFor(request.appName),
+                machineId: machine.id,
+                region: machine.region,
+                reason,
+                state,
+                exitCode,
+                recentEvents: events.slice(0, recentEventCount).reverse().map(describeEvent),
+            },
+        };
+    }
+    /** Machines of process groups the fly.toml no longer has go once the others are ready. */
+    async #dropGroups(request, ours, groups, defaultGroup, log) {
+        const stale = ours.filter((m) => !groups.has(groupOf(m, defaultGroup)));
+        if (stale.length === 0)
+            return;
+        await Promise.all(stale.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+        log.info(`Removed machine${stale.length > 1 ? 's' : ''} ${stale.map((m) => `${m.id} (${groupOf(m, defaultGroup)})`).join(', ')}: the process group is gone from the fly.toml`);
+    }
+    async destroy(target, log) {
+        const machines = await this.#client.listMachines(target.appName);
+        if (machines === undefined)
+            return { kind: 'absent', appName: target.appName };
+        const ours = machines.filter((m) => carries(m, target.ownerLabels));
+        const foreign = machines.filter((m) => !carries(m, target.ownerLabels) && !gone(m));
+        if (foreign.length === 0) {
+            await Promise.all([this.#appDeletes.take(), this.#appChanges.take(target.appName)]);
+            const result = await this.#client.deleteApp(target.appName);
+            if (result === 'absent')
+                return { kind: 'absent', appName: target.appName };
+            log.info(`Deleted app ${target.appName} with its machines and IPs`);
+            return { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((m) => m.id) };
+        }
+        for (const m of ours) {
+            await this.#appChanges.take(target.appName);
+            await this.#client.deleteMachine(target.appName, m.id);
+        }
+        // The app stays, so the volumes our machines mounted would outlive the preview: they go too.
+        const mounted = new Set(ours.flatMap((m) => (m.config.mounts ?? []).flatMap((mount) => (mount.volume === undefined ? [] : [mount.volume]))));
+        if (mounted.size > 0) {
+            const volumes = await this.#client.listVolumes(target.appName);
+            await this.#deleteVolumes(target.appName, volumes.filter((v) => mounted.has(v.id)), log);
+        }
+        const named = foreign.map((m) => `${m.id} (${m.name})`).join(', ');
+        log.warning(`App ${target.appName} also holds machines fly-preview did not create: ${named}. ` +
+            `Deleted only this preview's machines${ours.length === 0 ? ' (there were none)' : ''} and kept the app.`);
+        return {
+            kind: 'machines-destroyed',
+            appName: target.appName,
+            machineIds: ours.map((m) => m.id),
+            foreignMachines: foreign.map((m) => ({ id: m.id, name: m.name })),
+        };
+    }
+    /**
+     * Deletes volumes whose machines were just deleted. Fly refuses (412) while a volume is still
+     * attached, which can last a moment after its machine is gone, so that answer is retried briefly.
+     */
+    async #deleteVolumes(appName, volumes, log) {
+        await Promise.all(volumes.map(async (v) => {
+            for (let attempt = 1;; attempt++) {
+                try {
+                    await this.#client.deleteVolume(appName, v.id);
+                    log.info(`Deleted volume ${v.id} (${v.name})`);
+                    return;
+                }
+                catch (error) {
+                    if (!(error instanceof FlyApiError && error.status === 412) || attempt >= 8)
+                        throw error;
+                    await this.#sleep(Math.max(200, (0,retry/* backoffDelay */.EY)({ ...retry/* defaultRetryPolicy */.ur, maxDelayMs: 2_000 }, attempt)));
+                }
+            }
+        }));
+    }
+    /** Makes sure the app exists. */
+    async #ensureApp(request, log) {
+        const existing = await this.#client.getApp(request.appName).catch((error) => {
+            // A valid token is refused one app when that app belongs to an organization it cannot reach
+            // (fly-go flaps/flaps_apps.go AppNameAvailable: 403 means the name is taken elsewhere).
+            if (error instanceof FlyAuthError && error.status === 403) {
+                throw new Error(`The Fly API refused access to the app "${request.appName}" (403: ${error.detail}): the name is probably ` +
+                    `taken by an app in another organization. Choose another name with the app-name input, or check that fly-api-token can reach org "${request.org}".`);
+            }
+            throw error;
+        });
+        const known = (slug) => ({ fresh: false, createdAt: 0, orgSlug: slug ?? request.org });
+        if (existing !== undefined) {
+            this.#checkOrg(request, existing.organization?.slug);
+            return known(existing.organization?.slug);
+        }
+        let result;
+        log.changing();
+        try {
+            result = await this.#client.createApp(request.appName, request.org);
+        }
+        catch (error) {
+            if (!(error instanceof FlyAmbiguousError))
+                throw error;
+            // Whether or not the lost create went through, the app's contents are unknown: look at them.
+            const found = await this.#appOnceVisible(request.appName, this.#now());
+            if (found !== undefined)
+                return known(found.organization?.slug);
+            throw error;
+        }
+        if (result === 'created') {
+            log.info(`Created app ${request.appName} in ${request.org}`);
+            return { fresh: true, createdAt: this.#now(), orgSlug: request.org };
+        }
+        // The name is taken. A racing run may have created it a moment ago, in which case it may not
+        // be visible to us yet: look again for as long as a new app can take to appear.
+        const again = await this.#appOnceVisible(request.appName, this.#now());
+        if (again === undefined) {
+            throw new Error(`The Fly app name "${request.appName}" is taken by an app this token cannot see (app names are global across Fly.io). ` +
+                'Choose another name with the app-name input.');
+        }
+        this.#checkOrg(request, again.organization?.slug);
+        log.info(`App ${request.appName} was just created by another run; using it`);
+        return known(again.organization?.slug);
+    }
+    /** The app, read again until it is visible or a new app's visibility delay is over. */
+    async #appOnceVisible(appName, since) {
+        for (let attempt = 1;; attempt++) {
+            const app = await this.#client.getApp(appName).catch((error) => {
+                if (error instanceof FlyAuthError && error.status === 401)
+                    return undefined;
+                throw error;
+            });
+            if (app !== undefined)
+                return app;
+            const wait = (0,retry/* backoffDelay */.EY)(appVisibility, attempt, this.#random);
+            if (this.#now() - since + wait > appVisibility.budgetMs)
+                return undefined;
+            await this.#sleep(Math.max(50, wait));
+        }
+    }
+    /**
+     * Runs a call on the app's contents; for an app this run just created, a 404 or 401 means the
+     * app is not visible to that endpoint yet, so the call is made again with short backoff.
+     */
+    async #inApp(app, call) {
+        for (let attempt = 1;; attempt++) {
+            try {
+                return await call(app.fresh);
+            }
+            catch (error) {
+                if (!(error instanceof AppNotVisible))
+                    throw error;
+                const wait = Math.max(50, (0,retry/* backoffDelay */.EY)(appVisibility, attempt, this.#random));
+                if (this.#now() - app.createdAt + wait > appVisibility.budgetMs) {
+                    throw new Error(`${error.message}, still a minute after this run created it. Re-run the job.`);
+                }
+                await this.#sleep(wait);
+            }
+        }
+    }
+    #checkOrg(request, slug) {
+        // "personal" is an alias Fly resolves to the user's own org slug, so it cannot be compared.
+        if (slug === undefined || request.org === 'personal' || slug === request.org)
+            return;
+        throw new Error(`The Fly app "${request.appName}" exists in organization "${slug}", not "${request.org}". ` +
+            'Set org to match, or choose another name with the app-name input.');
+    }
+    /** Without a public IP `<app>.fly.dev` does not answer; allocate what is missing, as flyctl's first deploy does. */
+    async #ensureIps(appName, app, log) {
+        const publicTypes = ['v6', 'shared_v4'];
+        const missing = app.fresh ? publicTypes : lacking(await this.#client.listIps(appName));
+        await Promise.all(missing.map(async (type) => {
+            try {
+                const ip = await this.#inApp(app, (justCreated) => this.#client.allocateIp(appName, type, app.orgSlug, justCreated));
+                log.info(`Allocated ${type === 'v6' ? 'IPv6' : 'shared IPv4'} ${ip.ip} for ${appName}`);
+            }
+            catch (error) {
+                // Whether a lost allocation went through is seen in the list.
+                if (!(error instanceof FlyAmbiguousError) || lacking(await this.#client.listIps(appName)).includes(type))
+                    throw error;
+            }
+        }));
+    }
+    async #ourMachines(request) {
+        return this.#ours(request, (await this.#client.listMachines(request.appName)) ?? []);
+    }
+    /** This group's machines among `machines`, oldest first. */
+    #ours(request, machines) {
+        return machines.filter((m) => !gone(m) && carries(m, request.ownerLabels) && groupOf(m, request.defaultGroup) === request.group).sort(byAge);
+    }
+    /** Look, act, wait; again when a racing run changed the machine under us. */
+    async #converge(request, found, deadline, app, log) {
+        const config = request.config;
+        let ours = found;
+        for (let round = 1; round <= maxRounds; round++) {
+            // A newer revision anywhere, even in the region this run would leave, is left in place.
+            for (const m of ours) {
+                const superseded = this.#superseded(request, m);
+                if (superseded !== undefined)
+                    return superseded;
+            }
+            // Region is fixed for a machine's life: one elsewhere is replaced by a new one here.
+            const here = ours.filter((m) => m.region === request.region);
+            const elsewhere = ours.filter((m) => m.region !== request.region);
+            if (here.length === 0) {
+                const created = await request.phases.time('machines', () => this.#create(request, config, app, elsewhere.length > 0, log));
+                const boot = await request.phases.time('boot', () => this.#waitForBoot(request, created, deadline));
+                // Another run may have created one too. Looking only after the boot, which takes far longer
+                // than a create, lets both runs see both machines; each keeps the oldest, so they agree.
+                const listed = 'list' in boot ? this.#ours(request, boot.list) : await this.#ourMachines(request);
+                const older = listed.filter((m) => m.id !== created.id && m.region === request.region && byAge(m, created) < 0);
+                if (older.length > 0) {
+                    await this.#client.deleteMachine(request.appName, created.id);
+                    log.info(`Machine ${older[0]?.id} was created first by a racing run; removed duplicate ${created.id}`);
+                    ours = listed.filter((m) => m.id !== created.id);
+                    continue;
+                }
+                const next = await request.phases.time('boot', () => this.#afterBoot(request, created, boot, elsewhere.length > 0 ? 'moved' : 'created', log));
+                if (next.outcome !== undefined)
+                    return this.#leaveRegions(request, next.outcome, elsewhere, log);
+                ours = next.machines;
+                continue;
+            }
+            const [keep, ...extra] = here;
+            if (keep === undefined)
+                continue;
+            if (extra.length > 0) {
+                await Promise.all(extra.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+                log.info(`Removed duplicate machine${extra.length > 1 ? 's' : ''} ${extra.map((m) => m.id).join(', ')}; keeping ${keep.id}`);
+            }
+            if (sameConfig(keep.config, config) && keep.state === 'started' && elsewhere.length === 0) {
+                log.info(`Machine ${keep.id} already runs this revision; nothing to change`);
+                return this.#ready(request, keep, 'unchanged');
+            }
+            if (sameConfig(keep.config, config) && (booting.has(keep.state) || keep.state === 'started')) {
+                // Another run of this revision is booting it (or moving it here): wait for that boot rather than start another.
+                const next = await request.phases.time('boot', async () => this.#afterBoot(request, keep, await this.#waitForBoot(request, keep, deadline), 'unchanged', log));
+                if (next.outcome !== undefined)
+                    return this.#leaveRegions(request, next.outcome, elsewhere, log);
+                ours = next.machines;
+                continue;
+            }
+            const updated = await request.phases.time('machines', () => this.#updateUnderLease(request, keep, config, deadline, log));
+            if (updated.outcome !== undefined)
+                return updated.outcome;
+            if (updated.machine === undefined) {
+                ours = await this.#ourMachines(request);
+                continue;
+            }
+            const machine = updated.machine;
+            const next = await request.phases.time('boot', async () => this.#afterBoot(request, machine, await this.#waitForBoot(request, machine, deadline), 'updated', log));
+            if (next.outcome !== undefined)
+                return this.#leaveRegions(request, next.outcome, elsewhere, log);
+            ours = next.machines;
+        }
+        throw new Error(`Gave up after ${maxRounds} rounds: other runs kept changing the machines of app ${request.appName}. Re-run the job.`);
+    }
+    /** Once the machine in the requested region is ready, the ones it replaces in other regions go. */
+    async #leaveRegions(request, outcome, elsewhere, log) {
+        if (outcome.kind !== 'ready' || elsewhere.length === 0)
+            return outcome;
+        await Promise.all(elsewhere.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+        log.info(`Removed machine${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((m) => `${m.id} (${m.region})`).join(', ')}: ` +
+            `the preview now runs in ${request.region}`);
+        const left = new Set(elsewhere.map((m) => m.id));
+        await this.#deleteVolumes(request.appName, request.volumes.filter((v) => v.attached_machine_id !== null && left.has(v.attached_machine_id)), log);
+        return outcome;
+    }
+    async #create(request, config, app, moving, log) {
+        // No machine name: Fly makes one, and a fixed name could collide between racing creates.
+        const body = { region: request.region, config, ...secretsVersion(request) };
+        const made = (machine) => {
+            log.info(`Created machine ${machine.id} in ${machine.region} (instance ${machine.instance_id})` +
+                (moving ? `; the region input changed, so it replaces the machine elsewhere once it is ready` : ''));
+            return machine;
+        };
+        log.changing();
+        try {
+            return made(await this.#inApp(app, (justCreated) => this.#client.createMachine(request.appName, body, justCreated)));
+        }
+        catch (error) {
+            if (!(error instanceof FlyAmbiguousError))
+                throw error;
+            log.info(`The answer to creating the machine was lost (${error.detail}); looking before creating again`);
+            const found = (await this.#ourMachines(request)).filter((m) => deployedRevision(m).id === request.revision.id && m.config.image === request.image && m.region === request.region);
+            const latest = found.at(-1);
+            if (latest !== undefined) {
+                log.info(`Found machine ${latest.id}: the lost create did go through`);
+                return latest;
+            }
+            return made(await this.#client.createMachine(request.appName, body));
+        }
+    }
+    /**
+     * A machine already carrying another revision with a newer order is left alone. Two revisions can
+     * carry the same order (one PR `updated_at`, as in GitHub's own example payloads): then the one
+     * already deployed stays, so such runs never replace each other back and forth.
+     */
+    #superseded(request, machine) {
+        const deployed = deployedRevision(machine);
+        if (deployed.id === '' || deployed.id === request.revision.id || deployed.order < request.revision.order)
+            return undefined;
+        return {
+            kind: 'superseded',
+            appName: request.appName,
+            hostname: this.hostnameFor(request.appName),
+            machineId: machine.id,
+            region: machine.region,
+            deployedRevisionId: deployed.id,
+        };
+    }
+    #ready(request, machine, change) {
+        request.seen = machine;
+        return {
+            kind: 'ready',
+            appName: request.appName,
+            hostname: this.hostnameFor(request.appName),
+            machineId: machine.id,
+            region: machine.region,
+            change,
+        };
+    }
+    /**
+     * Updates under a machine lease so two runs never interleave their updates. Returns the updated
+     * machine, an outcome when a newer revision got there first, or neither when the machine vanished.
+     */
+    async #updateUnderLease(request, machine, config, deadline, log) {
+        const appName = request.appName;
+        let lease;
+        for (let attempt = 1;; attempt++) {
+            lease = await this.#client.acquireLease(appName, machine.id, leaseTtlSeconds);
+            if (lease !== undefined)
+                break;
+            if (this.#now() >= deadline) {
+                throw new Error(`Machine ${machine.id} stayed locked by another deploy's lease until wait-timeout ran out.`);
+            }
+            if (attempt === 1)
+                log.info(`Machine ${machine.id} is being updated by another run; waiting for its lease`);
+            await this.#sleep(Math.max(200, (0,retry/* backoffDelay */.EY)({ ...retry/* defaultRetryPolicy */.ur, maxDelayMs: 2_000 }, attempt)));
+        }
+        try {
+            // The lease names the machine version it was taken on; if that is not what we looked at,
+            // another run changed the machine meanwhile and we look again.
+            const current = lease.version === machine.instance_id ? machine : await this.#client.getMachine(appName, machine.id);
+            if (current === undefined)
+                return {};
+            const superseded = this.#superseded(request, current);
+            if (superseded !== undefined)
+                return { outcome: superseded };
+            // A machine that already has this config but stopped (a crash at boot, say) is updated all
+            // the same: the update boots a fresh instance, so a re-run retries instead of re-reporting.
+            if (sameConfig(current.config, config) && (current.state === 'started' || booting.has(current.state))) {
+                return { machine: current };
+            }
+            // The machine's own region: the API cannot move a machine (region is immutable).
+            const body = { region: current.region, config, ...secretsVersion(request) };
+            log.changing();
+            try {
+                const updated = await this.#client.updateMachine(appName, machine.id, body, lease.nonce);
+                log.info(`Updated machine ${updated.id} in place (new instance ${updated.instance_id})`);
+                return { machine: updated };
+            }
+            catch (error) {
+                if (!(error instanceof FlyAmbiguousError))
+                    throw error;
+                const after = await this.#client.getMachine(appName, machine.id);
+                if (after !== undefined && sameConfig(after.config, config)) {
+                    log.info(`The answer to updating machine ${machine.id} was lost, but the update went through`);
+                    return { machine: after };
+                }
+                const updated = await this.#client.updateMachine(appName, machine.id, body, lease.nonce);
+                log.info(`Updated machine ${updated.id} in place (new instance ${updated.instance_id})`);
+                return { machine: updated };
+            }
+        }
+        finally {
+            // Best effort: an unreleased lease only delays the next run until its short TTL ends.
+            await this.#client.releaseLease(appName, machine.id, lease.nonce).catch(() => undefined);
+        }
+    }
+    /**
+     * One blocking wait for the boot's outcome: `started`, `stopped` or `failed`, whichever comes
+     * first (repeated in ≤ 60 s slices up to wait-timeout). The answer does not say which, so the
+     * machine list the race check needs anyway is read next and tells. A 404 just after the create
+     * or update is the API catching up, not a machine gone.
+     */
+    async #waitForBoot(request, machine, deadline) {
+        const appName = request.appName;
+        const changedAt = this.#now();
+        for (let attempt = 1;;) {
+            const remainingMs = deadline - this.#now();
+            if (remainingMs <= 0)
+                return { kind: 'timeout' };
+            const result = await this.#client.wait(appName, machine.id, ['started', 'stopped', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, remainingMs / 1000));
+            if (result === 'timeout')
+                continue;
+            if (result === 'replaced')
+                return { kind: 'replaced' };
+            if (result === 'gone') {
+                const pause = Math.max(200, (0,retry/* backoffDelay */.EY)(machineVisibility, attempt++, this.#random));
+                if (this.#now() - changedAt + pause > machineVisibility.budgetMs || this.#now() + pause > deadline)
+                    return { kind: 'gone' };
+                await this.#sleep(pause);
+                continue;
+            }
+            const list = (await this.#client.listMachines(appName)) ?? [];
+            const listed = list.find((m) => m.id === machine.id);
+            const current = listed !== undefined && settled.has(listed.state) ? listed : await this.#readMachine(appName, machine.id, changedAt);
+            if (current === undefined)
+                return { kind: 'gone' };
+            if (current.instance_id !== machine.instance_id)
+                return { kind: 'replaced' };
+            if (current.state === 'started' || current.state === 'stopped' || current.state === 'failed')
+                return { kind: current.state, machine: current, list };
+            // Reached, then left again before the read (a restart, say): wait once more.
+        }
+    }
+    /** GET of a machine that may be invisible for a moment after a change; undefined once it is really gone. */
+    async #readMachine(appName, id, changedAt) {
+        for (let attempt = 1;; attempt++) {
+            const machine = await this.#client.getMachine(appName, id);
+            if (machine !== undefined)
+                return machine;
+            const pause = Math.max(200, (0,retry/* backoffDelay */.EY)(machineVisibility, attempt, this.#random));
+            if (this.#now() - changedAt + pause > machineVisibility.budgetMs)
+                return undefined;
+            await this.#sleep(pause);
+        }
+    }
+    /**
+     * `started` means the VM booted, not that the app stays up: flyctl calls a machine good after
+     * about 10 s up without exiting or restarting (internal/machine/leasable_machine.go
+     * WaitForSmokeChecksToPass). One wait on `stopped`/`failed` spans the window, then one read of
+     * the machine's events shows any exit, including ones its restart policy recovered from.
+     */
+    async #smokeCheck(request, machine) {
+        const end = this.#now() + request.smokeWindowMs;
+        for (;;) {
+            const remainingMs = end - this.#now();
+            if (remainingMs < 500)
+                break;
+            const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, remainingMs / 1000));
+            if (result !== 'timeout')
+                break;
+        }
+        return (await this.#readMachine(request.appName, machine.id, this.#now())) ?? machine;
+    }
+    /** Turns how a boot ended into an outcome, or into the machines to look at again. */
+    async #afterBoot(request, machine, boot, change, log) {
+        const appName = request.appName;
+        switch (boot.kind) {
+            case 'started': {
+                if (request.smokeWindowMs <= 0) {
+                    log.info(`Machine ${machine.id} started (instance ${machine.instance_id})`);
+                    return { outcome: this.#ready(request, boot.machine, change), machines: [] };
+                }
+                log.info(`Machine ${machine.id} started (instance ${machine.instance_id}); checking it stays up for ${request.smokeWindowMs / 1000} s (smoke-window)`);
+                log.started?.();
+                const after = await this.#smokeCheck(request, boot.machine);
+                if (after.instance_id !== machine.instance_id) {
+                    log.info(`Machine ${machine.id} was updated by another run (instance ${after.instance_id}); looking again`);
+                    return { machines: [after] };
+                }
+                const crashes = crashesSinceStart(after.events ?? []);
+                if (crashes.length === 0 && after.state === 'started')
+                    return { outcome: this.#ready(request, after, change), machines: [] };
+                return { outcome: this.#failed(request, after, 'crashed', after.events ?? []), machines: [] };
+            }
+            case 'stopped':
+            case 'failed':
+                return { outcome: this.#failed(request, boot.machine, boot.kind, boot.machine.events ?? (await this.#client.events(appName, machine.id))), machines: [] };
+            case 'timeout': {
+                const current = (await this.#client.getMachine(appName, machine.id)) ?? machine;
+                return { outcome: this.#failed(request, current, 'timeout', current.events ?? (await this.#client.events(appName, machine.id))), machines: [] };
+            }
+            case 'gone':
+                log.info(`Machine ${machine.id} was removed while booting (a racing run converging); looking again`);
+                return { machines: await this.#ourMachines(request) };
+            case 'replaced': {
+                const current = await this.#client.getMachine(appName, machine.id);
+                if (current === undefined)
+                    return { machines: await this.#ourMachines(request) };
+                if (current.instance_id === machine.instance_id) {
+                    throw new FlyApiError(`GET /v1/apps/${appName}/machines/${machine.id}/wait`, 400, 'the wait was refused');
+                }
+                log.info(`Machine ${machine.id} was updated by another run (instance ${current.instance_id}); looking again`);
+                return { machines: [current] };
+            }
+        }
+    }
+    #failed(request, current, how, events) {
+        const crashes = crashesSinceStart(events);
+        const exit = crashes[0]?.request?.exit_event;
+        const exitCode = exit?.exit_code;
+        const code = `${exitCode === undefined ? '' : ` with exit code ${exitCode}`}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}`;
+        const restarts = Math.max(0, ...crashes.map((e) => e.request?.restart_count ?? 0), crashes.filter((e) => e.request?.exit_event?.restarting === true).length);
+        const seconds = Math.round(request.waitTimeoutMs / 1000);
+        const last = events[0] === undefined ? '' : ` Last event: ${describeEvent(events[0])}.`;
+        const reason = how === 'stopped'
+            ? `The machine stopped during boot${code}.`
+            : how === 'failed'
+                ? `Fly could not start the machine: it is "failed" (an image that cannot be pulled, or no capacity in ${current.region}).${last}`
+                : how === 'crashed'
+                    ? `The machine crashed within ${request.smokeWindowMs / 1000} s of starting${code}` +
+                        `${restarts > 0 ? `; its restart policy restarted it ${restarts} time${restarts === 1 ? '' : 's'}` : ''}; it is "${current.state}".`
+                    : `The machine did not reach "started" within ${seconds} s (wait-timeout); it is "${current.state}".`;
+        return {
+            kind: 'failed',
+            appName: request.appName,
+            hostname: this.hostnameFor(request.appName),
+            machineId: current.id,
+            region: current.region,
+            reason,
+            state: current.state,
+            exitCode,
+            recentEvents: events.slice(0, recentEventCount).reverse().map(describeEvent),
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/providers/fly/index.js
+
+
+function createFlyProvider(options) {
+    return new FlyProvider(options);
+}
+
+
+/***/ }),
+
+/***/ 2165:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   EP: () => (/* binding */ connectionErrorCode),
+/* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   KO: () => (/* binding */ mayRetry),
+/* harmony export */   mu: () => (/* binding */ parseRetryAfter),
+/* harmony export */   ur: () => (/* binding */ defaultRetryPolicy),
+/* harmony export */   vQ: () => (/* binding */ neverSent),
+/* harmony export */   yy: () => (/* binding */ sleep)
+/* harmony export */ });
+// When a failed request may be tried again, and how long to wait first, within one overall deadline:
+// the Fly client's policy (src/providers/fly/). The GitHub client (src/github/) leaves retries to Octokit's
+// plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
+const defaultRetryPolicy = {
+    maxAttempts: 6,
+    baseDelayMs: 300,
+    maxDelayMs: 8_000,
+    budgetMs: 60_000,
+};
+/**
+ * Milliseconds a `Retry-After` header asks for: delta-seconds or an HTTP-date (RFC 9110 §10.2.3).
+ * undefined when absent or unreadable, so the caller falls back to its own backoff.
+ */
+function parseRetryAfter(value, now = Date.now()) {
+    const raw = Array.isArray(value) ? value[0] : value;
+    if (raw === undefined)
+        return undefined;
+    const text = raw.trim();
+    if (/^\d+$/.test(text))
+        return Number(text) * 1000;
+    const at = Date.parse(text);
+    if (Number.isNaN(at))
+        return undefined;
+    return Math.max(0, at - now);
+}
+/** Exponential backoff with full jitter: spreads racing runs apart instead of retrying in lockstep. */
+function backoffDelay(policy, attempt, random = Math.random) {
+    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling * random());
+}
+/**
+ * Whether another attempt fits: attempts left and the wait ending before the budget does.
+ * `elapsedMs` is time since the call began; `delayMs` the wait about to start.
+ */
+function mayRetry(policy, attempt, elapsedMs, delayMs) {
+    return attempt < policy.maxAttempts && elapsedMs + delayMs <= policy.budgetMs;
+}
+/** Error codes of Node and undici for a connection that failed or broke; the request may be retried. */
+const connectionErrorCodes = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'EPIPE',
+    'ETIMEDOUT',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ENETUNREACH',
+    'EHOSTUNREACH',
+    'UND_ERR_SOCKET',
+    'UND_ERR_CONNECT_TIMEOUT',
+    'UND_ERR_HEADERS_TIMEOUT',
+    'UND_ERR_BODY_TIMEOUT',
+    'UND_ERR_CLOSED',
+]);
+/** The error code of a network failure, looking through `cause` chains (fetch and Octokit wrap them). */
+function connectionErrorCode(error) {
+    let current = error;
+    for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+        const code = current.code;
+        if (typeof code === 'string' && connectionErrorCodes.has(code))
+            return code;
+        current = current.cause;
+    }
+    return undefined;
+}
+/** Whether a connection error proves the request never reached the server (safe to send again). */
+function neverSent(code) {
+    return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'UND_ERR_CONNECT_TIMEOUT';
+}
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+
+/***/ })
+
+};
