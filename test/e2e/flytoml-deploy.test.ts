@@ -76,7 +76,7 @@ primary_region = "iad"
 
 describe('a fly.toml with process groups and a release command', () => {
   it('runs the release command once, then one machine per group; only web gets services and the check', async () => {
-    const result = await run(workspaceWith(webAndWorker));
+    const result = await run(workspaceWith(webAndWorker), { secrets: 'RAILS_MASTER_KEY=rmk_0123456789abcdef' });
     expect(result.exitCode, log(result)).toBe(0);
     const web = groupMachine('web');
     const worker = groupMachine('worker');
@@ -94,6 +94,9 @@ describe('a fly.toml with process groups and a release command', () => {
     expect(release.config.auto_destroy).toBe(true);
     expect(release.config.restart).toEqual({ policy: 'no' });
     expect(creates).toHaveLength(3);
+    expect(creates.every((c) => (c.body as { min_secrets_version?: number }).min_secrets_version === 1)).toBe(true);
+    const releaseId = /Running the release command in machine ([0-9a-f]+)/.exec(result.stdout)?.[1] ?? '';
+    expect(fly.machineSecrets(app, releaseId)).toEqual({ RAILS_MASTER_KEY: 'rmk_0123456789abcdef' });
     expect(comment()).toContain('Release command ran and exited with code `0`');
     expect(comment()).toContain('bin/rails db:migrate');
     expect(comment()).toMatch(/\| web \| `[0-9a-f]+` \| `iad` \| started \|/);
@@ -162,6 +165,28 @@ describe('volumes', () => {
     expect(closed.exitCode, log(closed)).toBe(0);
     expect(fly.machines(app).map((m) => m.name)).toEqual(['someone-elses']);
     expect(fly.volumes(app).filter((v) => v.state === 'created')).toEqual([]);
+  });
+});
+
+describe('volumes and the region', () => {
+  it('a region change gives the preview a volume in the new region and removes the old machine and volume', async () => {
+    const dir = workspaceWith('app = "hello"\n[http_service]\n  internal_port = 8080\n[mounts]\n  source = "data"\n  destination = "/data"\n');
+    expect((await run(dir)).exitCode).toBe(0);
+    const moved = await run(dir, { region: 'ams' }, { action: 'synchronize', pr: second });
+    expect(moved.exitCode, log(moved)).toBe(0);
+    expect(fly.machines(app).map((m) => m.region)).toEqual(['ams']);
+    const live = fly.volumes(app).filter((v) => v.state === 'created');
+    expect(live.map((v) => [v.region, v.attached_machine_id])).toEqual([['ams', fly.machines(app)[0]?.id]]);
+  });
+});
+
+describe('what a preview does not use', () => {
+  it('a fly.toml section the action does not support is named in one warning, once', async () => {
+    const result = await run(workspaceWith('app = "hello"\n[http_service]\n  internal_port = 8080\n[[consul]]\n  name = "x"\n'));
+    expect(result.exitCode, log(result)).toBe(0);
+    const warnings = result.stdout.split('\n').filter((l) => l.startsWith('::warning::'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('consul');
   });
 });
 
