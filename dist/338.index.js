@@ -793,7 +793,7 @@ class FlyProvider {
         const ours = listed.filter((m) => !gone(m) && carries(m, request.ownerLabels));
         const defaultGroup = (plan.groups.find((g) => g.name === 'app') ?? plan.groups[0])?.name ?? 'app';
         const appGroups = ours.filter((m) => groupOf(m, defaultGroup) !== releaseGroup);
-        const secrets = await this.#syncSecrets(request, app, appGroups, plan.groups.map((g) => g.name), defaultGroup, log);
+        const secrets = await this.#syncSecrets(request, appGroups, plan.groups.map((g) => g.name), defaultGroup, log);
         const mounts = await this.#volumesFor(request, plan, appGroups, volumes, defaultGroup, log);
         const groups = plan.groups.map((g) => {
             const config = structuredClone(g.config);
@@ -904,7 +904,7 @@ class FlyProvider {
      * input no longer has. The machines carry the key names and a digest keyed by the API token, so
      * a re-run with the same values sends nothing and a changed value changes their config.
      */
-    async #syncSecrets(request, app, ours, groupNames, defaultGroup, log) {
+    async #syncSecrets(request, ours, groupNames, defaultGroup, log) {
         const keys = Object.keys(request.secrets).sort();
         const digest = keys.length === 0 ? undefined : (0,external_node_crypto_.createHmac)('sha256', this.#token).update(canonical(request.secrets)).digest('hex').slice(0, 32);
         const metadata = digest === undefined ? {} : { [secretsKeysKey]: keys.join(','), [secretsDigestKey]: digest };
@@ -915,7 +915,7 @@ class FlyProvider {
             return { version: undefined, metadata };
         log.changing();
         const values = { ...request.secrets, ...Object.fromEntries(removed.map((k) => [k, null])) };
-        const { version } = await this.#inApp(app, () => this.#client.updateSecrets(request.appName, values));
+        const { version } = await this.#client.updateSecrets(request.appName, values);
         log.info(`App secrets now at version ${version}` +
             `${keys.length === 0 ? '' : `; set ${keys.join(', ')}`}${removed.length === 0 ? '' : `; unset ${removed.join(', ')} (no longer in the secrets input)`}`);
         return { version, metadata };

@@ -272,7 +272,7 @@ export class FlyProvider implements PreviewProvider {
     const defaultGroup = (plan.groups.find((g) => g.name === 'app') ?? plan.groups[0])?.name ?? 'app';
     const appGroups = ours.filter((m) => groupOf(m, defaultGroup) !== releaseGroup);
 
-    const secrets = await this.#syncSecrets(request, app, appGroups, plan.groups.map((g) => g.name), defaultGroup, log);
+    const secrets = await this.#syncSecrets(request, appGroups, plan.groups.map((g) => g.name), defaultGroup, log);
     const mounts = await this.#volumesFor(request, plan, appGroups, volumes, defaultGroup, log);
     const groups = plan.groups.map((g): GroupRequest => {
       const config = structuredClone(g.config) as DesiredConfig;
@@ -383,7 +383,6 @@ export class FlyProvider implements PreviewProvider {
    */
   async #syncSecrets(
     request: DeployRequest,
-    app: AppState,
     ours: Machine[],
     groupNames: string[],
     defaultGroup: string,
@@ -398,7 +397,7 @@ export class FlyProvider implements PreviewProvider {
     if (removed.length === 0 && (digest === undefined || current)) return { version: undefined, metadata };
     log.changing();
     const values: Record<string, string | null> = { ...request.secrets, ...Object.fromEntries(removed.map((k) => [k, null])) };
-    const { version } = await this.#inApp(app, () => this.#client.updateSecrets(request.appName, values));
+    const { version } = await this.#client.updateSecrets(request.appName, values);
     log.info(
       `App secrets now at version ${version}` +
         `${keys.length === 0 ? '' : `; set ${keys.join(', ')}`}${removed.length === 0 ? '' : `; unset ${removed.join(', ')} (no longer in the secrets input)`}`,
