@@ -793,6 +793,21 @@ class FlyProvider {
         const ours = listed.filter((m) => !gone(m) && carries(m, request.ownerLabels));
         const defaultGroup = (plan.groups.find((g) => g.name === 'app') ?? plan.groups[0])?.name ?? 'app';
         const appGroups = ours.filter((m) => groupOf(m, defaultGroup) !== releaseGroup);
+        // A newer revision already deployed is left in place, its secrets, volumes and data included.
+        const newer = appGroups.find((m) => {
+            const deployed = deployedRevision(m);
+            return deployed.id !== '' && deployed.id !== request.revision.id && deployed.order >= request.revision.order;
+        });
+        if (newer !== undefined) {
+            return {
+                kind: 'superseded',
+                appName,
+                hostname: this.hostnameFor(appName),
+                machineId: newer.id,
+                region: newer.region,
+                deployedRevisionId: deployedRevision(newer).id,
+            };
+        }
         const secrets = await this.#syncSecrets(request, appGroups, plan.groups.map((g) => g.name), defaultGroup, log);
         const mounts = await this.#volumesFor(request, plan, appGroups, volumes, defaultGroup, log);
         const groups = plan.groups.map((g) => {
@@ -824,16 +839,12 @@ class FlyProvider {
             };
         });
         // The release command runs before any app machine gets a new version, and only when one will.
-        const newer = appGroups.find((m) => {
-            const deployed = deployedRevision(m);
-            return deployed.id !== '' && deployed.id !== request.revision.id && deployed.order >= request.revision.order;
-        });
         const changes = groups.some((g) => {
             const [keep] = appGroups.filter((m) => groupOf(m, defaultGroup) === g.group && m.region === g.region).sort(byAge);
             return keep === undefined || !sameConfig(keep.config, g.config);
         });
         let release;
-        if (plan.release !== undefined && changes && newer === undefined) {
+        if (plan.release !== undefined && changes) {
             const ran = await phases.time('release', () => this.#runRelease(request, plan, app, secrets, log));
             release = ran.detail;
             if (ran.failed !== undefined)

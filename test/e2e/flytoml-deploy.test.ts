@@ -119,6 +119,19 @@ describe('a fly.toml with process groups and a release command', () => {
     expect(comment()).toContain('Release command not run again');
   });
 
+  it('a run older than what is deployed changes nothing: no release command, secrets or machines', async () => {
+    const dir = workspaceWith(webAndWorker);
+    const newer = await run(dir, { image: 'registry.fly.io/hello:two', secrets: 'API_KEY=newer_value_1' }, { action: 'synchronize', pr: second });
+    expect(newer.exitCode, log(newer)).toBe(0);
+    fly.requests.length = 0;
+    const older = await run(dir, { secrets: 'API_KEY=older_value_0' });
+    expect(older.exitCode, log(older)).toBe(0);
+    expect(older.outputs['status']).toBe('skipped');
+    expect(fly.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fly.secrets(app)).toEqual({ API_KEY: 'newer_value_1' });
+    expect(fly.machines(app).map((m) => m.config.image)).toEqual(['registry.fly.io/hello:two', 'registry.fly.io/hello:two']);
+  });
+
   it('a release command that fails leaves every app machine as it was and fails the step with its exit code and events', async () => {
     const dir = workspaceWith(webAndWorker);
     expect((await run(dir)).exitCode).toBe(0);
