@@ -170,6 +170,16 @@ describe('volumes', () => {
     expect(fly.volumes(app)).toEqual([]);
   });
 
+  it('a lost answer to the volume create does not make a second volume', async () => {
+    fly.loseAnswerNext({ method: 'POST', path: `/v1/apps/${app}/volumes` });
+    const result = await run(workspaceWith(withMount));
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(fly.volumes(app)).toHaveLength(1);
+    expect(fly.volumes(app)[0]?.attached_machine_id).toBe(fly.machines(app)[0]?.id);
+    // The create went through but its answer was lost: the list found it, and nothing was created twice.
+    expect(fly.requests.filter((r) => r.path.endsWith('/volumes')).map((r) => r.method)).toEqual(['POST', 'GET']);
+  });
+
   it('when foreign machines keep the app, closing deletes this preview’s volume with its machine', async () => {
     const dir = workspaceWith(withMount);
     expect((await run(dir)).exitCode).toBe(0);

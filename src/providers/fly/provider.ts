@@ -436,7 +436,7 @@ export class FlyProvider implements PreviewProvider {
         continue;
       }
       log.changing();
-      const made = await this.#client.createVolume(request.appName, {
+      const body = {
         name: want.name,
         region: plan.region,
         size_gb: want.sizeGb,
@@ -445,6 +445,14 @@ export class FlyProvider implements PreviewProvider {
         ...(g.config.guest === undefined ? {} : { compute: g.config.guest }),
         ...(want.snapshotRetention === undefined ? {} : { snapshot_retention: want.snapshotRetention }),
         ...(want.autoBackupEnabled === undefined ? {} : { auto_backup_enabled: want.autoBackupEnabled }),
+      };
+      const made = await this.#client.createVolume(request.appName, body).catch(async (error: unknown) => {
+        if (!(error instanceof FlyAmbiguousError)) throw error;
+        // Whether the lost create went through shows in the list: a new free volume of that name is it.
+        const free = (await this.#client.listVolumes(request.appName)).find(
+          (v) => v.name === want.name && v.region === plan.region && !taken.has(v.id) && !volumes.some((x) => x.id === v.id) && !v.attached_machine_id,
+        );
+        return free ?? this.#client.createVolume(request.appName, body);
       });
       log.info(`Created volume ${made.id} (${made.name}, ${made.size_gb} GB) in ${made.region} for ${want.destination} of the ${g.name} group`);
       taken.add(made.id);
