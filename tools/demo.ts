@@ -1,5 +1,6 @@
 // `npm run demo`: the built action (dist/index.js) through one pull request's life, against the
-// local Fly and GitHub doubles. No account, no network.
+// local Fly and GitHub doubles. No account, no network. `npm run demo -- --provider koyeb` (or
+// `comfydeploy`) runs tools/demo-platforms.ts instead.
 import { pullRequestPayload, runAction, type ActionRun } from '../test/sim/action-runner.ts';
 import { startFlySim, type FlySim } from '../test/sim/fly.ts';
 import { startGitHubSim, type GitHubSim } from '../test/sim/github.ts';
@@ -209,4 +210,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+const providerFlag = process.argv.indexOf('--provider');
+const provider = providerFlag === -1 ? 'fly' : (process.argv[providerFlag + 1] ?? '');
+if (provider === 'fly') await main();
+else await (await import('./demo-platforms.ts')).platformDemo(provider);
