@@ -203,6 +203,12 @@ function urlAccess(provider: ProviderName): string | undefined {
   return provider === 'comfydeploy' ? 'The machine page needs a ComfyDeploy login to the organisation that owns the machine.' : undefined;
 }
 
+/** The request's `source`, only where the platform builds from source. */
+function sourceField(settings: Settings, pr: PullRequest): { source?: SourceRef } {
+  const source = sourceOf(settings, pr);
+  return source === undefined ? {} : { source };
+}
+
 /**
  * The PR's code, for platforms that build from source: the head repository's clone URL (a fork's for
  * a fork PR, since the base repository's clone does not fetch PR commits) at the head commit.
@@ -254,7 +260,6 @@ async function deploy(
 ): Promise<boolean> {
   const access = urlAccess(settings.provider);
   const place = { appName: target.appName, url: previewUrl({ hostname: provider.hostnameFor(target.appName) }), access, region: settings.region, sha: pr.headSha };
-  const source = sourceOf(settings, pr);
   // The "deploying" note goes out alongside the first change, so it costs the deploy no time, and a
   // run that changes nothing (a re-run) does not flicker the comment.
   let announced: Promise<void> = Promise.resolve();
@@ -286,7 +291,7 @@ async function deploy(
         smokeWindowMs: settings.smokeWindowSeconds * 1000,
         secrets: settings.secrets,
         autostop: settings.overrides.autostop,
-        ...(source === undefined ? {} : { source }),
+        ...sourceField(settings, pr),
       },
       deployLog,
     );
