@@ -178,3 +178,39 @@ describe('comfydeploy: racing runs, forks and inputs', () => {
     expect(comfy.requests).toEqual([]);
   });
 });
+
+describe('comfydeploy: build failures and the sweep', () => {
+  it('a build that fails shows the tail of its build log in the log and the comment', async () => {
+    comfy.nodeFailsToBuild(nodeUrl, ['Collecting torch==9.9', 'ERROR: No matching distribution found for torch==9.9']);
+    const result = await run('synchronize', { headSha: sha('5'), updatedAt: at(45) });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/::error::Preview failed: The build failed \(version \d+ ended in error\)/);
+    expect(result.stdout).toContain('  event: ERROR: No matching distribution found for torch==9.9');
+    expect(comments()[0]?.body).toContain('No matching distribution found for torch==9.9');
+    comfy.nodeBuildsNormally(nodeUrl);
+  });
+
+  it("a sweep deletes this repository's machine of a closed PR and never a machine without our marker", async () => {
+    comfy.addMachine('pr-3-hello-world', { steps: [] });
+    github.seedPulls('Codertocat', 'Hello-World', [
+      { number: 2, state: 'closed', updatedAt: at(50) },
+      { number: 3, state: 'closed', updatedAt: at(50) },
+    ]);
+    const result = await runAction({
+      eventName: 'schedule',
+      payload: { schedule: '17 3 * * *' },
+      repository,
+      githubApiUrl: github.url,
+      inputs: {
+        provider: 'comfydeploy',
+        'comfydeploy-api-token': comfyToken,
+        'comfydeploy-api-url': `${comfy.url}/api`,
+        'comfyui-version': comfyui,
+        'github-token': githubToken,
+      },
+    });
+    expect(result.exitCode, log(result)).toBe(0);
+    expect(result.outputs).toMatchObject({ status: 'swept', destroyed: JSON.stringify([machine]) });
+    expect(live().map((m) => m.name)).toEqual(['pr-3-hello-world']);
+  });
+});
