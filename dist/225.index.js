@@ -158,6 +158,10 @@ function fenced(lines) {
     const fence = '`'.repeat(longestRun + 1);
     return `${fence}\n${text}\n${fence}`;
 }
+const inRegion = (region) => (region === '' ? '' : ` in \`${region}\``);
+function urlRow(url, note) {
+    return url === undefined ? [] : [['URL', `${url}${note}`]];
+}
 function table(rows) {
     return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| **${k}** | ${v} |`)].join('\n');
 }
@@ -188,21 +192,20 @@ function renderPreview(view, footer) {
     const parts = [];
     switch (view.state) {
         case 'deploying':
-            parts.push(`### ⏳ Deploying preview of \`${shortSha(view.sha)}\``, table([
-                ['URL', `${view.url} (not ready yet)`],
-                ['App', `\`${view.appName}\` in \`${view.region}\``],
-            ]));
+            parts.push(`### ⏳ Deploying preview of \`${shortSha(view.sha)}\``, table([...urlRow(view.url, ' (not ready yet)'), ['App', `\`${view.appName}\`${inRegion(view.region)}`]]));
             break;
         case 'ready':
         case 'superseded':
             parts.push(view.state === 'ready'
-                ? `### ✅ Preview ready: ${view.url}`
-                : `### ✅ Preview of a newer commit is live: ${view.url}`, table([
-                ['URL', view.url],
+                ? `### ✅ Preview ready: ${view.url ?? `\`${view.appName}\``}`
+                : `### ✅ Preview of a newer commit is live: ${view.url ?? `\`${view.appName}\``}`, table([
+                ...urlRow(view.url, ''),
                 ['Commit', `\`${shortSha(view.state === 'ready' ? view.sha : view.deployedSha)}\``],
                 ['App', `\`${view.appName}\``],
-                ['Machine', `\`${view.machineId}\` in \`${view.region}\``],
+                ['Machine', `\`${view.machineId}\`${inRegion(view.region)}`],
             ]));
+            if (view.access !== undefined)
+                parts.push(view.access);
             if (view.state === 'superseded') {
                 parts.push(`This run for \`${shortSha(view.sha)}\` left the newer deploy in place.`);
             }
@@ -210,11 +213,11 @@ function renderPreview(view, footer) {
             break;
         case 'failed':
             parts.push(`### ❌ Preview failed for \`${shortSha(view.sha)}\``, view.reason, table([
-                ['URL', `${view.url} (not serving)`],
+                ...urlRow(view.url, ' (not serving)'),
                 ['App', `\`${view.appName}\``],
                 ...(view.machineId === undefined
                     ? []
-                    : [['Machine', `\`${view.machineId}\` in \`${view.region}\``]]),
+                    : [['Machine', `\`${view.machineId}\`${inRegion(view.region)}`]]),
                 ...(view.exitCode === undefined ? [] : [['Exit code', `\`${view.exitCode}\``]]),
             ]));
             parts.push(...renderDetails(view.details));
@@ -506,6 +509,7 @@ function writeSweepSummary(report) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   EP: () => (/* binding */ connectionErrorCode),
 /* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   Gn: () => (/* binding */ pollPause),
 /* harmony export */   KO: () => (/* binding */ mayRetry),
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter),
 /* harmony export */   ur: () => (/* binding */ defaultRetryPolicy),
@@ -581,6 +585,16 @@ function neverSent(code) {
     return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'UND_ERR_CONNECT_TIMEOUT';
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The pause before poll number `poll` (0-based) of a status that has no blocking wait: the given
+ * intervals, the last repeating, but no longer than a twentieth of the whole budget (nor, for that
+ * reason, shorter than a second), so a short wait-timeout is not mostly spent asleep past the moment
+ * the answer changed, and a long one is not polled in a storm.
+ */
+function pollPause(intervalsMs, poll, budgetMs) {
+    const interval = intervalsMs[Math.min(poll, intervalsMs.length - 1)] ?? 1_000;
+    return Math.min(interval, Math.max(1_000, Math.floor(budgetMs / 20)));
+}
 
 
 /***/ })

@@ -5,16 +5,13 @@ export const modules = {
 /***/ 2338:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  FlyAmbiguousError: () => (/* reexport */ FlyAmbiguousError),
-  FlyApiError: () => (/* reexport */ FlyApiError),
-  FlyAuthError: () => (/* reexport */ FlyAuthError),
   createFlyProvider: () => (/* binding */ createFlyProvider)
 });
+
+// UNUSED EXPORTS: FlyAmbiguousError, FlyApiError, FlyAuthError
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(7598);
@@ -1561,6 +1558,7 @@ function createFlyProvider(options) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   EP: () => (/* binding */ connectionErrorCode),
 /* harmony export */   EY: () => (/* binding */ backoffDelay),
+/* harmony export */   Gn: () => (/* binding */ pollPause),
 /* harmony export */   KO: () => (/* binding */ mayRetry),
 /* harmony export */   mu: () => (/* binding */ parseRetryAfter),
 /* harmony export */   ur: () => (/* binding */ defaultRetryPolicy),
@@ -1636,6 +1634,16 @@ function neverSent(code) {
     return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'UND_ERR_CONNECT_TIMEOUT';
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The pause before poll number `poll` (0-based) of a status that has no blocking wait: the given
+ * intervals, the last repeating, but no longer than a twentieth of the whole budget (nor, for that
+ * reason, shorter than a second), so a short wait-timeout is not mostly spent asleep past the moment
+ * the answer changed, and a long one is not polled in a storm.
+ */
+function pollPause(intervalsMs, poll, budgetMs) {
+    const interval = intervalsMs[Math.min(poll, intervalsMs.length - 1)] ?? 1_000;
+    return Math.min(interval, Math.max(1_000, Math.floor(budgetMs / 20)));
+}
 
 
 /***/ })

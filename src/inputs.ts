@@ -1,5 +1,5 @@
 // Raw action inputs → one typed, validated Settings object. Every check happens here, before any
-// network call, so a bad value fails the step without touching Fly or GitHub.
+// network call, so a bad value fails the step without touching the platform or GitHub.
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { GuestSize } from './provider.js';
@@ -15,11 +15,34 @@ import {
   type AutostopMode,
   type PlanOverrides,
 } from './providers/fly/appconfig/index.js';
+import { koyebAppNamePattern } from './providers/koyeb/names.js';
+import {
+  checkComfyUiVersion,
+  checkCustomNodes,
+  checkGpu,
+  checkNodePath,
+  comfyDeployDefaultWaitTimeoutSeconds,
+  type Checked,
+  type ExtraNode,
+} from './providers/comfydeploy/validate.js';
+import type { MachineGpu } from './providers/comfydeploy/types.js';
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep';
+export type ProviderName = 'fly' | 'koyeb' | 'comfydeploy';
+
+/** The ComfyDeploy build: a pinned ComfyUI plus the PR's node (and the nodes it needs). */
+export interface ComfyDeploySettings {
+  comfyuiVersion: string;
+  gpu: MachineGpu;
+  extraNodes: ExtraNode[];
+  /** Where the custom node lives in the repository; '' for the root. */
+  nodePath: string;
+}
 
 export interface Settings {
   mode: Mode;
+  /** The platform previews run on. */
+  provider: ProviderName;
   /** The `config` fly.toml, relative to the workspace; undefined when the preview has none. */
   configPath: string | undefined;
   /** That fly.toml, parsed (src/providers/fly/appconfig); the deploy plans each process group from it. */
@@ -28,8 +51,11 @@ export interface Settings {
   overrides: PlanOverrides;
   /** Fly app secrets by name. Values are never printed: main.ts masks them before anything else. */
   secrets: Record<string, string>;
-  /** Absent under `pull_request` from a fork (secrets are withheld); plan.ts decides what that means. */
-  flyApiToken: string | undefined;
+  /**
+   * The chosen platform's token (fly-api-token, koyeb-api-token or comfydeploy-api-token). Absent
+   * under `pull_request` from a fork (secrets are withheld); plan.ts decides what that means.
+   */
+  apiToken: string | undefined;
   githubToken: string | undefined;
   image: string | undefined;
   /** The `app-name` input when given (already validated); plan.ts derives the default from the PR. */
@@ -47,8 +73,12 @@ export interface Settings {
   /** Prefix of a per-PR GitHub environment (`<prefix>-pr-<number>`); undefined: no deployments. */
   deploymentEnvironment: string | undefined;
   allowForks: boolean;
-  /** Origin of the Machines API, no trailing slash, e.g. https://api.machines.dev */
-  flyApiUrl: string;
+  /** Base URL of the chosen platform's API, no trailing slash, e.g. https://api.machines.dev */
+  apiUrl: string;
+  /** Koyeb: the instance type (the `size` input); undefined elsewhere. */
+  instanceType: string | undefined;
+  /** ComfyDeploy: what to build; undefined elsewhere. */
+  comfyDeploy: ComfyDeploySettings | undefined;
   /** Sweep: previews of open PRs idle longer than this are destroyed too; undefined: never. */
   ttlMs: number | undefined;
   /** Sweep: list what would be destroyed and change nothing. */
@@ -314,15 +344,15 @@ export function secretValuesToMask(raw: string): string[] {
   return [...values];
 }
 
-function apiUrl(raw: string): string {
+function apiUrl(input: string, raw: string, example: string): string {
   let url: URL;
   try {
-    url = new URL(singleLine('fly-api-url', raw));
+    url = new URL(singleLine(input, raw));
   } catch {
-    throw new InputError('fly-api-url', `must be an http(s) URL such as https://api.machines.dev; got ${quote(raw)}`);
+    throw new InputError(input, `must be an http(s) URL such as ${example}; got ${quote(raw)}`);
   }
   if (!['http:', 'https:'].includes(url.protocol) || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw new InputError('fly-api-url', `must be an http(s) URL without credentials, query or fragment, such as https://api.machines.dev; got ${quote(raw)}`);
+    throw new InputError(input, `must be an http(s) URL without credentials, query or fragment, such as ${example}; got ${quote(raw)}`);
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
@@ -372,24 +402,64 @@ function optionalSecret(raw: string): string | undefined {
   return raw === '' ? undefined : raw;
 }
 
-/**
- * `read` returns the raw input ('' when unset), as core.getInput does. `workspace` is where `config`
- * is looked up (GITHUB_WORKSPACE on a runner).
- */
-export function readSettings(read: (name: string) => string, workspace: string | undefined = process.env['GITHUB_WORKSPACE']): Settings {
-  const value = (name: string, fallback: string): string => {
-    const raw = read(name).trim();
-    return raw === '' ? fallback : raw;
-  };
-  const given = (name: string): string => read(name).trim();
+/** Inputs only one platform reads; set with another provider, they are refused. */
+const platformInputs: Record<ProviderName, readonly string[]> = {
+  fly: ['fly-api-token', 'fly-api-url', 'config', 'cpu-kind', 'cpus', 'memory', 'org', 'smoke-window'],
+  koyeb: ['koyeb-api-token', 'koyeb-api-url'],
+  comfydeploy: ['comfydeploy-api-token', 'comfydeploy-api-url', 'comfyui-version', 'gpu', 'custom-nodes', 'node-path'],
+};
+/** Inputs of platforms that run an image; ComfyDeploy builds from the PR's source instead. */
+const imageInputs = ['image', 'env', 'secrets', 'region', 'size', 'internal-port', 'autostop'] as const;
+
+const apiUrls: Record<ProviderName, string> = {
+  fly: 'https://api.machines.dev',
+  koyeb: 'https://app.koyeb.com',
+  comfydeploy: 'https://api.comfydeploy.com/api',
+};
+
+/** wait-timeout when not set: a ComfyDeploy build installs ComfyUI and every node, which takes minutes. */
+const defaultWaitSeconds: Record<ProviderName, number> = { fly: 300, koyeb: 300, comfydeploy: comfyDeployDefaultWaitTimeoutSeconds };
+
+/** An input that would be silently ignored is a mistake worth stopping for: it names the input and the provider. */
+function refuseForeign(provider: ProviderName, given: (name: string) => string): void {
+  const foreign = (Object.keys(platformInputs) as ProviderName[]).filter((p) => p !== provider).flatMap((p) => platformInputs[p].map((name) => ({ name, owner: p })));
+  for (const { name, owner } of foreign) {
+    if (given(name) !== '') throw new InputError(name, `applies to provider: ${owner} only and means nothing with provider: ${provider}; remove it`);
+  }
+  if (provider !== 'comfydeploy') return;
+  for (const name of imageInputs) {
+    if (given(name) !== '') {
+      throw new InputError(name, 'means nothing with provider: comfydeploy, which builds a machine from the PR\'s source (comfyui-version, gpu, custom-nodes, node-path); remove it');
+    }
+  }
+}
+
+function checked<T>(input: string, result: Checked<T>): T {
+  if (!result.ok) throw new InputError(input, `is not valid: ${result.error}`);
+  return result.value;
+}
+
+/** Koyeb's app name rule (3 to 23 of [a-z0-9-]); Fly's for the others. */
+function appNameFor(provider: ProviderName, raw: string): string | undefined {
+  if (raw === '' || provider !== 'koyeb') return appName(raw);
+  if (!koyebAppNamePattern.test(raw)) {
+    throw new InputError('app-name', `must be 3 to 23 lowercase letters, digits and dashes, not starting or ending with a dash (a Koyeb app name); got ${quote(raw)}`);
+  }
+  return raw;
+}
+
+type PlatformSettings = Pick<Settings, 'configPath' | 'appConfig' | 'overrides' | 'region' | 'internalPort' | 'guest' | 'instanceType' | 'comfyDeploy'>;
+
+/** Sizes of a Fly machine the other platforms do not use; kept so Settings has one shape. */
+const unusedGuest: GuestSize = { cpuKind: 'shared', cpus: 1, memoryMb: 256 };
+
+function flySettings(given: (name: string) => string, workspace: string | undefined, autostop: AutostopMode): PlatformSettings {
   const configInput = configFile(given('config'), workspace);
   const file = appConfig(configInput);
   const guestGiven = guestInputs(given);
   const regionInput = given('region');
   const portInput = given('internal-port');
-  const overrides: PlanOverrides = {
-    autostop: oneOf('autostop', value('autostop', 'stop'), ['stop', 'suspend', 'off'] as const) satisfies AutostopMode,
-  };
+  const overrides: PlanOverrides = { autostop };
   if (regionInput !== '') overrides.region = region(regionInput);
   if (portInput !== '') overrides.internalPort = integer('internal-port', portInput, 1, 65535);
   if (guestGiven.size !== undefined) overrides.size = guestGiven.size;
@@ -411,6 +481,78 @@ export function readSettings(read: (name: string) => string, workspace: string |
   }
   const main = plan.groups.find((g) => g.name === 'app') ?? plan.groups[0];
   const guest = main?.config.guest;
+  return {
+    configPath: configInput?.shownAs,
+    appConfig: file,
+    overrides,
+    region: plan.region,
+    internalPort: main?.config.services?.find((s) => s.internal_port !== undefined)?.internal_port ?? defaultInternalPort,
+    guest: { cpuKind: guest?.cpu_kind ?? 'shared', cpus: guest?.cpus ?? 1, memoryMb: guest?.memory_mb ?? 256 },
+    instanceType: undefined,
+    comfyDeploy: undefined,
+  };
+}
+
+/** Koyeb reads no fly.toml (a `config` input is refused above): region, size and port are inputs alone. */
+function koyebSettings(given: (name: string) => string, autostop: AutostopMode): PlatformSettings {
+  const regionInput = given('region');
+  if (regionInput !== '' && !/^[a-z]{3}$/.test(regionInput)) {
+    throw new InputError('region', `must be a Koyeb region code such as was, fra, par, sfo, sin or tyo; got ${quote(regionInput)}`);
+  }
+  const size = given('size');
+  if (size !== '' && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(size)) {
+    throw new InputError('size', `must be a Koyeb instance type such as nano, micro, small or medium; got ${quote(size)}`);
+  }
+  const port = given('internal-port');
+  return {
+    configPath: undefined,
+    appConfig: undefined,
+    overrides: { autostop },
+    region: regionInput === '' ? 'was' : regionInput,
+    internalPort: port === '' ? defaultInternalPort : integer('internal-port', port, 1, 65535),
+    guest: unusedGuest,
+    instanceType: size === '' ? 'nano' : size,
+    comfyDeploy: undefined,
+  };
+}
+
+function comfyDeploySettings(given: (name: string) => string, read: (name: string) => string): PlatformSettings {
+  const version = given('comfyui-version');
+  if (version === '') {
+    throw new InputError('comfyui-version', 'is required with provider: comfydeploy: the 40-hex ComfyUI commit to build on, e.g. 094306b626e9cf505690c5d8b445032b3b8a36fa');
+  }
+  return {
+    configPath: undefined,
+    appConfig: undefined,
+    overrides: { autostop: 'stop' },
+    region: '',
+    internalPort: defaultInternalPort,
+    guest: unusedGuest,
+    instanceType: undefined,
+    comfyDeploy: {
+      comfyuiVersion: checked('comfyui-version', checkComfyUiVersion(version)),
+      gpu: checked('gpu', checkGpu(given('gpu'))),
+      extraNodes: checked('custom-nodes', checkCustomNodes(read('custom-nodes'))),
+      nodePath: checked('node-path', checkNodePath(given('node-path'))),
+    },
+  };
+}
+
+/**
+ * `read` returns the raw input ('' when unset), as core.getInput does. `workspace` is where `config`
+ * is looked up (GITHUB_WORKSPACE on a runner).
+ */
+export function readSettings(read: (name: string) => string, workspace: string | undefined = process.env['GITHUB_WORKSPACE']): Settings {
+  const value = (name: string, fallback: string): string => {
+    const raw = read(name).trim();
+    return raw === '' ? fallback : raw;
+  };
+  const given = (name: string): string => read(name).trim();
+  const provider = oneOf('provider', value('provider', 'fly'), ['fly', 'koyeb', 'comfydeploy'] as const);
+  refuseForeign(provider, given);
+  const autostop = oneOf('autostop', value('autostop', 'stop'), ['stop', 'suspend', 'off'] as const) satisfies AutostopMode;
+  const platform =
+    provider === 'fly' ? flySettings(given, workspace, autostop) : provider === 'koyeb' ? koyebSettings(given, autostop) : comfyDeploySettings(given, read);
   const env = parseEnv(read('env'));
   const secrets = parseSecrets(read('secrets'));
   const clash = Object.keys(secrets).find((key) => Object.hasOwn(env, key));
@@ -418,25 +560,21 @@ export function readSettings(read: (name: string) => string, workspace: string |
 
   return {
     mode: oneOf('mode', value('mode', 'auto'), ['auto', 'deploy', 'destroy', 'sweep'] as const),
-    configPath: configInput?.shownAs,
-    appConfig: file,
-    overrides,
+    provider,
+    ...platform,
     secrets,
-    flyApiToken: optionalSecret(read('fly-api-token').trim()),
+    apiToken: optionalSecret(read(`${provider}-api-token`).trim()),
     githubToken: optionalSecret(read('github-token').trim()),
     image: image(value('image', '')),
-    appName: appName(value('app-name', '')),
+    appName: appNameFor(provider, value('app-name', '')),
     org: slug('org', value('org', 'personal')),
-    region: plan.region,
-    internalPort: main?.config.services?.find((s) => s.internal_port !== undefined)?.internal_port ?? defaultInternalPort,
-    guest: { cpuKind: guest?.cpu_kind ?? 'shared', cpus: guest?.cpus ?? 1, memoryMb: guest?.memory_mb ?? 256 },
     env,
-    waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', '300'), 1, 3600, ' seconds'),
-    smokeWindowSeconds: integer('smoke-window', value('smoke-window', '10'), 0, 600, ' seconds (0 disables the check)'),
+    waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', String(defaultWaitSeconds[provider])), 1, 3600, ' seconds'),
+    smokeWindowSeconds: integer('smoke-window', value('smoke-window', provider === 'fly' ? '10' : '0'), 0, 600, ' seconds (0 disables the check)'),
     comment: boolean('comment', value('comment', 'true')),
     deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),
     allowForks: boolean('allow-forks', value('allow-forks', 'false')),
-    flyApiUrl: apiUrl(value('fly-api-url', 'https://api.machines.dev')),
+    apiUrl: apiUrl(`${provider}-api-url`, value(`${provider}-api-url`, apiUrls[provider]), apiUrls[provider]),
     ttlMs: parseTtl(value('ttl', '')),
     dryRun: boolean('dry-run', value('dry-run', 'false')),
     label: label(value('label', '')),

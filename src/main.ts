@@ -1,9 +1,9 @@
-// The only module that knows both sides: it turns the plan into provider calls (Fly) and reports
-// them to the pull request (GitHub).
+// The only module that knows both sides: it turns the plan into calls to the chosen platform (Fly,
+// Koyeb or ComfyDeploy, picked in openProvider) and reports them to the pull request (GitHub).
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import type { GitHubClient, IssueRef, PreviewView, SweepRow } from './github/index.js';
-import { InputError, readSettings, secretValuesToMask, type Settings } from './inputs.js';
+import { InputError, readSettings, secretValuesToMask, type ProviderName, type Settings } from './inputs.js';
 import {
   inWords,
   planResolved,
@@ -15,15 +15,15 @@ import {
   type PullRequest,
   type PullRequestState,
 } from './plan.js';
-import type { DeployOutcome, PreviewListing, PreviewProvider, PreviewTarget, ProgressLog } from './provider.js';
+import type { DeployOutcome, PreviewListing, PreviewProvider, PreviewTarget, ProgressLog, SourceRef } from './provider.js';
 import { planPreview } from './providers/fly/appconfig/index.js';
 import { tokenPieces } from './providers/fly/token.js';
 
-// The Fly and GitHub clients are loaded only when a run deploys or destroys: a skipped run (a push,
-// a fork PR) then starts in a fraction of the time.
+// The platform and GitHub clients are loaded only when a run deploys or destroys: a skipped run (a
+// push, a fork PR) then starts in a fraction of the time.
 type GitHubModule = typeof import('./github/index.js');
 
-const secretInputs = ['fly-api-token', 'github-token'] as const;
+const secretInputs = ['fly-api-token', 'koyeb-api-token', 'comfydeploy-api-token', 'github-token'] as const;
 
 /**
  * Masks tokens before anything else can print them. A Fly token may hold several macaroons
@@ -189,12 +189,40 @@ class Report {
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
-function setOutputs(outputs: { status: string; appName: string; hostname?: string; machineId?: string }): void {
+function setOutputs(outputs: { status: string; appName: string; hostname?: string; url?: string; machineId?: string }): void {
   core.setOutput('status', outputs.status);
   core.setOutput('app-name', outputs.appName);
   core.setOutput('hostname', outputs.hostname ?? '');
-  core.setOutput('url', outputs.hostname === undefined ? '' : `https://${outputs.hostname}`);
+  core.setOutput('url', outputs.url ?? '');
   core.setOutput('machine-id', outputs.machineId ?? '');
+}
+
+/** What a reviewer opens: the platform's own URL, else the reported hostname; undefined when neither is known yet. */
+function previewUrl(place: { hostname: string | undefined; url?: string }): string | undefined {
+  if (place.url !== undefined && place.url !== '') return place.url;
+  return place.hostname === undefined || place.hostname === '' ? undefined : `https://${place.hostname}`;
+}
+
+/** Who can open the URL, when not everyone with the link can. */
+function urlAccess(provider: ProviderName): string | undefined {
+  return provider === 'comfydeploy' ? 'The machine page needs a ComfyDeploy login to the organisation that owns the machine.' : undefined;
+}
+
+/** The request's `source`, only where the platform builds from source. */
+function sourceField(settings: Settings, pr: PullRequest): { source?: SourceRef } {
+  const source = sourceOf(settings, pr);
+  return source === undefined ? {} : { source };
+}
+
+/**
+ * The PR's code, for platforms that build from source: the head repository's clone URL (a fork's for
+ * a fork PR, since the base repository's clone does not fetch PR commits) at the head commit.
+ */
+function sourceOf(settings: Settings, pr: PullRequest): SourceRef | undefined {
+  if (settings.comfyDeploy === undefined) return undefined;
+  if (pr.headRepoFullName === null) throw new Error(`PR #${pr.number} comes from a deleted fork: there is no repository to build its head commit from.`);
+  const server = (process.env['GITHUB_SERVER_URL'] ?? 'https://github.com').replace(/\/+$/, '');
+  return { repositoryUrl: `${server}/${pr.headRepoFullName}.git`, commit: pr.headSha, subPath: settings.comfyDeploy.nodePath };
 }
 
 /** Labels that mark a machine as this action's, for this PR; destroy deletes nothing without them. */
@@ -202,10 +230,11 @@ function ownerLabels(pr: PullRequest): Record<string, string> {
   return { fly_preview_repo: `${pr.owner}/${pr.repo}`, fly_preview_pr: String(pr.number) };
 }
 
-function outcomeView(outcome: DeployOutcome, sha: string): PreviewView {
+function outcomeView(outcome: DeployOutcome, sha: string, access: string | undefined): PreviewView {
   const place = {
     appName: outcome.appName,
-    url: `https://${outcome.hostname}`,
+    url: previewUrl(outcome),
+    access,
     region: outcome.region,
     sha,
     machineId: outcome.machineId,
@@ -233,10 +262,10 @@ async function deploy(
   report: Report,
   target: PreviewTarget,
   pr: PullRequest,
-  image: string,
+  image: string | undefined,
 ): Promise<boolean> {
-  const hostname = provider.hostnameFor(target.appName);
-  const place = { appName: target.appName, url: `https://${hostname}`, region: settings.region, sha: pr.headSha };
+  const access = urlAccess(settings.provider);
+  const place = { appName: target.appName, url: previewUrl({ hostname: provider.hostnameFor(target.appName) }), access, region: settings.region, sha: pr.headSha };
   // The "deploying" note goes out alongside the first change, so it costs the deploy no time, and a
   // run that changes nothing (a re-run) does not flicker the comment.
   let announced: Promise<void> = Promise.resolve();
@@ -258,7 +287,8 @@ async function deploy(
       {
         ...target,
         region: settings.region,
-        image,
+        // A platform that builds from `source` (ComfyDeploy) has no image.
+        image: image ?? '',
         guest: settings.guest,
         env: settings.env,
         internalPort: settings.internalPort,
@@ -267,6 +297,7 @@ async function deploy(
         smokeWindowMs: settings.smokeWindowSeconds * 1000,
         secrets: settings.secrets,
         autostop: settings.overrides.autostop,
+        ...sourceField(settings, pr),
       },
       deployLog,
     );
@@ -276,22 +307,25 @@ async function deploy(
     throw error;
   }
   await announced;
-  await report.publish(outcomeView(outcome, pr.headSha));
+  await report.publish(outcomeView(outcome, pr.headSha, access));
+  const url = previewUrl(outcome);
   setOutputs({
     status: outcome.kind === 'ready' ? 'deployed' : outcome.kind === 'superseded' ? 'skipped' : 'failed',
     appName: outcome.appName,
     hostname: outcome.hostname,
+    url,
     machineId: outcome.machineId,
   });
+  const at = url ?? `app ${outcome.appName}`;
   switch (outcome.kind) {
     case 'ready':
       core.notice(
-        `Preview ready: https://${outcome.hostname} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId} ${outcome.change === 'unchanged' ? 'already ran it' : outcome.change})`,
+        `Preview ready: ${at} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId} ${outcome.change === 'unchanged' ? 'already ran it' : outcome.change})`,
       );
       return true;
     case 'superseded':
       core.notice(
-        `Superseded: ${outcome.deployedRevisionId.slice(0, 7)} is newer than ${pr.headSha.slice(0, 7)} and is already deployed at https://${outcome.hostname}; left it in place.`,
+        `Superseded: ${outcome.deployedRevisionId.slice(0, 7)} is newer than ${pr.headSha.slice(0, 7)} and is already deployed at ${at}; left it in place.`,
       );
       return true;
     case 'failed':
@@ -318,13 +352,37 @@ function planWarnings(settings: Settings): string[] {
   return settings.appConfig === undefined ? [] : planPreview(settings.appConfig, settings.overrides).warnings;
 }
 
-/** Loads the platform and GitHub modules only now: a skipped run never pays for them. */
-async function load(): Promise<{ createFlyProvider: typeof import('./providers/fly/index.js').createFlyProvider; github: GitHubModule }> {
-  const [{ createFlyProvider }, github] = await Promise.all([import('./providers/fly/index.js'), import('./github/index.js')]);
-  return { createFlyProvider, github };
+/** Loads the GitHub module only now: a skipped run never pays for it. */
+async function load(): Promise<{ github: GitHubModule }> {
+  return { github: await import('./github/index.js') };
 }
 
 type Provider = PreviewProvider & { close(): Promise<void> };
+
+/**
+ * The one place a platform is chosen: only its folder is loaded. The returned function opens the
+ * provider with a token, once the plan has said which token to use.
+ */
+async function openProvider(settings: Settings): Promise<(token: string) => Provider> {
+  switch (settings.provider) {
+    case 'fly': {
+      const { createFlyProvider } = await import('./providers/fly/index.js');
+      return (token) => createFlyProvider({ apiUrl: settings.apiUrl, token, appConfig: settings.appConfig, overrides: settings.overrides });
+    }
+    case 'koyeb': {
+      const { createKoyebProvider } = await import('./providers/koyeb/index.js');
+      const ttlSeconds = settings.ttlMs === undefined ? undefined : Math.round(settings.ttlMs / 1000);
+      return (token) =>
+        createKoyebProvider({ apiUrl: settings.apiUrl, token, ...(settings.instanceType === undefined ? {} : { instanceType: settings.instanceType }), ...(ttlSeconds === undefined ? {} : { ttlSeconds }) });
+    }
+    case 'comfydeploy': {
+      const build = settings.comfyDeploy;
+      if (build === undefined) throw new Error('provider: comfydeploy was read without its build settings.');
+      const { createComfyDeployPreviewProvider } = await import('./providers/comfydeploy/index.js');
+      return (token) => createComfyDeployPreviewProvider({ apiUrl: settings.apiUrl, token, ...build });
+    }
+  }
+}
 
 /** Deploys or destroys one PR's preview; false when the preview failed (the step is already marked failed). */
 async function act(
@@ -419,7 +477,7 @@ async function resolveAndAct(settings: Settings, plan: Extract<Plan, { action: '
       if (command !== undefined) await replyTo(github, gh, issue, `\`/preview${command.intent === 'destroy' ? ' destroy' : ''}\` did nothing: ${reason}`);
       return;
     }
-    provider = open(resolved.flyApiToken);
+    provider = open(resolved.apiToken);
     succeeded = await act(settings, resolved, provider, github, settings.comment || settings.deploymentEnvironment !== undefined ? gh : undefined);
   } finally {
     await provider?.close();
@@ -462,7 +520,7 @@ async function sweep(settings: Settings, plan: Extract<Plan, { action: 'sweep' }
   const { github } = await load();
   const gh = github.createGitHubClient(plan.githubToken);
   const repo = { owner: plan.owner, repo: plan.repo };
-  const inventory = await provider.listPreviews({ org: settings.org, labels: { [repoLabel]: `${plan.owner}/${plan.repo}` } }, log);
+  const inventory = await provider.listPreviews({ org: settings.org, labels: { [repoLabel]: `${plan.owner}/${plan.repo}` }, keys: [prLabel] }, log);
   const previews = inventory.previews.flatMap(previewsOf).sort((a, b) => (a.pr ?? 0) - (b.pr ?? 0) || (a.appName < b.appName ? -1 : 1));
   const numbers = [...new Set(previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])))];
   const pulls = await github.readPulls(gh, repo, numbers);
@@ -495,7 +553,8 @@ async function sweep(settings: Settings, plan: Extract<Plan, { action: 'sweep' }
     }
     try {
       if (await provider.busy(preview.appName, preview.machineIds)) {
-        rows.push({ ...row, action: 'skipped', why: `${verdict.why}, but a deploy holds its machine's lease; the next sweep looks again` });
+        const holds = settings.provider === 'fly' ? "a deploy holds its machine's lease" : 'a deploy is still under way on it';
+        rows.push({ ...row, action: 'skipped', why: `${verdict.why}, but ${holds}; the next sweep looks again` });
         continue;
       }
       if (settings.dryRun) {
@@ -555,15 +614,13 @@ export async function run(): Promise<void> {
       core.setOutput('status', 'skipped');
       return;
     }
-    const { createFlyProvider, github } = await load();
-    const open = (token: string): Provider =>
-      createFlyProvider({ apiUrl: settings.flyApiUrl, token, appConfig: settings.appConfig, overrides: settings.overrides });
+    const [open, { github }] = await Promise.all([openProvider(settings), load()]);
     if (plan.action !== 'sweep') for (const warning of planWarnings(settings)) core.warning(warning);
     if (plan.action === 'resolve') {
       await resolveAndAct(settings, plan, event.eventName, open);
       return;
     }
-    provider = open(plan.flyApiToken);
+    provider = open(plan.apiToken);
     if (plan.action === 'sweep') await sweep(settings, plan, provider);
     else await act(settings, plan, provider, github, reportingClient(settings, github));
   } catch (error) {

@@ -1,5 +1,7 @@
 // What this event means for the preview: deploy, destroy, or skip (and why). Pure: no I/O.
-import { InputError, type Settings } from './inputs.js';
+import { InputError, type ProviderName, type Settings } from './inputs.js';
+import { comfyDeployMachineName } from './providers/comfydeploy/names.js';
+import { koyebAppName } from './providers/koyeb/names.js';
 
 export interface PullRequest {
   number: number;
@@ -38,10 +40,11 @@ export interface PreviewCommand {
 export type Intent = 'auto' | 'deploy' | 'destroy';
 
 export type Plan =
-  | { action: 'deploy'; pr: PullRequest; appName: string; image: string; flyApiToken: string }
-  | { action: 'destroy'; pr: PullRequest; appName: string; flyApiToken: string }
+  /** image: undefined where the platform builds from the PR's source (ComfyDeploy). */
+  | { action: 'deploy'; pr: PullRequest; appName: string; image: string | undefined; apiToken: string }
+  | { action: 'destroy'; pr: PullRequest; appName: string; apiToken: string }
   | { action: 'skip'; reason: string }
-  | { action: 'sweep'; owner: string; repo: string; flyApiToken: string; githubToken: string }
+  | { action: 'sweep'; owner: string; repo: string; apiToken: string; githubToken: string }
   /** The PR is not in the payload: main reads it (and the commenter's permission), then calls planResolved. */
   | { action: 'resolve'; owner: string; repo: string; number: number; intent: Intent; command: PreviewCommand | undefined };
 
@@ -91,20 +94,38 @@ function readPullRequest(payload: Json): PullRequest & { state: string; sender: 
   };
 }
 
-const tokenHint = 'pass it from a secret: `fly-api-token: ${{ secrets.FLY_API_TOKEN }}`';
+/** The token input of each platform, and the secret the README names for it. */
+const tokenInputs: Record<ProviderName, { input: string; secret: string }> = {
+  fly: { input: 'fly-api-token', secret: 'FLY_API_TOKEN' },
+  koyeb: { input: 'koyeb-api-token', secret: 'KOYEB_API_TOKEN' },
+  comfydeploy: { input: 'comfydeploy-api-token', secret: 'COMFYDEPLOY_API_TOKEN' },
+};
 
-/** Why a run without a Fly token is a skip rather than a mistake, when GitHub withheld the secret. */
-function withheldSecret(pr: ReturnType<typeof readPullRequest>, eventName: string, action: 'deploy' | 'destroy'): string | undefined {
+const tokenHint = (provider: ProviderName): string => {
+  const { input, secret } = tokenInputs[provider];
+  return `pass it from a secret: \`${input}: \${{ secrets.${secret} }}\``;
+};
+
+/** The default app (or machine) name: each platform has its own name rules. */
+export function previewName(provider: ProviderName, owner: string, repo: string, number: number): string {
+  if (provider === 'koyeb') return koyebAppName(owner, repo, number);
+  if (provider === 'comfydeploy') return comfyDeployMachineName(owner, repo, number);
+  return defaultAppName(owner, repo, number);
+}
+
+/** Why a run without the platform's token is a skip rather than a mistake, when GitHub withheld the secret. */
+function withheldSecret(provider: ProviderName, pr: ReturnType<typeof readPullRequest>, eventName: string, action: 'deploy' | 'destroy'): string | undefined {
+  const { input, secret } = tokenInputs[provider];
   if (pr.sender === 'dependabot[bot]') {
     return (
       `PR #${pr.number} was opened by Dependabot, whose runs only receive Dependabot secrets; ` +
-      'add FLY_API_TOKEN to the repository\'s Dependabot secrets to preview its PRs.'
+      `add ${secret} to the repository's Dependabot secrets to preview its PRs.`
     );
   }
   if (pr.isFork && eventName === 'pull_request') {
     const from = pr.headRepoFullName ?? 'a deleted fork';
     return action === 'deploy'
-      ? `PR #${pr.number} comes from the fork ${from}, and GitHub gives pull_request runs from forks no secrets, so there is no fly-api-token. See the README's Safety section for deploying fork PRs safely.`
+      ? `PR #${pr.number} comes from the fork ${from}, and GitHub gives pull_request runs from forks no secrets, so there is no ${input}. See the README's Safety section for deploying fork PRs safely.`
       : `PR #${pr.number} comes from the fork ${from}, and GitHub gives pull_request runs from forks no secrets, so its preview cannot be cleaned up here. Run the closed event under pull_request_target to clean up fork previews (see the README's Safety section).`;
   }
   return undefined;
@@ -141,11 +162,13 @@ function repositoryOf(event: EventContext, payload: Json): { owner: string; repo
 }
 
 function sweepPlan(settings: Settings, event: EventContext, payload: Json): Plan {
-  if (settings.flyApiToken === undefined) throw new InputError('fly-api-token', `is required to sweep previews; ${tokenHint}`);
+  if (settings.apiToken === undefined) {
+    throw new InputError(tokenInputs[settings.provider].input, `is required to sweep previews; ${tokenHint(settings.provider)}`);
+  }
   if (settings.githubToken === undefined) {
     throw new InputError('github-token', 'is required to sweep previews: it reads the state of their PRs (the default `${{ github.token }}` will do)');
   }
-  return { action: 'sweep', ...repositoryOf(event, payload), flyApiToken: settings.flyApiToken, githubToken: settings.githubToken };
+  return { action: 'sweep', ...repositoryOf(event, payload), apiToken: settings.apiToken, githubToken: settings.githubToken };
 }
 
 /** A run outside pull_request events: a `/preview` comment, or a PR named by pr-number. */
@@ -238,17 +261,17 @@ function decide(
         '`allow-forks: true` (read the README\'s Safety section first).',
     };
   }
-  if (settings.flyApiToken === undefined) {
-    const withheld = withheldSecret(pr, eventName, action);
+  if (settings.apiToken === undefined) {
+    const withheld = withheldSecret(settings.provider, pr, eventName, action);
     if (withheld !== undefined) return { action: 'skip', reason: withheld };
-    throw new InputError('fly-api-token', `is required to ${action} a preview; ${tokenHint}`);
+    throw new InputError(tokenInputs[settings.provider].input, `is required to ${action} a preview; ${tokenHint(settings.provider)}`);
   }
-  const appName = settings.appName ?? defaultAppName(pr.owner, pr.repo, pr.number);
-  if (action === 'destroy') return { action, pr: pullRequest, appName, flyApiToken: settings.flyApiToken };
-  if (settings.image === undefined) {
+  const appName = settings.appName ?? previewName(settings.provider, pr.owner, pr.repo, pr.number);
+  if (action === 'destroy') return { action, pr: pullRequest, appName, apiToken: settings.apiToken };
+  if (settings.image === undefined && settings.provider !== 'comfydeploy') {
     throw new InputError('image', 'is required to deploy: the image reference your workflow built and pushed, e.g. registry.fly.io/myapp:pr-12-<sha>');
   }
-  return { action, pr: pullRequest, appName, image: settings.image, flyApiToken: settings.flyApiToken };
+  return { action, pr: pullRequest, appName, image: settings.image, apiToken: settings.apiToken };
 }
 
 /** What a sweep knows of a preview's PR; undefined when the repository has no such PR. */

@@ -1,6 +1,6 @@
-// What src/main.ts asks of a machine platform. Fly implements it in src/providers/fly/; a second platform
-// (Koyeb) gets its own folder beside it and the same contract. Nothing here knows of GitHub:
-// "owner labels" and "revision" are opaque to the platform.
+// What src/main.ts asks of a machine platform. Each platform has its folder in src/providers/ (fly,
+// koyeb, comfydeploy) and implements this contract. Nothing here knows of GitHub: "owner labels",
+// "revision" and "source" are opaque to the platform.
 
 export interface ProgressLog {
   info(message: string): void;
@@ -56,6 +56,18 @@ export interface DeployRequest extends PreviewTarget {
   secrets: Readonly<Record<string, string>>;
   /** What an idle preview does where the app's own config says nothing: stopped, suspended, or kept running. */
   autostop: 'stop' | 'suspend' | 'off';
+  /** The code under review, for platforms that build from source (ComfyDeploy); image platforms ignore it. */
+  source?: SourceRef;
+}
+
+/** Where the code under review comes from, in terms any platform that builds from source can use. */
+export interface SourceRef {
+  /** An https clone URL that can fetch `commit`: the fork's when the change comes from a fork. */
+  repositoryUrl: string;
+  /** The 40-hex commit to build. */
+  commit: string;
+  /** Folder of the repository to deploy, '' for the root. */
+  subPath: string;
 }
 
 /** The release command (a migration, say) run once before the app's machines change. */
@@ -80,8 +92,16 @@ export interface DeployDetails {
 
 interface DeployedPlace {
   appName: string;
+  /** The public hostname as the platform reports it; '' when it has none (yet). */
   hostname: string;
+  /**
+   * What a reviewer opens, when it is not `https://<hostname>` (Koyeb: undefined until a domain is
+   * reported; ComfyDeploy: the machine's dashboard page).
+   */
+  url?: string;
+  /** The platform's unit of this preview: Fly machine, Koyeb service, ComfyDeploy machine. */
   machineId: string;
+  /** '' where the platform has no regions to choose (ComfyDeploy). */
   region: string;
   /** Absent from platforms that deploy one machine and nothing else. */
   details?: DeployDetails;
@@ -126,6 +146,11 @@ export type DestroyOutcome =
 export interface PreviewScope {
   org: string;
   labels: Readonly<Record<string, string>>;
+  /**
+   * Label keys whose values each listed machine must report. Platforms without labels keep them
+   * under other names (Koyeb env vars) and can only report the keys asked for.
+   */
+  keys: readonly string[];
 }
 
 export interface PreviewMachine {
@@ -154,10 +179,16 @@ export interface PreviewInventory {
 export interface PreviewProvider {
   /** Every preview in scope. Reads only. */
   listPreviews(scope: PreviewScope, log: ProgressLog): Promise<PreviewInventory>;
-  /** Whether a deploy holds any of these machines right now (a lease on Fly); one to leave alone this time. */
+  /**
+   * Whether a deploy holds any of these machines right now (a lease on Fly; a rollout or build still
+   * under way where the platform has no leases); one to leave alone this time.
+   */
   busy(appName: string, machineIds: readonly string[]): Promise<boolean>;
-  /** Where an app's preview answers (Fly: `<app>.fly.dev`), known before anything is deployed. */
-  hostnameFor(appName: string): string;
+  /**
+   * Where an app's preview answers (Fly: `<app>.fly.dev`) when that is known before deploying;
+   * undefined when only the platform can say (Koyeb reports a domain) or there is none (ComfyDeploy).
+   */
+  hostnameFor(appName: string): string | undefined;
   deploy(request: DeployRequest, log: ProgressLog): Promise<DeployOutcome>;
   /**
    * Removes this preview, deleting only machines carrying the owner labels. Calls are spaced to

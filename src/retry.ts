@@ -81,3 +81,14 @@ export function neverSent(code: string): boolean {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The pause before poll number `poll` (0-based) of a status that has no blocking wait: the given
+ * intervals, the last repeating, but no longer than a twentieth of the whole budget (nor, for that
+ * reason, shorter than a second), so a short wait-timeout is not mostly spent asleep past the moment
+ * the answer changed, and a long one is not polled in a storm.
+ */
+export function pollPause(intervalsMs: readonly number[], poll: number, budgetMs: number): number {
+  const interval = intervalsMs[Math.min(poll, intervalsMs.length - 1)] ?? 1_000;
+  return Math.min(interval, Math.max(1_000, Math.floor(budgetMs / 20)));
+}

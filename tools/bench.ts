@@ -7,11 +7,13 @@ import { join } from 'node:path';
 import { pullRequestPayload, repoRoot, runAction, webhookExample } from '../test/sim/action-runner.ts';
 import { startFlySim } from '../test/sim/fly.ts';
 import { startGitHubSim } from '../test/sim/github.ts';
+import { startKoyebSim } from '../test/sim/koyeb.ts';
 
 const coldRuns = 30;
 const deployRuns = 5;
 const bootMs = 300;
 const flyToken = 'FlyV1 fm2_bench_macaroon';
+const koyebToken = 'bench-koyeb-token';
 const githubToken = 'bench-github-token';
 
 const median = (values: number[]): number => {
@@ -164,6 +166,55 @@ async function flyTomlFigures(runs = 3): Promise<{ fly: number; calls: string; w
   return { fly: middle.fly, calls: middle.calls, wallMs: median(figures.map((f) => f.wallMs)) };
 }
 
+interface KoyebFigures {
+  koyeb: number;
+  /** Deployment reads: the polls until HEALTHY. */
+  polls: number;
+  github: number;
+  wallMs: number;
+}
+
+/**
+ * provider: koyeb, fresh deploy and update, each deployment taking `bootMs` to become HEALTHY. Koyeb
+ * has no blocking wait, so the wall time includes the poll pauses (the first after a second).
+ */
+async function koyebFigures(): Promise<{ fresh: KoyebFigures; update: KoyebFigures }> {
+  const fresh: KoyebFigures[] = [];
+  const update: KoyebFigures[] = [];
+  for (let i = 0; i < deployRuns; i++) {
+    const [koyeb, github] = await Promise.all([startKoyebSim({ tokens: [koyebToken], deployMs: bootMs }), startGitHubSim({ token: githubToken })]);
+    try {
+      const measure = async (image: string, changes: Parameters<typeof pullRequestPayload>[1], action: string): Promise<KoyebFigures> => {
+        koyeb.clearRequests();
+        github.clearRequests();
+        const started = process.hrtime.bigint();
+        const run = await runAction({
+          eventName: 'pull_request',
+          payload: pullRequestPayload(action, changes),
+          repository: 'Codertocat/Hello-World',
+          githubApiUrl: github.url,
+          inputs: { provider: 'koyeb', 'koyeb-api-token': koyebToken, 'github-token': githubToken, 'koyeb-api-url': koyeb.url, image },
+        });
+        const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+        if (run.exitCode !== 0) throw new Error(`Koyeb deploy failed:\n${run.stdout}${run.stderr}`);
+        const polls = koyeb.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v1/deployments/')).length;
+        return { koyeb: koyeb.requests.length, polls, github: github.requests.length, wallMs };
+      };
+      fresh.push(await measure('ghcr.io/acme/bench:one', { headSha: 'a'.repeat(40), updatedAt: '2019-05-15T15:20:33Z' }, 'opened'));
+      update.push(await measure('ghcr.io/acme/bench:two', { headSha: 'b'.repeat(40), updatedAt: '2019-05-15T15:25:00Z' }, 'synchronize'));
+    } finally {
+      await Promise.all([koyeb.close(), github.close()]);
+    }
+  }
+  const summarise = (runs: KoyebFigures[]): KoyebFigures => ({
+    koyeb: median(runs.map((r) => r.koyeb)),
+    polls: median(runs.map((r) => r.polls)),
+    github: median(runs.map((r) => r.github)),
+    wallMs: median(runs.map((r) => r.wallMs)),
+  });
+  return { fresh: summarise(fresh), update: summarise(update) };
+}
+
 interface SweepFigures {
   flyReads: number;
   flyDeletes: number;
@@ -232,6 +283,7 @@ const smokeAddsMs = smoked.wallMs - fresh.wallMs;
 const smokeRequests = smoked.fly - fresh.fly;
 const swept = await sweepFigures();
 const twoGroups = await flyTomlFigures();
+const koyebRuns = await koyebFigures();
 const ownFresh = fresh.wallMs - fresh.bootWaitMs;
 const ownUpdate = update.wallMs - update.bootWaitMs;
 const ms = (n: number): string => `${Math.round(n)} ms`;
@@ -262,6 +314,19 @@ const rows: [string, string, string, string][] = [
     `${swept.destroyed} destroyed; Fly ${swept.flyReads} reads + ${swept.flyDeletes} deletes; GitHub ${swept.pullReads} PR list pages + ${swept.commentCalls} comment calls; ${ms(swept.wallMs)} wall`,
     'PR reads ≤ 5 pages',
     check(swept.destroyed === 30 && swept.pullReads <= 5),
+  ],
+  [
+    'Koyeb: requests, fresh deploy to `HEALTHY`',
+    `${koyebRuns.fresh.koyeb} Koyeb (${koyebRuns.fresh.polls} of them deployment reads), ${koyebRuns.fresh.github} GitHub`,
+    '',
+    '',
+  ],
+  ['Koyeb: requests, update on push', `${koyebRuns.update.koyeb} Koyeb (${koyebRuns.update.polls} deployment reads), ${koyebRuns.update.github} GitHub`, '', ''],
+  [
+    `Koyeb: wall time, fresh deploy / update (rollout ${bootMs} ms, polled)`,
+    `${ms(koyebRuns.fresh.wallMs)} / ${ms(koyebRuns.update.wallMs)}`,
+    '',
+    '',
   ],
 ];
 const nodeVersion = process.version;

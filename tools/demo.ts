@@ -1,5 +1,6 @@
 // `npm run demo`: the built action (dist/index.js) through one pull request's life, against the
-// local Fly and GitHub doubles. No account, no network.
+// local Fly and GitHub doubles. No account, no network. `npm run demo -- --provider koyeb` (or
+// `comfydeploy`) runs tools/demo-platforms.ts instead.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -264,4 +265,7 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+const providerFlag = process.argv.indexOf('--provider');
+const provider = providerFlag === -1 ? 'fly' : (process.argv[providerFlag + 1] ?? '');
+if (provider === 'fly') await main();
+else await (await import('./demo-platforms.ts')).platformDemo(provider);

@@ -10,7 +10,11 @@ export interface IssueRef {
 
 interface Place {
   appName: string;
-  url: string;
+  /** undefined while the platform has not said where the preview answers. */
+  url: string | undefined;
+  /** Who can open the URL, when not everyone with the link can. */
+  access?: string | undefined;
+  /** '' where the platform has no regions. */
   region: string;
   /** What the deploy did, when the platform reports more than one machine's place. */
   details?: PreviewDetails;
@@ -62,6 +66,12 @@ function fenced(lines: string[]): string {
   return `${fence}\n${text}\n${fence}`;
 }
 
+const inRegion = (region: string): string => (region === '' ? '' : ` in \`${region}\``);
+
+function urlRow(url: string | undefined, note: string): [string, string][] {
+  return url === undefined ? [] : [['URL', `${url}${note}`]];
+}
+
 function table(rows: [string, string][]): string {
   return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| **${k}** | ${v} |`)].join('\n');
 }
@@ -100,25 +110,23 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
     case 'deploying':
       parts.push(
         `### ⏳ Deploying preview of \`${shortSha(view.sha)}\``,
-        table([
-          ['URL', `${view.url} (not ready yet)`],
-          ['App', `\`${view.appName}\` in \`${view.region}\``],
-        ]),
+        table([...urlRow(view.url, ' (not ready yet)'), ['App', `\`${view.appName}\`${inRegion(view.region)}`]]),
       );
       break;
     case 'ready':
     case 'superseded':
       parts.push(
         view.state === 'ready'
-          ? `### ✅ Preview ready: ${view.url}`
-          : `### ✅ Preview of a newer commit is live: ${view.url}`,
+          ? `### ✅ Preview ready: ${view.url ?? `\`${view.appName}\``}`
+          : `### ✅ Preview of a newer commit is live: ${view.url ?? `\`${view.appName}\``}`,
         table([
-          ['URL', view.url],
+          ...urlRow(view.url, ''),
           ['Commit', `\`${shortSha(view.state === 'ready' ? view.sha : view.deployedSha)}\``],
           ['App', `\`${view.appName}\``],
-          ['Machine', `\`${view.machineId}\` in \`${view.region}\``],
+          ['Machine', `\`${view.machineId}\`${inRegion(view.region)}`],
         ]),
       );
+      if (view.access !== undefined) parts.push(view.access);
       if (view.state === 'superseded') {
         parts.push(`This run for \`${shortSha(view.sha)}\` left the newer deploy in place.`);
       }
@@ -129,11 +137,11 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
         `### ❌ Preview failed for \`${shortSha(view.sha)}\``,
         view.reason,
         table([
-          ['URL', `${view.url} (not serving)`],
+          ...urlRow(view.url, ' (not serving)'),
           ['App', `\`${view.appName}\``],
           ...(view.machineId === undefined
             ? []
-            : ([['Machine', `\`${view.machineId}\` in \`${view.region}\``]] as [string, string][])),
+            : ([['Machine', `\`${view.machineId}\`${inRegion(view.region)}`]] as [string, string][])),
           ...(view.exitCode === undefined ? [] : ([['Exit code', `\`${view.exitCode}\``]] as [string, string][])),
         ]),
       );

@@ -320,7 +320,10 @@ describe('ComfyDeploy provider safety', () => {
   it('finds this repository previews by their marker for a sweep', async () => {
     await provider.deploy(request(), log);
     sim.addMachine('pr-9-comfyui-acme', { steps: [] });
-    const found = await provider.findPreviews({ fly_preview_repo: 'acme/ComfyUI-Acme' }, ['fly_preview_pr']);
-    expect(found).toEqual([expect.objectContaining({ appName: 'pr-7-comfyui-acme', labels: { fly_preview_pr: '7' }, revisionId: sha('a'), status: 'ready' })]);
+    const found = await provider.listPreviews({ org: 'ignored-on-comfydeploy', labels: { fly_preview_repo: 'acme/ComfyUI-Acme' }, keys: ['fly_preview_pr'] }, log);
+    expect(found.previews).toEqual([
+      { appName: 'pr-7-comfyui-acme', machines: [expect.objectContaining({ labels: { fly_preview_repo: 'acme/ComfyUI-Acme', fly_preview_pr: '7' } })] },
+    ]);
+    expect(found).toMatchObject({ appsExamined: 2, appsLeftAlone: 1 });
   });
 });

@@ -180,11 +180,12 @@ describe('Koyeb sweep', () => {
     sim.addApp('pr-9-shop');
     sim.addService('pr-9-shop', { name: 'preview', image: 'lookalike' });
     sim.clearRequests();
-    const found = await provider.findPreviews({ fly_preview_repo: 'acme/shop' }, ['fly_preview_pr']);
-    expect(found.map((f) => [f.appName, f.labels['fly_preview_pr'], f.status]).sort()).toEqual([
-      ['pr-7-shop', '7', 'HEALTHY'],
-      ['pr-8-shop', '8', 'HEALTHY'],
+    const found = await provider.listPreviews({ org: 'ignored-on-koyeb', labels: { fly_preview_repo: 'acme/shop' }, keys: ['fly_preview_pr'] }, log);
+    expect(found.previews.map((p) => [p.appName, p.machines.map((m) => m.labels['fly_preview_pr'])]).sort()).toEqual([
+      ['pr-7-shop', ['7']],
+      ['pr-8-shop', ['8']],
     ]);
+    expect(found).toMatchObject({ appsExamined: 4, appsLeftAlone: 2 });
     // Two listings and one deployment read per service named like ours (four of them).
     expect(sim.requests).toHaveLength(6);
   });

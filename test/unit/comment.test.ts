@@ -30,6 +30,21 @@ function comment(id: number, body: string) {
 }
 
 describe('renderPreview', () => {
+  it('a deploying note with no URL known yet (Koyeb before its domain is reported) shows no URL row', () => {
+    const text = renderPreview({ state: 'deploying', appName: 'pr-7-shop', url: undefined, region: 'was', sha: 'abcdef1234567890' }, { runUrl: undefined });
+    expect(text).not.toContain('**URL**');
+    expect(text).toContain('`pr-7-shop` in `was`');
+  });
+
+  it('a platform without regions shows none, and who may open the URL when not everyone can', () => {
+    const text = renderPreview(
+      { ...ready, url: 'https://app.comfydeploy.com/machines/m-1', region: '', access: 'The machine page needs a ComfyDeploy login.' },
+      { runUrl: undefined },
+    );
+    expect(text).toContain('| **Machine** | `148e21ea7d4689` |');
+    expect(text).toContain('The machine page needs a ComfyDeploy login.');
+  });
+
   it('shows the URL, the short sha, app, machine and region when ready', () => {
     const text = renderPreview(ready, { runUrl: 'https://github.com/octo/shop/actions/runs/1' });
     expect(text).toContain('Preview ready: https://pr-7-octo-shop.fly.dev');

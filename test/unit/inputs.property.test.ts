@@ -43,7 +43,7 @@ const roundTrips: Record<string, { check: Check; alsoNamed?: string[] }> = {
   'deployment-environment': { check: sameText((s) => s.deploymentEnvironment) },
   'allow-forks': { check: sameBoolean((s) => s.allowForks) },
   'fly-api-url': {
-    check: (settings) => expect(readSettings((n) => (n === 'fly-api-url' ? settings.flyApiUrl : '')).flyApiUrl).toBe(settings.flyApiUrl),
+    check: (settings) => expect(readSettings((n) => (n === 'fly-api-url' ? settings.apiUrl : '')).apiUrl).toBe(settings.apiUrl),
   },
   env: {
     check: (settings) => {

@@ -16,15 +16,97 @@ function rejection(values: Record<string, string>, workspace?: string): InputErr
   throw new Error(`accepted ${JSON.stringify(values)}`);
 }
 
+const comfyVersion = '094306b626e9cf505690c5d8b445032b3b8a36fa';
+
+describe('provider', () => {
+  it('koyeb: its own token, API, region, instance type, app-name rule and defaults; no fly.toml is read', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'koyeb-inputs-'));
+    writeFileSync(join(workspace, 'fly.toml'), 'this is not TOML [');
+    expect(readSettings(read({ provider: 'koyeb', 'koyeb-api-token': ' kt ' }), workspace)).toMatchObject({
+      provider: 'koyeb',
+      apiToken: 'kt',
+      apiUrl: 'https://app.koyeb.com',
+      region: 'was',
+      instanceType: 'nano',
+      internalPort: 8080,
+      waitTimeoutSeconds: 300,
+      smokeWindowSeconds: 0,
+      appConfig: undefined,
+    });
+    expect(
+      readSettings(read({ provider: 'koyeb', region: 'fra', size: 'micro', 'internal-port': '3000', 'app-name': 'pr-1-shop', 'koyeb-api-url': 'http://127.0.0.1:9/' })),
+    ).toMatchObject({ region: 'fra', instanceType: 'micro', internalPort: 3000, appName: 'pr-1-shop', apiUrl: 'http://127.0.0.1:9' });
+  });
+
+  it('koyeb: a Fly region, an instance type of the wrong form, or a name Koyeb refuses fail naming the input', () => {
+    expect(rejection({ provider: 'koyeb', region: 'Frankfurt' }).message).toMatch(/Input 'region' must be a Koyeb region code such as was/);
+    expect(rejection({ provider: 'koyeb', size: 'shared cpu' }).message).toMatch(/Input 'size' must be a Koyeb instance type/);
+    expect(rejection({ provider: 'koyeb', 'app-name': 'a-preview-name-longer-than-23' }).message).toMatch(/Input 'app-name' must be 3 to 23/);
+  });
+
+  it.each([
+    ['koyeb', 'config', 'fly.toml'],
+    ['koyeb', 'cpu-kind', 'shared'],
+    ['koyeb', 'cpus', '2'],
+    ['koyeb', 'memory', '512'],
+    ['koyeb', 'org', 'acme'],
+    ['koyeb', 'fly-api-token', 'x'],
+    ['koyeb', 'fly-api-url', 'http://x'],
+    ['koyeb', 'smoke-window', '5'],
+    ['koyeb', 'comfyui-version', comfyVersion],
+    ['fly', 'koyeb-api-token', 'x'],
+    ['fly', 'gpu', 'T4'],
+    ['fly', 'node-path', 'nodes'],
+    ['comfydeploy', 'image', 'ghcr.io/a/b:1'],
+    ['comfydeploy', 'env', 'A=1'],
+    ['comfydeploy', 'secrets', 'A=1'],
+    ['comfydeploy', 'region', 'was'],
+    ['comfydeploy', 'size', 'nano'],
+    ['comfydeploy', 'internal-port', '80'],
+    ['comfydeploy', 'autostop', 'off'],
+    ['comfydeploy', 'koyeb-api-url', 'http://x'],
+  ])('provider %s refuses %s, naming the input and the provider', (provider, input, given) => {
+    const error = rejection({ provider, 'comfyui-version': provider === 'comfydeploy' ? comfyVersion : '', [input]: given });
+    expect(error.input).toBe(input);
+    expect(error.message).toContain(`provider: ${provider}`);
+  });
+
+  it('comfydeploy: requires comfyui-version, reads the build inputs, and waits 1200 s by default', () => {
+    expect(rejection({ provider: 'comfydeploy' }).message).toMatch(/Input 'comfyui-version' is required with provider: comfydeploy/);
+    expect(rejection({ provider: 'comfydeploy', 'comfyui-version': 'v0.3.10' }).input).toBe('comfyui-version');
+    expect(rejection({ provider: 'comfydeploy', 'comfyui-version': comfyVersion, gpu: 'RTX9090' }).input).toBe('gpu');
+    expect(rejection({ provider: 'comfydeploy', 'comfyui-version': comfyVersion, 'custom-nodes': 'https://github.com/a/b@main' }).input).toBe('custom-nodes');
+    expect(rejection({ provider: 'comfydeploy', 'comfyui-version': comfyVersion, 'node-path': '../up' }).input).toBe('node-path');
+    const extra = `https://github.com/cubiq/ComfyUI_essentials@${'3'.repeat(40)}`;
+    expect(
+      readSettings(read({ provider: 'comfydeploy', 'comfyui-version': comfyVersion.toUpperCase(), 'custom-nodes': `# needs\n${extra}`, 'node-path': 'nodes/acme' })),
+    ).toMatchObject({
+      provider: 'comfydeploy',
+      apiUrl: 'https://api.comfydeploy.com/api',
+      waitTimeoutSeconds: 1200,
+      region: '',
+      comfyDeploy: { comfyuiVersion: comfyVersion, gpu: 'CPU', extraNodes: [{ url: 'https://github.com/cubiq/ComfyUI_essentials', commit: '3'.repeat(40) }], nodePath: 'nodes/acme' },
+    });
+    expect(readSettings(read({ provider: 'comfydeploy', 'comfyui-version': comfyVersion, 'wait-timeout': '60' })).waitTimeoutSeconds).toBe(60);
+  });
+
+  it('an unknown provider is refused with the accepted ones', () => {
+    expect(rejection({ provider: 'heroku' }).message).toBe('Input \'provider\' must be one of fly, koyeb, comfydeploy; got "heroku"');
+  });
+});
+
 describe('readSettings', () => {
   it('fills in the documented defaults', () => {
     expect(readSettings(read({}), undefined)).toEqual({
       mode: 'auto',
+      provider: 'fly',
+      instanceType: undefined,
+      comfyDeploy: undefined,
       configPath: undefined,
       appConfig: undefined,
       overrides: { autostop: 'stop' },
       secrets: {},
-      flyApiToken: undefined,
+      apiToken: undefined,
       githubToken: undefined,
       image: undefined,
       appName: undefined,
@@ -38,7 +120,7 @@ describe('readSettings', () => {
       comment: true,
       deploymentEnvironment: undefined,
       allowForks: false,
-      flyApiUrl: 'https://api.machines.dev',
+      apiUrl: 'https://api.machines.dev',
       ttlMs: undefined,
       dryRun: false,
       label: undefined,
@@ -79,7 +161,7 @@ describe('readSettings', () => {
       }),
     );
     expect(settings).toMatchObject({
-      flyApiToken: 'FlyV1 fm2_abc',
+      apiToken: 'FlyV1 fm2_abc',
       mode: 'deploy',
       image: 'registry.fly.io/my-app:pr-12-abc123',
       appName: 'my-preview-12',
@@ -92,7 +174,7 @@ describe('readSettings', () => {
       smokeWindowSeconds: 0,
       comment: false,
       allowForks: true,
-      flyApiUrl: 'http://127.0.0.1:4280',
+      apiUrl: 'http://127.0.0.1:4280',
     });
   });
 

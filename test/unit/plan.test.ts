@@ -21,7 +21,7 @@ describe('planRun in auto mode, with GitHub example payloads', () => {
         action: 'deploy',
         appName: 'pr-2-codertocat-hello-world',
         image: 'registry.fly.io/app:pr-2',
-        flyApiToken: 'fly-token',
+        apiToken: 'fly-token',
         pr: {
           number: 2,
           owner: 'Codertocat',
@@ -190,7 +190,7 @@ describe('sweep', () => {
       action: 'sweep',
       owner: 'Codertocat',
       repo: 'Hello-World',
-      flyApiToken: 'fly-token',
+      apiToken: 'fly-token',
       githubToken: 'ghs',
     });
   });

@@ -1,35 +1,80 @@
 // The ComfyDeploy side of the house, as main.ts will see it.
-import type { DestroyOutcome, PreviewTarget, ProgressLog } from '../../provider.js';
+import type { DestroyOutcome, PreviewProvider, PreviewTarget, ProgressLog } from '../../provider.js';
 import {
   ComfyDeployProvider,
   type ComfyDeployDeployRequest,
   type ComfyDeployOutcome,
   type ComfyDeployProviderOptions,
-  type FoundPreview,
 } from './provider.js';
+import type { ExtraNode } from './validate.js';
+import type { MachineGpu } from './types.js';
 
 export { ApiAmbiguousError as ComfyDeployAmbiguousError, ApiAuthError as ComfyDeployAuthError, ApiError as ComfyDeployApiError } from '../http.js';
 export { ComfyDeployPlanError } from './client.js';
 export { comfyDeployMachineName, dashboardUrl } from './names.js';
-export { checkComfyUiVersion, checkCustomNodes, checkGpu, checkNodePath, type Checked, type ExtraNode } from './validate.js';
-export { comfyDeployDefaultWaitTimeoutSeconds } from './provider.js';
-export type { ComfyDeployDeployRequest, ComfyDeployOutcome, ComfyDeployProviderOptions, FoundPreview, SourceRef } from './provider.js';
+export {
+  checkComfyUiVersion,
+  checkCustomNodes,
+  checkGpu,
+  checkNodePath,
+  comfyDeployDefaultWaitTimeoutSeconds,
+  type Checked,
+  type ExtraNode,
+} from './validate.js';
+export type { ComfyDeployDeployRequest, ComfyDeployOutcome, ComfyDeployProviderOptions } from './provider.js';
 export type { MachineGpu } from './types.js';
 
 /**
- * PreviewProvider as ComfyDeploy can honour it: a deploy takes the source to build instead of an
- * image, and its outcome carries the dashboard URL, since a machine has no hostname (hostnameFor
- * is always undefined). The contract changes this needs are in the report for the lead.
+ * The ComfyDeploy provider as its integration tests drive it: a deploy takes the source and the
+ * ComfyUI build itself, and its outcome carries the dashboard URL (a machine has no hostname).
  */
-export interface ComfyDeployPreviewProvider {
-  hostnameFor(appName: string): string | undefined;
+export interface ComfyDeployPreviewProvider extends Omit<PreviewProvider, 'deploy'> {
   deploy(request: ComfyDeployDeployRequest, log: ProgressLog): Promise<ComfyDeployOutcome>;
   destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome>;
-  /** For `mode: sweep`: previews whose markers match `match`, with the values of `labelKeys`. */
-  findPreviews(match: Readonly<Record<string, string>>, labelKeys: readonly string[]): Promise<FoundPreview[]>;
   close(): Promise<void>;
 }
 
 export function createComfyDeployProvider(options: ComfyDeployProviderOptions): ComfyDeployPreviewProvider {
   return new ComfyDeployProvider(options);
+}
+
+/** What every deploy of this action run builds on: the ComfyUI commit, the GPU and the nodes the PR's node needs. */
+export interface ComfyDeployBuild {
+  comfyuiVersion: string;
+  gpu: MachineGpu;
+  extraNodes: readonly ExtraNode[];
+}
+
+/**
+ * The preview contract on ComfyDeploy: the build settings come at construction, the code under
+ * review from the request's `source` (a deploy without one is refused); image, region, size, env and
+ * secrets mean nothing to a machine built from source and are not read.
+ */
+export function createComfyDeployPreviewProvider(options: ComfyDeployProviderOptions & ComfyDeployBuild): PreviewProvider & { close(): Promise<void> } {
+  const provider = new ComfyDeployProvider(options);
+  return {
+    listPreviews: (scope, log) => provider.listPreviews(scope, log),
+    busy: (appName, machineIds) => provider.busy(appName, machineIds),
+    hostnameFor: (appName) => provider.hostnameFor(appName),
+    destroy: (target, log) => provider.destroy(target, log),
+    close: () => provider.close(),
+    deploy: (request, log) => {
+      const source = request.source;
+      if (source === undefined) return Promise.reject(new Error('A ComfyDeploy machine is built from source, and this deploy request names none.'));
+      return provider.deploy(
+        {
+          appName: request.appName,
+          org: request.org,
+          ownerLabels: request.ownerLabels,
+          revision: request.revision,
+          waitTimeoutMs: request.waitTimeoutMs,
+          source,
+          comfyuiVersion: options.comfyuiVersion,
+          gpu: options.gpu,
+          extraNodes: options.extraNodes,
+        },
+        log,
+      );
+    },
+  };
 }

@@ -4,8 +4,18 @@
 // minutes, so: the machine is marked as ours inside its docker_command_steps (which the API stores
 // as sent) and must also carry our node's step; every create looks first, and racing creates
 // converge on the oldest machine; a build is followed by polling its own version with growing pauses.
-import type { DeployOutcome, DeployRequest, DestroyOutcome, PreviewTarget, ProgressLog } from '../../provider.js';
-import { sleep } from '../../retry.js';
+import type {
+  DeployOutcome,
+  DeployRequest,
+  DestroyOutcome,
+  PreviewInventory,
+  PreviewListing,
+  PreviewScope,
+  PreviewTarget,
+  ProgressLog,
+  SourceRef,
+} from '../../provider.js';
+import { pollPause, sleep } from '../../retry.js';
 import { ApiAmbiguousError } from '../http.js';
 import { ComfyDeployClient, type ComfyDeployClientOptions } from './client.js';
 import { cloneFolder, dashboardUrl } from './names.js';
@@ -21,19 +31,6 @@ import type {
   MachineVersion,
   PreviewMarker,
 } from './types.js';
-
-/**
- * Where the code under review comes from, in terms any platform that builds from source can use
- * (proposed for the shared DeployRequest; see the report).
- */
-export interface SourceRef {
-  /** An https clone URL that can fetch `commit`: the fork's for a pull request from a fork. */
-  repositoryUrl: string;
-  /** The 40-hex head commit. */
-  commit: string;
-  /** Folder of the repository to deploy, '' for the root. */
-  subPath: string;
-}
 
 /**
  * What a ComfyDeploy deploy takes: the platform-neutral part of DeployRequest (no image, guest,
@@ -61,11 +58,6 @@ export interface ComfyDeployProviderOptions extends ComfyDeployClientOptions {
   lookAgainDelaysMs?: readonly number[];
 }
 
-/**
- * What wait-timeout should default to on this platform: a build installs torch, ComfyUI and every
- * node into a fresh image, which takes minutes where a Fly machine takes seconds.
- */
-export const comfyDeployDefaultWaitTimeoutSeconds = 1_200;
 /** The step id of the pull request's own node; extra nodes get `fly-preview-extra-<n>`. */
 export const nodeStepId = 'fly-preview-node';
 const defaultIdleTimeoutSeconds = 60;
@@ -225,15 +217,6 @@ export function failedNode(line: string): string | undefined {
   return path.replace(/\/+$/, '').split('/').pop();
 }
 
-/** A preview found by its marker, for a sweep. */
-export interface FoundPreview {
-  appName: string;
-  machineId: string;
-  labels: Record<string, string>;
-  revisionId: string;
-  status: MachineStatus | undefined;
-}
-
 async function settled<T extends readonly unknown[]>(calls: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const results = await Promise.allSettled(calls);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -309,7 +292,7 @@ export class ComfyDeployProvider {
       }
       if (versionId === undefined || versionId === null) throw new Error(`ComfyDeploy answered without a machine_version_id for machine ${machine.id}; cannot follow its build.`);
 
-      const result = await this.#wait(machine.id, versionId, deadline, justStarted);
+      const result = await this.#wait(machine.id, versionId, deadline, justStarted, request.waitTimeoutMs);
       const now = await this.#client.getMachine(machine.id);
       if (now === undefined) {
         // Deleted under us: by a racing run converging on an older machine, or by the PR's close.
@@ -358,20 +341,34 @@ export class ComfyDeployProvider {
    * This organisation's previews whose marker matches every entry of `match`, with the values of
    * `labelKeys`: one paged listing, nothing else.
    */
-  async findPreviews(match: Readonly<Record<string, string>>, labelKeys: readonly string[]): Promise<FoundPreview[]> {
+  /**
+   * Machines whose marker carries every scope label, with the values of the scope's keys; one listing
+   * per machine name. Machines have no organisation parameter: the token decides.
+   */
+  async listPreviews(scope: PreviewScope, log: ProgressLog): Promise<PreviewInventory> {
     const machines = await this.#client.listMachines();
-    return machines
-      .filter((m) => carries(m, match))
-      .map((m) => {
-        const marker = markerOf(m) as PreviewMarker;
-        return {
-          appName: m.name,
-          machineId: m.id,
-          labels: Object.fromEntries(labelKeys.flatMap((key) => (marker.labels[key] === undefined ? [] : [[key, marker.labels[key]]]))),
-          revisionId: marker.revision,
-          status: m.status,
-        };
+    const byName = new Map<string, PreviewListing>();
+    for (const m of machines.filter((machine) => carries(machine, scope.labels))) {
+      const marker = markerOf(m) as PreviewMarker;
+      const listing = byName.get(m.name) ?? { appName: m.name, machines: [] };
+      listing.machines.push({
+        id: m.id,
+        labels: Object.fromEntries(
+          [...new Set([...Object.keys(scope.labels), ...scope.keys])].flatMap((key) => (marker.labels[key] === undefined ? [] : [[key, marker.labels[key]]])),
+        ),
+        createdAt: m.created_at ?? '',
+        updatedAt: m.updated_at,
       });
+      byName.set(m.name, listing);
+    }
+    log.debug(`Looked at ${machines.length} ComfyDeploy machines; ${byName.size} are previews in scope`);
+    return { previews: [...byName.values()], appsExamined: machines.length, appsLeftAlone: machines.length - [...byName.values()].reduce((n, l) => n + l.machines.length, 0) };
+  }
+
+  /** ComfyDeploy has no leases: a machine whose build is still under way is the nearest thing, since a run follows it. */
+  async busy(_appName: string, machineIds: readonly string[]): Promise<boolean> {
+    const machines = await settled<(Machine | undefined)[]>(machineIds.map((id) => this.#client.getMachine(id)));
+    return machines.some((m) => m !== undefined && (m.status === 'building' || m.status === 'not-started' || m.status === 'starting'));
   }
 
   #place(request: ComfyDeployDeployRequest, machineId: string) {
@@ -487,16 +484,16 @@ export class ComfyDeployProvider {
    * growing pauses until it has ended or the deadline passes. A build this run just started is
    * known to be building, so the first look waits a pause.
    */
-  async #wait(machineId: string, versionId: string, deadline: number, justStarted: boolean): Promise<WaitResult> {
-    if (justStarted) await this.#sleep(Math.min(this.#pollIntervalsMs[0] ?? 5_000, Math.max(0, deadline - this.#now())));
+  async #wait(machineId: string, versionId: string, deadline: number, justStarted: boolean, budgetMs: number): Promise<WaitResult> {
+    const pauseFor = (poll: number): number => pollPause(this.#pollIntervalsMs, poll, budgetMs);
+    if (justStarted) await this.#sleep(Math.min(pauseFor(0), Math.max(0, deadline - this.#now())));
     for (let poll = justStarted ? 1 : 0; ; poll++) {
       const version = await this.#client.getVersion(machineId, versionId);
       if (version === undefined) return { kind: 'gone' };
       if (ended.has(version.status)) return { kind: 'ended', version };
       const remaining = deadline - this.#now();
       if (remaining <= 0) return { kind: 'timeout', version };
-      const pause = this.#pollIntervalsMs[Math.min(poll, this.#pollIntervalsMs.length - 1)] ?? 5_000;
-      await this.#sleep(Math.min(pause, remaining));
+      await this.#sleep(Math.min(pauseFor(poll), remaining));
     }
   }
 

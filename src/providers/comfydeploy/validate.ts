@@ -2,6 +2,12 @@
 // the typed value or a message naming the input and the accepted form.
 import { machineGpus, type MachineGpu } from './types.js';
 
+/**
+ * What wait-timeout should default to on this platform: a build installs torch, ComfyUI and every
+ * node into a fresh image, which takes minutes where a Fly machine takes seconds.
+ */
+export const comfyDeployDefaultWaitTimeoutSeconds = 1_200;
+
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** machines.py GitCommitHash: the API answers 422 to anything but 40 hex digits. */

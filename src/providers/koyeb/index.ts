@@ -1,22 +1,17 @@
-// The Koyeb side of the house, as main.ts will see it.
-import type { DeployOutcome, DestroyOutcome, PreviewTarget, ProgressLog } from '../../provider.js';
-import { KoyebProvider, type FoundPreview, type KoyebDeployRequest, type KoyebProviderOptions } from './provider.js';
+// The Koyeb side of the house, as main.ts sees it: the preview contract, with Koyeb's extras given at construction.
+import type { DeployOutcome, PreviewProvider, ProgressLog } from '../../provider.js';
+import { KoyebProvider, type KoyebDeployRequest, type KoyebProviderOptions } from './provider.js';
 
 export { ApiAmbiguousError as KoyebAmbiguousError, ApiAuthError as KoyebAuthError, ApiError as KoyebApiError } from '../http.js';
 export { koyebAppName } from './names.js';
-export type { FoundPreview, KoyebDeployExtras, KoyebDeployRequest, KoyebProviderOptions } from './provider.js';
+export type { KoyebDeployExtras, KoyebDeployRequest, KoyebProviderOptions } from './provider.js';
 
 /**
- * PreviewProvider as Koyeb can honour it: the hostname is known only once the API has reported the
- * app's assigned domain, so hostnameFor may say undefined (the contract change this needs is in the
- * report for the lead: hostnameFor returning `string | undefined`).
+ * PreviewProvider on Koyeb. hostnameFor is undefined until the API has reported the app's assigned
+ * domain; a deploy may also carry the Koyeb extras itself (they win over the options').
  */
-export interface KoyebPreviewProvider {
-  hostnameFor(appName: string): string | undefined;
+export interface KoyebPreviewProvider extends PreviewProvider {
   deploy(request: KoyebDeployRequest, log: ProgressLog): Promise<DeployOutcome>;
-  destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome>;
-  /** For `mode: sweep`: previews whose markers match `match`, with the values of `labelKeys`. */
-  findPreviews(match: Readonly<Record<string, string>>, labelKeys: readonly string[]): Promise<FoundPreview[]>;
   close(): Promise<void>;
 }
 

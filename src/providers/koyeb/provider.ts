@@ -2,8 +2,18 @@
 // has no tags, no idempotency keys and no blocking wait, so: the service is marked as ours by env
 // vars naming the owner labels; every create looks first and, when the name turns out taken, looks
 // again; and a deployment is polled with backoff until it is HEALTHY (or SLEEPING) or fails.
-import type { DeployOutcome, DeployRequest, DestroyOutcome, PreviewTarget, ProgressLog } from '../../provider.js';
-import { sleep } from '../../retry.js';
+import type {
+  DeployOutcome,
+  DeployRequest,
+  DestroyOutcome,
+  PreviewInventory,
+  PreviewListing,
+  PreviewProvider,
+  PreviewScope,
+  PreviewTarget,
+  ProgressLog,
+} from '../../provider.js';
+import { pollPause, sleep } from '../../retry.js';
 import { ApiAmbiguousError } from '../http.js';
 import { KoyebClient, type KoyebClientOptions } from './client.js';
 import type {
@@ -29,7 +39,8 @@ export interface KoyebDeployExtras {
 
 export type KoyebDeployRequest = DeployRequest & KoyebDeployExtras;
 
-export interface KoyebProviderOptions extends KoyebClientOptions {
+/** The extras given at construction apply to every deploy; a request's own extras win. */
+export interface KoyebProviderOptions extends KoyebClientOptions, KoyebDeployExtras {
   now?: () => number;
   /** Pauses between deployment polls; the last one repeats. Koyeb deploys take seconds, not milliseconds. */
   pollIntervalsMs?: readonly number[];
@@ -178,17 +189,6 @@ function reportedHostname(app: App | undefined): string | undefined {
   return app?.domains?.find((d) => d.type === 'AUTOASSIGNED')?.name;
 }
 
-/** A preview found by its markers, for a sweep. */
-export interface FoundPreview {
-  appName: string;
-  serviceId: string;
-  /** The values of the asked label keys, as the service's markers carry them. */
-  labels: Record<string, string>;
-  revisionId: string;
-  /** The latest deployment's status; a sweep should leave one that is still rolling out. */
-  status: DeploymentStatus | undefined;
-}
-
 /** How many deployments a sweep reads at once: parallel, but not a storm. */
 const sweepConcurrency = 8;
 
@@ -205,7 +205,7 @@ async function settled<T extends readonly unknown[]>(calls: { [K in keyof T]: Pr
 
 type WaitResult = { kind: 'ready'; deployment: Deployment } | { kind: 'ended'; deployment: Deployment } | { kind: 'timeout'; deployment: Deployment | undefined };
 
-export class KoyebProvider {
+export class KoyebProvider implements PreviewProvider {
   readonly #client: KoyebClient;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
@@ -213,8 +213,10 @@ export class KoyebProvider {
   readonly #lookAgainDelaysMs: readonly number[];
   /** Hostnames as the API reported them, by app name, for hostnameFor. */
   readonly #hostnames = new Map<string, string>();
+  readonly #extras: KoyebDeployExtras;
 
   constructor(options: KoyebProviderOptions) {
+    this.#extras = { ttlSeconds: options.ttlSeconds, instanceType: options.instanceType, healthCheckPath: options.healthCheckPath };
     this.#client = new KoyebClient(options);
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep ?? sleep;
@@ -234,7 +236,13 @@ export class KoyebProvider {
     return this.#hostnames.get(appName);
   }
 
-  async deploy(request: KoyebDeployRequest, log: ProgressLog): Promise<DeployOutcome> {
+  async deploy(given: KoyebDeployRequest, log: ProgressLog): Promise<DeployOutcome> {
+    const request: KoyebDeployRequest = {
+      ...given,
+      ttlSeconds: given.ttlSeconds ?? this.#extras.ttlSeconds,
+      instanceType: given.instanceType ?? this.#extras.instanceType,
+      healthCheckPath: given.healthCheckPath ?? this.#extras.healthCheckPath,
+    };
     const deadline = this.#now() + request.waitTimeoutMs;
     // Secrets are named per organization, not per app, so they need not wait for the app.
     const [{ app, fresh }, secretsChanged] = await settled<[{ app: App; fresh: boolean }, boolean]>([
@@ -277,37 +285,60 @@ export class KoyebProvider {
   }
 
   /**
-   * This organization's previews whose markers match every entry of `match` (e.g. only the
-   * repository label), with the values of `labelKeys`. Apps without such a service are not ours and
-   * are not returned, whatever their names look like. Requests: the app and service listings, then
-   * one deployment read per service named like ours.
+   * This organization's previews whose markers carry every scope label, with the values of the
+   * scope's keys. Apps without such a service are not ours and are not listed, whatever their names
+   * look like. Requests: the app and service listings, then one deployment read per service named
+   * like ours. Koyeb has no organisation parameter: the token decides (`scope.org` is Fly's).
    */
-  async findPreviews(match: Readonly<Record<string, string>>, labelKeys: readonly string[]): Promise<FoundPreview[]> {
+  async listPreviews(scope: PreviewScope, log: ProgressLog): Promise<PreviewInventory> {
     const [apps, services] = await settled<[App[], Service[]]>([this.#client.listApps(), this.#client.listServices()]);
-    const appNames = new Map(apps.filter((a) => a.status !== 'DELETING' && a.status !== 'DELETED').map((a) => [a.id, a.name]));
+    const live = apps.filter((a) => a.status !== 'DELETING' && a.status !== 'DELETED');
+    const appNames = new Map(live.map((a) => [a.id, a.name]));
     const candidates = services.filter((s) => s.name === serviceName && appNames.has(s.app_id) && s.status !== 'DELETING' && s.status !== 'DELETED');
-    const found: FoundPreview[] = [];
+    const byApp = new Map<string, PreviewListing>();
     for (let i = 0; i < candidates.length; i += sweepConcurrency) {
       const batch = candidates.slice(i, i + sweepConcurrency);
       const deployments = await settled<(Deployment | undefined)[]>(
         batch.map((s) => (s.latest_deployment_id === undefined ? Promise.resolve(undefined) : this.#client.getDeployment(s.latest_deployment_id))),
       );
       batch.forEach((service, j) => {
-        const deployment = deployments[j];
-        if (!carries(deployment?.definition, match)) return;
-        found.push({
-          appName: appNames.get(service.app_id) ?? '',
-          serviceId: service.id,
-          labels: Object.fromEntries(labelKeys.flatMap((k) => {
-            const value = envValue(deployment?.definition, markerKey(k));
-            return value === undefined ? [] : [[k, value]];
-          })),
-          revisionId: deployedRevision(deployment?.definition).id,
-          status: deployment?.status,
+        const definition = deployments[j]?.definition;
+        if (!carries(definition, scope.labels)) return;
+        const appName = appNames.get(service.app_id) ?? '';
+        const listing = byApp.get(appName) ?? { appName, machines: [] };
+        listing.machines.push({
+          id: service.id,
+          labels: Object.fromEntries(
+            [...new Set([...Object.keys(scope.labels), ...scope.keys])].flatMap((k) => {
+              const value = envValue(definition, markerKey(k));
+              return value === undefined ? [] : [[k, value]];
+            }),
+          ),
+          createdAt: service.created_at ?? '',
+          // The latest deployment is the last deploy: what a ttl counts idleness from.
+          updatedAt: deployments[j]?.created_at,
         });
+        byApp.set(appName, listing);
       });
     }
-    return found;
+    log.debug(`Looked at ${live.length} Koyeb apps; ${byApp.size} hold previews in scope`);
+    return { previews: [...byApp.values()], appsExamined: live.length, appsLeftAlone: live.length - byApp.size };
+  }
+
+  /**
+   * Koyeb has no leases: a service whose latest deployment is still rolling out is the nearest thing
+   * to one, since a run is waiting on it.
+   */
+  async busy(_appName: string, machineIds: readonly string[]): Promise<boolean> {
+    const statuses = await settled<(DeploymentStatus | undefined)[]>(
+      machineIds.map(async (id) => {
+        const service = await this.#client.getService(id);
+        const deploymentId = service?.latest_deployment_id;
+        if (deploymentId === undefined || deploymentId === '') return undefined;
+        return (await this.#client.getDeployment(deploymentId))?.status;
+      }),
+    );
+    return statuses.some((status) => status !== undefined && progressing.has(status));
   }
 
   /** The definition a service runs (or is rolling out): its latest deployment's. */
@@ -479,7 +510,7 @@ export class KoyebProvider {
         found = await this.#ourService(request, app.id);
         continue;
       }
-      const result = await this.#wait(deploymentId, deadline, change !== 'unchanged');
+      const result = await this.#wait(deploymentId, deadline, change !== 'unchanged', request.waitTimeoutMs);
       if (result.kind === 'ready') {
         log.info(`Deployment ${deploymentId} of service ${service.id} is ${result.deployment.status}`);
         // Only now: until the new deployment is ready, the previous one may still run with them.
@@ -560,9 +591,10 @@ export class KoyebProvider {
    * Polls the deployment with growing pauses until it is ready, has ended, or the deadline passes.
    * A deployment this run just started is known to be PENDING, so the first look waits a pause.
    */
-  async #wait(deploymentId: string, deadline: number, justStarted: boolean): Promise<WaitResult> {
+  async #wait(deploymentId: string, deadline: number, justStarted: boolean, budgetMs: number): Promise<WaitResult> {
+    const pauseFor = (poll: number): number => pollPause(this.#pollIntervalsMs, poll, budgetMs);
     let last: Deployment | undefined;
-    if (justStarted) await this.#sleep(Math.min(this.#pollIntervalsMs[0] ?? 1_000, Math.max(0, deadline - this.#now())));
+    if (justStarted) await this.#sleep(Math.min(pauseFor(0), Math.max(0, deadline - this.#now())));
     for (let poll = justStarted ? 1 : 0; ; poll++) {
       last = await this.#client.getDeployment(deploymentId);
       if (last !== undefined && ready.has(last.status)) return { kind: 'ready', deployment: last };
@@ -570,10 +602,9 @@ export class KoyebProvider {
         if (last !== undefined) return { kind: 'ended', deployment: last };
         return { kind: 'timeout', deployment: undefined };
       }
-      const pause = this.#pollIntervalsMs[Math.min(poll, this.#pollIntervalsMs.length - 1)] ?? 1_000;
       const remaining = deadline - this.#now();
       if (remaining <= 0) return { kind: 'timeout', deployment: last };
-      await this.#sleep(Math.min(pause, remaining));
+      await this.#sleep(Math.min(pauseFor(poll), remaining));
     }
   }
 
