@@ -180,7 +180,7 @@ async function main(): Promise<void> {
       { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:32:00Z' });
     expect(run, 'destroyed');
 
-    run = await step(fly, github, '8. Another PR (#3) is opened', 'A second preview. Its close run will never happen: the workflow was cancelled.', 'opened',
+    run = await step(fly, github, '10. Another PR (#3) is opened', 'A second preview. Its close run will never happen: the workflow was cancelled.', 'opened',
       { image: 'registry.fly.io/hello:pr-3-c3c3c3c' }, { headSha: 'c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3', updatedAt: '2019-05-16T09:00:00Z' }, 3);
     expect(run, 'deployed');
     // GitHub knows both PRs are closed now; PR #3 was merged without a close run.
@@ -191,14 +191,14 @@ async function main(): Promise<void> {
     fly.addApp('staging-hello');
     fly.addMachine('staging-hello', { name: 'staging', image: 'registry.fly.io/hello:main' });
 
-    run = await show(fly, github, '9. The nightly sweep (schedule)', 'Finds the preview whose close run never ran, and leaves apps that are not previews alone.',
+    run = await show(fly, github, '11. The nightly sweep (schedule)', 'Finds the preview whose close run never ran, and leaves apps that are not previews alone.',
       'schedule', { schedule: '17 3 * * *' }, { ttl: '7d' });
     expect(run, 'swept');
     if (run.outputs['destroyed'] !== JSON.stringify(['pr-3-codertocat-hello-world'])) failures.push(`the sweep destroyed ${run.outputs['destroyed']}`);
     console.log(`  ${bold('Job summary')}`);
     for (const line of run.summary.trim().split('\n')) console.log(`    ${dim('│')} ${line}`);
 
-    run = await show(fly, github, '10. The sweep again', 'Idempotent: nothing left to destroy.', 'schedule', { schedule: '17 3 * * *' }, { ttl: '7d' });
+    run = await show(fly, github, '12. The sweep again', 'Idempotent: nothing left to destroy.', 'schedule', { schedule: '17 3 * * *' }, { ttl: '7d' });
     expect(run, 'swept');
     if (run.outputs['destroyed'] !== '[]') failures.push(`the second sweep destroyed ${run.outputs['destroyed']}`);
 
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
       return payload;
     };
     const secrets = 'DATABASE_URL=postgres://preview:demo-s3cret@db.internal/app\nSECRET_KEY_BASE=demo-key-base-0123456789';
-    run = await show(fly, github, '11. PR #4 brings its fly.toml',
+    run = await show(fly, github, '13. PR #4 brings its fly.toml',
       'Secrets set as Fly app secrets (masked), the release command in a one-off machine, then web and worker in parallel; the web check must pass.',
       'pull_request', pr4('opened', { headSha: 'e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4e4', updatedAt: '2019-05-17T09:00:00Z' }),
       { image: 'registry.fly.io/hello:pr-4-e4e4e4e', secrets }, { GITHUB_WORKSPACE: workspace });
@@ -239,7 +239,7 @@ async function main(): Promise<void> {
     showComment(github, 4);
 
     fly.commandExits('db:migrate', 1);
-    run = await show(fly, github, '12. A push whose migration fails',
+    run = await show(fly, github, '14. A push whose migration fails',
       'The release command exits 1: no app machine is touched, the step fails, and the comment shows the command, its exit code and events.',
       'pull_request', pr4('synchronize', { headSha: 'e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5', updatedAt: '2019-05-17T09:05:00Z' }),
       { image: 'registry.fly.io/hello:pr-4-e5e5e5e', secrets }, { GITHUB_WORKSPACE: workspace });
