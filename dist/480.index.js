@@ -6,17 +6,13 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nu: () => (/* binding */ ApiAuthError),
 /* harmony export */   XC: () => (/* binding */ JsonHttp),
 /* harmony export */   hD: () => (/* binding */ ApiError),
 /* harmony export */   nP: () => (/* binding */ ApiAmbiguousError)
 /* harmony export */ });
-/* unused harmony export ApiAuthError */
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2165);
-// JSON over HTTP for any platform API: one keep-alive undici agent, retries within the bounded
-// budget of src/retry.ts, and errors that name the call, the status, the platform's own message and
-// the request id. A platform supplies its auth header, how to read its error body, and the name of
-// its request-id header; nothing here knows which platform it talks to.
 
 
 /** A call the platform answered with an error, or that could not be completed within the retry budget. */
@@ -81,6 +77,10 @@ class JsonHttp {
     #errorMessage;
     #requestIdHeader;
     #authHint;
+    #platform;
+    #definiteFailure;
+    #attemptHeaders;
+    #onResponse;
     #policy;
     #sleep;
     #random;
@@ -100,6 +100,10 @@ class JsonHttp {
         this.#errorMessage = options.errorMessage;
         this.#requestIdHeader = options.requestIdHeader?.toLowerCase();
         this.#authHint = options.authHint;
+        this.#platform = options.platform;
+        this.#definiteFailure = options.definiteFailure ?? (() => undefined);
+        this.#attemptHeaders = options.attemptHeaders;
+        this.#onResponse = options.onResponse;
         this.#policy = options.retryPolicy ?? _retry_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultRetryPolicy */ .ur;
         this.#sleep = options.sleep ?? _retry_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy;
         this.#random = options.random ?? Math.random;
@@ -135,7 +139,8 @@ class JsonHttp {
                 search.set(key, String(value));
         }
         const query = search.toString();
-        const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
+        const fullPath = `${this.#basePath}${path}`;
+        const target = `${this.#origin}${fullPath}${query === '' ? '' : `?${query}`}`;
         const headers = { ...this.#headers, ...options.headers };
         const body = options.body === undefined ? undefined : JSON.stringify(options.body);
         if (body !== undefined)
@@ -149,7 +154,7 @@ class JsonHttp {
             try {
                 const response = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(target, {
                     method,
-                    headers,
+                    headers: this.#attemptHeaders === undefined ? headers : { ...headers, ...this.#attemptHeaders(fullPath) },
                     body,
                     dispatcher: this.#dispatcher,
                     signal: options.signal,
@@ -157,6 +162,7 @@ class JsonHttp {
                 });
                 status = response.statusCode;
                 retryAfter = response.headers['retry-after'];
+                this.#onResponse?.(fullPath, response.headers);
                 requestId = this.#requestIdHeader === undefined ? undefined : headerValue(response.headers[this.#requestIdHeader]);
                 const text = await response.body.text();
                 const type = String(response.headers['content-type'] ?? '');
@@ -190,13 +196,17 @@ class JsonHttp {
                 const askedMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(retryAfter);
                 const delay = askedMs ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(this.#policy, attempt, this.#random);
                 if (!(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .mayRetry */ .KO)(this.#policy, attempt, Date.now() - started, delay)) {
-                    const asked = askedMs === undefined ? '' : `; asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+                    const who = this.#platform === undefined ? '' : `${this.#platform} `;
+                    const asked = askedMs === undefined ? '' : `; ${who}asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
                     throw new ApiError({ ...details, detail: `${details.detail} (rate limited${asked})` });
                 }
                 this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
                 await this.#sleep(delay);
                 continue;
             }
+            const definite = status >= 500 ? this.#definiteFailure(data) : undefined;
+            if (definite !== undefined)
+                throw new ApiError({ ...details, detail: `${details.detail} (${definite})` });
             if (retryableStatuses.has(status)) {
                 // A change answered with 5xx may still have been made, so only reads are simply repeated.
                 if (!idempotent)
