@@ -107,6 +107,12 @@ export interface JsonHttpOptions {
   debug?: (message: string) => void;
 }
 
+/** What a platform's client takes from its caller; the rest of JsonHttpOptions is the platform's own. */
+export interface PlatformClientOptions
+  extends Pick<JsonHttpOptions, 'apiUrl' | 'userAgent' | 'retryPolicy' | 'sleep' | 'random' | 'dispatcher' | 'debug'> {
+  token: string;
+}
+
 export interface CallOptions {
   query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   body?: unknown;

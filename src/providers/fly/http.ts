@@ -2,9 +2,8 @@
 // header fly-go sends, Fly's error body and `fly-request-id`, the path-scoped affinity cookie, and
 // errors whose messages name the request id as Fly's support asks for it (superfly/fly-go
 // flaps/flaps.go, flaps_error.go).
-import { getSetCookies, Headers, type Dispatcher } from 'undici';
-import type { RetryPolicy } from '../../retry.js';
-import { ApiAmbiguousError, ApiAuthError, ApiError, JsonHttp, type CallOptions as JsonCallOptions } from '../http.js';
+import { getSetCookies, Headers } from 'undici';
+import { ApiAmbiguousError, ApiAuthError, ApiError, JsonHttp, type CallOptions as JsonCallOptions, type PlatformClientOptions } from '../http.js';
 import { authorizationHeader } from './token.js';
 import type { FlyErrorBody } from './types.js';
 
@@ -56,17 +55,7 @@ export class FlyAmbiguousError extends FlyApiError {
   }
 }
 
-export interface FlyHttpOptions {
-  apiUrl: string;
-  token: string;
-  userAgent?: string;
-  retryPolicy?: RetryPolicy;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  /** Replaces the keep-alive agent (tests may pass an undici MockAgent). */
-  dispatcher?: Dispatcher;
-  debug?: (message: string) => void;
-}
+export type FlyHttpOptions = PlatformClientOptions;
 
 export interface CallOptions extends JsonCallOptions {
   /** Statuses returned to the caller instead of thrown (e.g. 404 for "absent", 408 for a wait timeout). */
