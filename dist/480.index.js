@@ -242,6 +242,8 @@ __webpack_require__.d(__webpack_exports__, {
 var retry = __webpack_require__(2165);
 // EXTERNAL MODULE: ./lib/providers/http.js
 var http = __webpack_require__(1596);
+// EXTERNAL MODULE: ./lib/providers/settled.js
+var settled = __webpack_require__(2131);
 ;// CONCATENATED MODULE: ./lib/providers/koyeb/client.js
 // Typed Koyeb API calls (openapi.json `paths`). Each method is one request, or one paged listing;
 // what to do with the answers is provider.ts's.
@@ -403,6 +405,7 @@ class KoyebClient {
 
 
 
+
 /** Every preview's service has this name, so racing creates in one app collide on it and converge. */
 const serviceName = 'preview';
 /** Env keys for what is deployed; the owner labels become env keys too (see markerKey). */
@@ -531,17 +534,6 @@ function reportedHostname(app) {
 }
 /** How many deployments a sweep reads at once: parallel, but not a storm. */
 const sweepConcurrency = 8;
-/**
- * Promise.all that lets every call finish before rethrowing the first failure, so no request is
- * still under way (or still changing something) after deploy or destroy has returned.
- */
-async function settled(calls) {
-    const results = await Promise.allSettled(calls);
-    const failure = results.find((r) => r.status === 'rejected');
-    if (failure !== undefined)
-        throw failure.reason;
-    return results.map((r) => r.value);
-}
 class KoyebProvider {
     #client;
     #now;
@@ -578,7 +570,7 @@ class KoyebProvider {
         };
         const deadline = this.#now() + request.waitTimeoutMs;
         // Secrets are named per organization, not per app, so they need not wait for the app.
-        const [{ app, fresh }, secretsChanged] = await settled([
+        const [{ app, fresh }, secretsChanged] = await (0,settled/* settled */.g)([
             this.#ensureApp(request, log),
             this.#ensureSecrets(request, log),
         ]);
@@ -589,7 +581,7 @@ class KoyebProvider {
         if (app === undefined || app.status === 'DELETING' || app.status === 'DELETED')
             return { kind: 'absent', appName: target.appName };
         const services = (await this.#client.listServices(app.id)).filter((s) => s.status !== 'DELETING' && s.status !== 'DELETED');
-        const definitions = await settled(services.map((s) => this.#definitionOf(s)));
+        const definitions = await (0,settled/* settled */.g)(services.map((s) => this.#definitionOf(s)));
         const ours = services.filter((_, i) => carries(definitions[i], target.ownerLabels));
         const foreign = services.filter((_, i) => !carries(definitions[i], target.ownerLabels));
         const secrets = definitions.filter((d) => carries(d, target.ownerLabels)).flatMap((d) => ownSecrets(d, target.appName));
@@ -601,7 +593,7 @@ class KoyebProvider {
             outcome = { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((s) => s.id) };
         }
         else {
-            await settled(ours.map((s) => this.#client.deleteService(s.id)));
+            await (0,settled/* settled */.g)(ours.map((s) => this.#client.deleteService(s.id)));
             const named = foreign.map((s) => `${s.id} (${s.name})`).join(', ');
             log.warning(`Koyeb app ${target.appName} also holds services fly-preview did not create: ${named}. ` +
                 `Deleted only this preview's service${ours.length === 0 ? ' (there was none)' : ''} and kept the app.`);
@@ -622,14 +614,14 @@ class KoyebProvider {
      * like ours. Koyeb has no organisation parameter: the token decides (`scope.org` is Fly's).
      */
     async listPreviews(scope, log) {
-        const [apps, services] = await settled([this.#client.listApps(), this.#client.listServices()]);
+        const [apps, services] = await (0,settled/* settled */.g)([this.#client.listApps(), this.#client.listServices()]);
         const live = apps.filter((a) => a.status !== 'DELETING' && a.status !== 'DELETED');
         const appNames = new Map(live.map((a) => [a.id, a.name]));
         const candidates = services.filter((s) => s.name === serviceName && appNames.has(s.app_id) && s.status !== 'DELETING' && s.status !== 'DELETED');
         const byApp = new Map();
         for (let i = 0; i < candidates.length; i += sweepConcurrency) {
             const batch = candidates.slice(i, i + sweepConcurrency);
-            const deployments = await settled(batch.map((s) => (s.latest_deployment_id === undefined ? Promise.resolve(undefined) : this.#client.getDeployment(s.latest_deployment_id))));
+            const deployments = await (0,settled/* settled */.g)(batch.map((s) => (s.latest_deployment_id === undefined ? Promise.resolve(undefined) : this.#client.getDeployment(s.latest_deployment_id))));
             batch.forEach((service, j) => {
                 const definition = deployments[j]?.definition;
                 if (!carries(definition, scope.labels))
@@ -657,7 +649,7 @@ class KoyebProvider {
      * to one, since a run is waiting on it.
      */
     async busy(_appName, machineIds) {
-        const statuses = await settled(machineIds.map(async (id) => {
+        const statuses = await (0,settled/* settled */.g)(machineIds.map(async (id) => {
             const service = await this.#client.getService(id);
             const deploymentId = service?.latest_deployment_id;
             if (deploymentId === undefined || deploymentId === '')
@@ -673,7 +665,7 @@ class KoyebProvider {
         return (await this.#client.getDeployment(service.latest_deployment_id))?.definition;
     }
     async #deleteSecrets(names, log) {
-        await settled(names.map(async (name) => {
+        await (0,settled/* settled */.g)(names.map(async (name) => {
             const secret = await this.#client.findSecret(name);
             if (secret !== undefined && (await this.#client.deleteSecret(secret.id)) === 'deleted')
                 log.info(`Deleted Koyeb secret ${name}`);
@@ -727,7 +719,7 @@ class KoyebProvider {
      * True when an existing secret got a new value: the running deployment still has the old one.
      */
     async #ensureSecrets(request, log) {
-        const changed = await settled(Object.entries(request.secrets).map(async ([key, value]) => {
+        const changed = await (0,settled/* settled */.g)(Object.entries(request.secrets).map(async ([key, value]) => {
             const name = secretName(request.appName, key);
             let secret = await this.#client.findSecret(name);
             if (secret === undefined) {
@@ -963,6 +955,27 @@ var names = __webpack_require__(8095);
 
 function createKoyebProvider(options) {
     return new KoyebProvider(options);
+}
+
+
+/***/ }),
+
+/***/ 2131:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ settled)
+/* harmony export */ });
+/**
+ * Promise.all that lets every call finish before rethrowing the first failure, so no request is
+ * still under way (or still changing something) after deploy or destroy has returned.
+ */
+async function settled(calls) {
+    const results = await Promise.allSettled(calls);
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure !== undefined)
+        throw failure.reason;
+    return results.map((r) => r.value);
 }
 
 

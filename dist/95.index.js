@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var retry = __webpack_require__(2165);
 // EXTERNAL MODULE: ./lib/providers/http.js
 var http = __webpack_require__(1596);
+// EXTERNAL MODULE: ./lib/providers/settled.js
+var settled = __webpack_require__(2131);
 ;// CONCATENATED MODULE: ./lib/providers/comfydeploy/client.js
 // Typed ComfyDeploy API calls (comfy-deploy/api src/api/routes/machines.py). Each method is one
 // request, or one paged listing; what to do with the answers is provider.ts's.
@@ -143,6 +145,7 @@ class ComfyDeployClient {
 // EXTERNAL MODULE: ./lib/providers/comfydeploy/names.js
 var names = __webpack_require__(7778);
 ;// CONCATENATED MODULE: ./lib/providers/comfydeploy/provider.js
+
 
 
 
@@ -297,13 +300,6 @@ function failedNode(line) {
         return undefined;
     return path.replace(/\/+$/, '').split('/').pop();
 }
-async function settled(calls) {
-    const results = await Promise.allSettled(calls);
-    const failure = results.find((r) => r.status === 'rejected');
-    if (failure !== undefined)
-        throw failure.reason;
-    return results.map((r) => r.value);
-}
 class provider_ComfyDeployProvider {
     #client;
     #now;
@@ -401,7 +397,7 @@ class provider_ComfyDeployProvider {
         const foreign = named.filter((m) => !carries(m, target.ownerLabels));
         if (named.length === 0)
             return { kind: 'absent', appName: target.appName };
-        const results = await settled(ours.map((m) => this.#delete(m, log)));
+        const results = await (0,settled/* settled */.g)(ours.map((m) => this.#delete(m, log)));
         const deleted = ours.filter((_, i) => results[i] === 'deleted').map((m) => m.id);
         if (foreign.length > 0) {
             log.warning(`ComfyDeploy machines named ${target.appName} that fly-preview did not create were left standing: ${foreign.map((m) => m.id).join(', ')}.` +
@@ -440,7 +436,7 @@ class provider_ComfyDeployProvider {
     }
     /** ComfyDeploy has no leases: a machine whose build is still under way is the nearest thing, since a run follows it. */
     async busy(_appName, machineIds) {
-        const machines = await settled(machineIds.map((id) => this.#client.getMachine(id)));
+        const machines = await (0,settled/* settled */.g)(machineIds.map((id) => this.#client.getMachine(id)));
         return machines.some((m) => m !== undefined && (m.status === 'building' || m.status === 'not-started' || m.status === 'starting'));
     }
     #place(request, machineId) {
@@ -461,7 +457,7 @@ class provider_ComfyDeployProvider {
         const [oldest, ...newer] = ours;
         if (newer.length > 0) {
             log.changing();
-            await settled(newer.map((m) => this.#delete(m, log)));
+            await (0,settled/* settled */.g)(newer.map((m) => this.#delete(m, log)));
             log.info(`Racing runs created ${ours.length} machines named ${name}; kept the oldest (${oldest?.id ?? ''}) and deleted ${newer.map((m) => m.id).join(', ')}`);
         }
         return oldest;
@@ -889,6 +885,27 @@ class JsonHttp {
             throw new ApiError(details);
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 2131:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ settled)
+/* harmony export */ });
+/**
+ * Promise.all that lets every call finish before rethrowing the first failure, so no request is
+ * still under way (or still changing something) after deploy or destroy has returned.
+ */
+async function settled(calls) {
+    const results = await Promise.allSettled(calls);
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure !== undefined)
+        throw failure.reason;
+    return results.map((r) => r.value);
 }
 
 
