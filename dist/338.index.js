@@ -104,8 +104,8 @@ class FlyHttp {
     constructor(options) {
         const jar = new PathCookies();
         this.#http = new http/* JsonHttp */.XC({
+            ...options,
             api: 'Fly API',
-            apiUrl: options.apiUrl,
             authorization: (0,token/* authorizationHeader */.b)(options.token),
             errorMessage: flyMessage,
             requestIdHeader: 'fly-request-id',
@@ -120,12 +120,6 @@ class FlyHttp {
                 return cookie === '' ? {} : { cookie };
             },
             onResponse: (path, headers) => jar.store(headers['set-cookie'], path),
-            userAgent: options.userAgent,
-            retryPolicy: options.retryPolicy,
-            sleep: options.sleep,
-            random: options.random,
-            dispatcher: options.dispatcher,
-            debug: options.debug,
         });
     }
     close() {

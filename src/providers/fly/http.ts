@@ -3,7 +3,7 @@
 // errors whose messages name the request id as Fly's support asks for it (superfly/fly-go
 // flaps/flaps.go, flaps_error.go).
 import { getSetCookies, Headers } from 'undici';
-import { ApiAmbiguousError, ApiAuthError, ApiError, JsonHttp, type CallOptions as JsonCallOptions, type PlatformClientOptions } from '../http.js';
+import { ApiAmbiguousError, ApiAuthError, ApiError, JsonHttp, type CallOptions as JsonCallOptions, type JsonResponse, type PlatformClientOptions } from '../http.js';
 import { authorizationHeader } from './token.js';
 import type { FlyErrorBody } from './types.js';
 
@@ -64,11 +64,7 @@ export interface CallOptions extends JsonCallOptions {
   expectUnauthorized?: boolean;
 }
 
-export interface FlyResponse<T> {
-  status: number;
-  data: T;
-  requestId: string | undefined;
-}
+export type FlyResponse<T> = JsonResponse<T>;
 
 /**
  * Error `status` codes that say what happened (superfly/fly-go flaps/flaps_error.go): a 5xx that
@@ -109,8 +105,8 @@ export class FlyHttp {
   constructor(options: FlyHttpOptions) {
     const jar = new PathCookies();
     this.#http = new JsonHttp({
+      ...options,
       api: 'Fly API',
-      apiUrl: options.apiUrl,
       authorization: authorizationHeader(options.token),
       errorMessage: flyMessage,
       requestIdHeader: 'fly-request-id',
@@ -125,12 +121,6 @@ export class FlyHttp {
         return cookie === '' ? {} : { cookie };
       },
       onResponse: (path, headers) => jar.store(headers['set-cookie'], path),
-      userAgent: options.userAgent,
-      retryPolicy: options.retryPolicy,
-      sleep: options.sleep,
-      random: options.random,
-      dispatcher: options.dispatcher,
-      debug: options.debug,
     });
   }
 
