@@ -19,46 +19,39 @@ var external_node_crypto_ = __webpack_require__(7598);
 var retry = __webpack_require__(2165);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __webpack_require__(6752);
+// EXTERNAL MODULE: ./lib/providers/http.js
+var http = __webpack_require__(1596);
 // EXTERNAL MODULE: ./lib/providers/fly/token.js
 var token = __webpack_require__(5297);
 ;// CONCATENATED MODULE: ./lib/providers/fly/http.js
-// HTTP to the Machines API on undici: one keep-alive agent, the Authorization header fly-go sends,
-// JSON, retries within a bounded budget, and errors that name the call, the status, Fly's own
-// message and the request id Fly's support asks for (superfly/fly-go flaps/flaps.go, flaps_error.go).
+// The Machines API on the shared JSON core (../http.ts), with what is Fly's own: the Authorization
+// header fly-go sends, Fly's error body and `fly-request-id`, the path-scoped affinity cookie, and
+// errors whose messages name the request id as Fly's support asks for it (superfly/fly-go
+// flaps/flaps.go, flaps_error.go).
 
 
 
 /** A call that Fly answered with an error, or that could not be completed within the retry budget. */
-class FlyApiError extends Error {
-    call;
-    status;
-    /** Fly's `message` or `error` text, or the connection error code when there was no answer. */
-    detail;
-    /** The `fly-request-id` response header, when Fly answered. */
-    requestId;
+class FlyApiError extends http/* ApiError */.hD {
     /** Fly's machine-readable `status` from the error body (e.g. `insufficient_capacity`). */
     flyStatus;
     constructor(call, status, detail, options = {}) {
         const id = options.requestId === undefined ? '' : ` (fly-request-id ${options.requestId})`;
-        super((options.message ??
+        super({ api: 'Fly API', call, status, detail, requestId: options.requestId, body: options.body }, (options.message ??
             (status === undefined
                 ? `Fly API: ${call} failed: ${detail}`
                 : `Fly API: ${call} failed with ${status}: ${detail}`)) + id);
         this.name = 'FlyApiError';
-        this.call = call;
-        this.status = status;
-        this.detail = detail;
-        this.requestId = options.requestId;
         this.flyStatus = options.flyStatus;
     }
 }
+const authHint = 'Check the fly-api-token input: it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).';
 /** 401/403: retrying cannot help, so this is thrown after one request. */
 class FlyAuthError extends FlyApiError {
     constructor(call, status, detail, requestId) {
         super(call, status, detail, {
             requestId,
-            message: `Fly API refused the token (${status}) for ${call}: ${detail}. Check the fly-api-token input: ` +
-                'it must be a valid token with access to the organization (e.g. `fly tokens create org <org>`).',
+            message: `Fly API refused the token (${status}) for ${call}: ${detail}. ${authHint}`,
         });
         this.name = 'FlyAuthError';
     }
@@ -73,153 +66,73 @@ class FlyAmbiguousError extends FlyApiError {
         this.name = 'FlyAmbiguousError';
     }
 }
-const retryableStatuses = new Set([500, 502, 503, 504]);
 /**
  * Error `status` codes that say what happened (superfly/fly-go flaps/flaps_error.go): a 5xx that
  * carries one was refused, not lost, so it is neither retried nor treated as "may have happened".
  */
 const definiteStatuses = new Set(['insufficient_capacity']);
-/** Fly's own text from an error answer (`message` first, then `error`, as fly-go reads it), else the body or the status. */
+const flyStatusOf = (body) => {
+    const status = typeof body === 'object' && body !== null ? body.status : undefined;
+    return typeof status === 'string' ? status : undefined;
+};
+/** Fly's own text from an error body: `message` first, then `error`, as fly-go reads it. */
+function flyMessage(body) {
+    const { message, error } = body;
+    if (typeof message === 'string' && message !== '')
+        return message;
+    return typeof error === 'string' && error !== '' ? error : undefined;
+}
+/** Fly's own text from an error answer, else the body or the status. */
 function errorText(body, fallback) {
-    if (typeof body === 'object' && body !== null) {
-        const { message, error } = body;
-        if (typeof message === 'string' && message !== '')
-            return message;
-        return typeof error === 'string' && error !== '' ? error : fallback;
-    }
+    if (typeof body === 'object' && body !== null)
+        return flyMessage(body) ?? fallback;
     return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback;
 }
+/** The shared core's error as the Fly error a caller tells apart (and a user reads). */
+function asFlyError(error) {
+    if (!(error instanceof http/* ApiError */.hD))
+        return error;
+    const { call, status, detail, requestId, body } = error;
+    if (error instanceof http/* ApiAuthError */.Nu && status !== undefined)
+        return new FlyAuthError(call, status, detail, requestId);
+    if (error instanceof http/* ApiAmbiguousError */.nP)
+        return new FlyAmbiguousError(call, status, detail, requestId);
+    return new FlyApiError(call, status, detail, { requestId, flyStatus: flyStatusOf(body), body });
+}
 class FlyHttp {
-    #origin;
-    #basePath;
-    #headers;
-    #policy;
-    #sleep;
-    #random;
-    #dispatcher;
-    #ownsDispatcher;
-    #debug;
-    #jar = new PathCookies();
+    #http;
     constructor(options) {
-        const url = new URL(options.apiUrl);
-        this.#origin = url.origin;
-        this.#basePath = url.pathname.replace(/\/+$/, '');
-        this.#headers = {
+        const jar = new PathCookies();
+        this.#http = new http/* JsonHttp */.XC({
+            ...options,
+            api: 'Fly API',
             authorization: (0,token/* authorizationHeader */.b)(options.token),
-            'user-agent': options.userAgent ?? 'fly-preview',
-            accept: 'application/json',
-        };
-        this.#policy = options.retryPolicy ?? retry/* defaultRetryPolicy */.ur;
-        this.#sleep = options.sleep ?? retry/* sleep */.yy;
-        this.#random = options.random ?? Math.random;
-        this.#ownsDispatcher = options.dispatcher === undefined;
-        this.#dispatcher =
-            options.dispatcher ?? new undici.Agent({ keepAliveTimeout: 30_000, connections: 16, headersTimeout: 30_000, bodyTimeout: 30_000 });
-        this.#debug = options.debug ?? (() => { });
+            errorMessage: flyMessage,
+            requestIdHeader: 'fly-request-id',
+            authHint,
+            platform: 'Fly',
+            definiteFailure: (body) => {
+                const status = flyStatusOf(body);
+                return status !== undefined && definiteStatuses.has(status) ? status : undefined;
+            },
+            attemptHeaders: (path) => {
+                const cookie = jar.header(path);
+                return cookie === '' ? {} : { cookie };
+            },
+            onResponse: (path, headers) => jar.store(headers['set-cookie'], path),
+        });
     }
-    async close() {
-        if (this.#ownsDispatcher)
-            await this.#dispatcher.close();
+    close() {
+        return this.#http.close();
     }
     async call(method, path, options = {}) {
-        const call = `${method} ${path}`;
-        const idempotent = options.idempotent ?? (method === 'GET' || method === 'DELETE');
-        const search = new URLSearchParams();
-        for (const [key, value] of Object.entries(options.query ?? {})) {
-            if (typeof value === 'object')
-                for (const item of value)
-                    search.append(key, item);
-            else if (value !== undefined)
-                search.set(key, String(value));
+        const { expectUnauthorized, ...rest } = options;
+        const expect = expectUnauthorized === true ? [...(options.expect ?? []), 401] : options.expect;
+        try {
+            return await this.#http.call(method, path, { ...rest, expect });
         }
-        const query = search.toString();
-        const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
-        const headers = { ...this.#headers, ...options.headers };
-        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
-        if (body !== undefined)
-            headers['content-type'] = 'application/json';
-        const started = Date.now();
-        for (let attempt = 1;; attempt++) {
-            const cookie = this.#jar.header(`${this.#basePath}${path}`);
-            if (cookie === '')
-                delete headers['cookie'];
-            else
-                headers['cookie'] = cookie;
-            let status;
-            let data;
-            let retryAfter;
-            let requestId;
-            try {
-                const response = await (0,undici.request)(target, {
-                    method,
-                    headers,
-                    body,
-                    dispatcher: this.#dispatcher,
-                    signal: options.signal,
-                    headersTimeout: options.headersTimeoutMs,
-                });
-                status = response.statusCode;
-                retryAfter = response.headers['retry-after'];
-                this.#jar.store(response.headers['set-cookie'], `${this.#basePath}${path}`);
-                const id = response.headers['fly-request-id'];
-                requestId = Array.isArray(id) ? id[0] : id;
-                const text = await response.body.text();
-                const type = String(response.headers['content-type'] ?? '');
-                data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
-            }
-            catch (error) {
-                if (options.signal?.aborted === true)
-                    throw error;
-                const code = (0,retry/* connectionErrorCode */.EP)(error);
-                // Only the error code travels on: undici errors can carry the request, headers included.
-                const detail = code ?? (error instanceof Error ? error.message : String(error));
-                const delay = (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
-                const safe = idempotent || (code !== undefined && (0,retry/* neverSent */.vQ)(code));
-                if (code !== undefined && safe && (0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
-                    this.#debug(`${call}: ${code}, retrying in ${delay} ms`);
-                    await this.#sleep(delay);
-                    continue;
-                }
-                if (!safe)
-                    throw new FlyAmbiguousError(call, undefined, `${detail} (the request was sent; its answer was lost)`);
-                throw new FlyApiError(call, undefined, `${detail} after ${attempt} attempt${attempt === 1 ? '' : 's'}`);
-            }
-            this.#debug(`${call} → ${status}`);
-            if ((status >= 200 && status < 300) || options.expect?.includes(status) === true || (status === 401 && options.expectUnauthorized === true)) {
-                return { status, data: data, requestId };
-            }
-            const text = errorText(data, `HTTP ${status}`);
-            const flyStatus = typeof data === 'object' && data !== null ? data.status : undefined;
-            if (status === 401 || status === 403)
-                throw new FlyAuthError(call, status, text, requestId);
-            if (status === 429) {
-                const askedMs = (0,retry/* parseRetryAfter */.mu)(retryAfter);
-                const delay = askedMs ?? (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
-                if (!(0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
-                    const asked = askedMs === undefined ? '' : `; Fly asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
-                    throw new FlyApiError(call, status, `${text} (rate limited${asked})`, { requestId });
-                }
-                this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
-                await this.#sleep(delay);
-                continue;
-            }
-            // A body that names what went wrong (no capacity in the region, say) is a definite answer.
-            if (status >= 500 && typeof flyStatus === 'string' && definiteStatuses.has(flyStatus)) {
-                throw new FlyApiError(call, status, `${text} (${flyStatus})`, { requestId, flyStatus });
-            }
-            if (retryableStatuses.has(status)) {
-                // A change answered with 5xx may still have been made, so only reads are simply repeated.
-                if (!idempotent)
-                    throw new FlyAmbiguousError(call, status, text, requestId);
-                const delay = (0,retry/* parseRetryAfter */.mu)(retryAfter) ?? (0,retry/* backoffDelay */.EY)(this.#policy, attempt, this.#random);
-                if ((0,retry/* mayRetry */.KO)(this.#policy, attempt, Date.now() - started, delay)) {
-                    this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
-                    await this.#sleep(delay);
-                    continue;
-                }
-                throw new FlyApiError(call, status, `${text} (gave up after ${attempt} attempts)`, { requestId });
-            }
-            throw new FlyApiError(call, status, text, { requestId, flyStatus });
+        catch (error) {
+            throw asFlyError(error);
         }
     }
 }
@@ -256,14 +169,6 @@ class PathCookies {
             .filter((c) => matches(c.path))
             .map((c) => `${c.name}=${c.value}`)
             .join('; ');
-    }
-}
-function safeJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return text;
     }
 }
 
@@ -1547,6 +1452,231 @@ class FlyProvider {
 
 function createFlyProvider(options) {
     return new FlyProvider(options);
+}
+
+
+/***/ }),
+
+/***/ 1596:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nu: () => (/* binding */ ApiAuthError),
+/* harmony export */   XC: () => (/* binding */ JsonHttp),
+/* harmony export */   hD: () => (/* binding */ ApiError),
+/* harmony export */   nP: () => (/* binding */ ApiAmbiguousError)
+/* harmony export */ });
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2165);
+
+
+/** A call the platform answered with an error, or that could not be completed within the retry budget. */
+class ApiError extends Error {
+    api;
+    call;
+    status;
+    detail;
+    requestId;
+    body;
+    constructor(details, message) {
+        const where = details.requestId === undefined ? '' : ` (request id ${details.requestId})`;
+        super(message ??
+            (details.status === undefined
+                ? `${details.api}: ${details.call} failed: ${details.detail}${where}`
+                : `${details.api}: ${details.call} failed with ${details.status}: ${details.detail}${where}`));
+        this.name = 'ApiError';
+        this.api = details.api;
+        this.call = details.call;
+        this.status = details.status;
+        this.detail = details.detail;
+        this.requestId = details.requestId;
+        this.body = details.body;
+    }
+}
+/** 401/403: retrying cannot help, so this is thrown after one request. */
+class ApiAuthError extends ApiError {
+    constructor(details, hint) {
+        const where = details.requestId === undefined ? '' : `, request id ${details.requestId}`;
+        super(details, `${details.api} refused the token (${details.status}${where}) for ${details.call}: ${details.detail}. ${hint}`);
+        this.name = 'ApiAuthError';
+    }
+}
+/**
+ * A request that changes something was sent but no usable answer came back: the platform may or may
+ * not have done it. Callers resolve this by looking, never by sending the same change again blindly.
+ */
+class ApiAmbiguousError extends ApiError {
+    constructor(details) {
+        super(details);
+        this.name = 'ApiAmbiguousError';
+    }
+}
+const retryableStatuses = new Set([500, 502, 503, 504]);
+function safeJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return text;
+    }
+}
+function headerValue(value) {
+    const first = Array.isArray(value) ? value[0] : value;
+    return first === undefined || first === '' ? undefined : first;
+}
+class JsonHttp {
+    #api;
+    #origin;
+    #basePath;
+    #headers;
+    #errorMessage;
+    #requestIdHeader;
+    #authHint;
+    #platform;
+    #definiteFailure;
+    #attemptHeaders;
+    #onResponse;
+    #policy;
+    #sleep;
+    #random;
+    #dispatcher;
+    #ownsDispatcher;
+    #debug;
+    constructor(options) {
+        const url = new URL(options.apiUrl);
+        this.#api = options.api;
+        this.#origin = url.origin;
+        this.#basePath = url.pathname.replace(/\/+$/, '');
+        this.#headers = {
+            authorization: options.authorization,
+            'user-agent': options.userAgent ?? 'fly-preview',
+            accept: 'application/json',
+        };
+        this.#errorMessage = options.errorMessage;
+        this.#requestIdHeader = options.requestIdHeader?.toLowerCase();
+        this.#authHint = options.authHint;
+        this.#platform = options.platform;
+        this.#definiteFailure = options.definiteFailure ?? (() => undefined);
+        this.#attemptHeaders = options.attemptHeaders;
+        this.#onResponse = options.onResponse;
+        this.#policy = options.retryPolicy ?? _retry_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultRetryPolicy */ .ur;
+        this.#sleep = options.sleep ?? _retry_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy;
+        this.#random = options.random ?? Math.random;
+        this.#ownsDispatcher = options.dispatcher === undefined;
+        this.#dispatcher =
+            options.dispatcher ?? new undici__WEBPACK_IMPORTED_MODULE_0__.Agent({ keepAliveTimeout: 30_000, connections: 16, headersTimeout: 30_000, bodyTimeout: 30_000 });
+        this.#debug = options.debug ?? (() => { });
+    }
+    async close() {
+        if (this.#ownsDispatcher)
+            await this.#dispatcher.close();
+    }
+    /** The platform's message from an error body, else a short plain-text body, else the fallback. */
+    #text(body, fallback) {
+        if (typeof body === 'object' && body !== null) {
+            const text = this.#errorMessage(body);
+            return text === undefined || text === '' ? fallback : text;
+        }
+        return typeof body === 'string' && body.trim() !== '' ? body.trim().slice(0, 300) : fallback;
+    }
+    async call(method, path, options = {}) {
+        const call = `${method} ${path}`;
+        const api = this.#api;
+        const idempotent = options.idempotent ?? (method === 'GET' || method === 'DELETE');
+        const search = new URLSearchParams();
+        for (const [key, value] of Object.entries(options.query ?? {})) {
+            if (value === undefined)
+                continue;
+            if (Array.isArray(value))
+                for (const item of value)
+                    search.append(key, item);
+            else
+                search.set(key, String(value));
+        }
+        const query = search.toString();
+        const fullPath = `${this.#basePath}${path}`;
+        const target = `${this.#origin}${fullPath}${query === '' ? '' : `?${query}`}`;
+        const headers = { ...this.#headers, ...options.headers };
+        const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+        if (body !== undefined)
+            headers['content-type'] = 'application/json';
+        const started = Date.now();
+        for (let attempt = 1;; attempt++) {
+            let status;
+            let data;
+            let retryAfter;
+            let requestId;
+            try {
+                const response = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(target, {
+                    method,
+                    headers: this.#attemptHeaders === undefined ? headers : { ...headers, ...this.#attemptHeaders(fullPath) },
+                    body,
+                    dispatcher: this.#dispatcher,
+                    signal: options.signal,
+                    headersTimeout: options.headersTimeoutMs,
+                });
+                status = response.statusCode;
+                retryAfter = response.headers['retry-after'];
+                this.#onResponse?.(fullPath, response.headers);
+                requestId = this.#requestIdHeader === undefined ? undefined : headerValue(response.headers[this.#requestIdHeader]);
+                const text = await response.body.text();
+                const type = String(response.headers['content-type'] ?? '');
+                data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
+            }
+            catch (error) {
+                if (options.signal?.aborted === true)
+                    throw error;
+                const code = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .connectionErrorCode */ .EP)(error);
+                // Only the error code travels on: undici errors can carry the request, headers included.
+                const detail = code ?? (error instanceof Error ? error.message : String(error));
+                const delay = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(this.#policy, attempt, this.#random);
+                const safe = idempotent || (code !== undefined && (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .neverSent */ .vQ)(code));
+                if (code !== undefined && safe && (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .mayRetry */ .KO)(this.#policy, attempt, Date.now() - started, delay)) {
+                    this.#debug(`${call}: ${code}, retrying in ${delay} ms`);
+                    await this.#sleep(delay);
+                    continue;
+                }
+                if (!safe) {
+                    throw new ApiAmbiguousError({ api, call, status: undefined, detail: `${detail} (the request was sent; its answer was lost)`, requestId: undefined });
+                }
+                throw new ApiError({ api, call, status: undefined, detail: `${detail} after ${attempt} attempt${attempt === 1 ? '' : 's'}`, requestId: undefined });
+            }
+            this.#debug(`${call} → ${status}${requestId === undefined ? '' : ` (${requestId})`}`);
+            if ((status >= 200 && status < 300) || options.expect?.includes(status) === true)
+                return { status, data: data, requestId };
+            const details = { api, call, status, detail: this.#text(data, `HTTP ${status}`), requestId, body: data };
+            if (status === 401 || status === 403)
+                throw new ApiAuthError(details, this.#authHint);
+            if (status === 429) {
+                const askedMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(retryAfter);
+                const delay = askedMs ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(this.#policy, attempt, this.#random);
+                if (!(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .mayRetry */ .KO)(this.#policy, attempt, Date.now() - started, delay)) {
+                    const who = this.#platform === undefined ? '' : `${this.#platform} `;
+                    const asked = askedMs === undefined ? '' : `; ${who}asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+                    throw new ApiError({ ...details, detail: `${details.detail} (rate limited${asked})` });
+                }
+                this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
+                await this.#sleep(delay);
+                continue;
+            }
+            const definite = status >= 500 ? this.#definiteFailure(data) : undefined;
+            if (definite !== undefined)
+                throw new ApiError({ ...details, detail: `${details.detail} (${definite})` });
+            if (retryableStatuses.has(status)) {
+                // A change answered with 5xx may still have been made, so only reads are simply repeated.
+                if (!idempotent)
+                    throw new ApiAmbiguousError(details);
+                const delay = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(retryAfter) ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(this.#policy, attempt, this.#random);
+                if ((0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .mayRetry */ .KO)(this.#policy, attempt, Date.now() - started, delay)) {
+                    this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
+                    await this.#sleep(delay);
+                    continue;
+                }
+                throw new ApiError({ ...details, detail: `${details.detail} (gave up after ${attempt} attempts)` });
+            }
+            throw new ApiError(details);
+        }
+    }
 }
 
 

@@ -6,17 +6,13 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nu: () => (/* binding */ ApiAuthError),
 /* harmony export */   XC: () => (/* binding */ JsonHttp),
 /* harmony export */   hD: () => (/* binding */ ApiError),
 /* harmony export */   nP: () => (/* binding */ ApiAmbiguousError)
 /* harmony export */ });
-/* unused harmony export ApiAuthError */
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2165);
-// JSON over HTTP for any platform API: one keep-alive undici agent, retries within the bounded
-// budget of src/retry.ts, and errors that name the call, the status, the platform's own message and
-// the request id. A platform supplies its auth header, how to read its error body, and the name of
-// its request-id header; nothing here knows which platform it talks to.
 
 
 /** A call the platform answered with an error, or that could not be completed within the retry budget. */
@@ -81,6 +77,10 @@ class JsonHttp {
     #errorMessage;
     #requestIdHeader;
     #authHint;
+    #platform;
+    #definiteFailure;
+    #attemptHeaders;
+    #onResponse;
     #policy;
     #sleep;
     #random;
@@ -100,6 +100,10 @@ class JsonHttp {
         this.#errorMessage = options.errorMessage;
         this.#requestIdHeader = options.requestIdHeader?.toLowerCase();
         this.#authHint = options.authHint;
+        this.#platform = options.platform;
+        this.#definiteFailure = options.definiteFailure ?? (() => undefined);
+        this.#attemptHeaders = options.attemptHeaders;
+        this.#onResponse = options.onResponse;
         this.#policy = options.retryPolicy ?? _retry_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultRetryPolicy */ .ur;
         this.#sleep = options.sleep ?? _retry_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy;
         this.#random = options.random ?? Math.random;
@@ -135,7 +139,8 @@ class JsonHttp {
                 search.set(key, String(value));
         }
         const query = search.toString();
-        const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
+        const fullPath = `${this.#basePath}${path}`;
+        const target = `${this.#origin}${fullPath}${query === '' ? '' : `?${query}`}`;
         const headers = { ...this.#headers, ...options.headers };
         const body = options.body === undefined ? undefined : JSON.stringify(options.body);
         if (body !== undefined)
@@ -149,7 +154,7 @@ class JsonHttp {
             try {
                 const response = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(target, {
                     method,
-                    headers,
+                    headers: this.#attemptHeaders === undefined ? headers : { ...headers, ...this.#attemptHeaders(fullPath) },
                     body,
                     dispatcher: this.#dispatcher,
                     signal: options.signal,
@@ -157,6 +162,7 @@ class JsonHttp {
                 });
                 status = response.statusCode;
                 retryAfter = response.headers['retry-after'];
+                this.#onResponse?.(fullPath, response.headers);
                 requestId = this.#requestIdHeader === undefined ? undefined : headerValue(response.headers[this.#requestIdHeader]);
                 const text = await response.body.text();
                 const type = String(response.headers['content-type'] ?? '');
@@ -190,13 +196,17 @@ class JsonHttp {
                 const askedMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(retryAfter);
                 const delay = askedMs ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(this.#policy, attempt, this.#random);
                 if (!(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .mayRetry */ .KO)(this.#policy, attempt, Date.now() - started, delay)) {
-                    const asked = askedMs === undefined ? '' : `; asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+                    const who = this.#platform === undefined ? '' : `${this.#platform} `;
+                    const asked = askedMs === undefined ? '' : `; ${who}asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
                     throw new ApiError({ ...details, detail: `${details.detail} (rate limited${asked})` });
                 }
                 this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
                 await this.#sleep(delay);
                 continue;
             }
+            const definite = status >= 500 ? this.#definiteFailure(data) : undefined;
+            if (definite !== undefined)
+                throw new ApiError({ ...details, detail: `${details.detail} (${definite})` });
             if (retryableStatuses.has(status)) {
                 // A change answered with 5xx may still have been made, so only reads are simply repeated.
                 if (!idempotent)
@@ -232,6 +242,8 @@ __webpack_require__.d(__webpack_exports__, {
 var retry = __webpack_require__(2165);
 // EXTERNAL MODULE: ./lib/providers/http.js
 var http = __webpack_require__(1596);
+// EXTERNAL MODULE: ./lib/providers/settled.js
+var settled = __webpack_require__(2131);
 ;// CONCATENATED MODULE: ./lib/providers/koyeb/client.js
 // Typed Koyeb API calls (openapi.json `paths`). Each method is one request, or one paged listing;
 // what to do with the answers is provider.ts's.
@@ -393,6 +405,7 @@ class KoyebClient {
 
 
 
+
 /** Every preview's service has this name, so racing creates in one app collide on it and converge. */
 const serviceName = 'preview';
 /** Env keys for what is deployed; the owner labels become env keys too (see markerKey). */
@@ -521,17 +534,6 @@ function reportedHostname(app) {
 }
 /** How many deployments a sweep reads at once: parallel, but not a storm. */
 const sweepConcurrency = 8;
-/**
- * Promise.all that lets every call finish before rethrowing the first failure, so no request is
- * still under way (or still changing something) after deploy or destroy has returned.
- */
-async function settled(calls) {
-    const results = await Promise.allSettled(calls);
-    const failure = results.find((r) => r.status === 'rejected');
-    if (failure !== undefined)
-        throw failure.reason;
-    return results.map((r) => r.value);
-}
 class KoyebProvider {
     #client;
     #now;
@@ -568,7 +570,7 @@ class KoyebProvider {
         };
         const deadline = this.#now() + request.waitTimeoutMs;
         // Secrets are named per organization, not per app, so they need not wait for the app.
-        const [{ app, fresh }, secretsChanged] = await settled([
+        const [{ app, fresh }, secretsChanged] = await (0,settled/* settled */.g)([
             this.#ensureApp(request, log),
             this.#ensureSecrets(request, log),
         ]);
@@ -579,7 +581,7 @@ class KoyebProvider {
         if (app === undefined || app.status === 'DELETING' || app.status === 'DELETED')
             return { kind: 'absent', appName: target.appName };
         const services = (await this.#client.listServices(app.id)).filter((s) => s.status !== 'DELETING' && s.status !== 'DELETED');
-        const definitions = await settled(services.map((s) => this.#definitionOf(s)));
+        const definitions = await (0,settled/* settled */.g)(services.map((s) => this.#definitionOf(s)));
         const ours = services.filter((_, i) => carries(definitions[i], target.ownerLabels));
         const foreign = services.filter((_, i) => !carries(definitions[i], target.ownerLabels));
         const secrets = definitions.filter((d) => carries(d, target.ownerLabels)).flatMap((d) => ownSecrets(d, target.appName));
@@ -591,7 +593,7 @@ class KoyebProvider {
             outcome = { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((s) => s.id) };
         }
         else {
-            await settled(ours.map((s) => this.#client.deleteService(s.id)));
+            await (0,settled/* settled */.g)(ours.map((s) => this.#client.deleteService(s.id)));
             const named = foreign.map((s) => `${s.id} (${s.name})`).join(', ');
             log.warning(`Koyeb app ${target.appName} also holds services fly-preview did not create: ${named}. ` +
                 `Deleted only this preview's service${ours.length === 0 ? ' (there was none)' : ''} and kept the app.`);
@@ -612,14 +614,14 @@ class KoyebProvider {
      * like ours. Koyeb has no organisation parameter: the token decides (`scope.org` is Fly's).
      */
     async listPreviews(scope, log) {
-        const [apps, services] = await settled([this.#client.listApps(), this.#client.listServices()]);
+        const [apps, services] = await (0,settled/* settled */.g)([this.#client.listApps(), this.#client.listServices()]);
         const live = apps.filter((a) => a.status !== 'DELETING' && a.status !== 'DELETED');
         const appNames = new Map(live.map((a) => [a.id, a.name]));
         const candidates = services.filter((s) => s.name === serviceName && appNames.has(s.app_id) && s.status !== 'DELETING' && s.status !== 'DELETED');
         const byApp = new Map();
         for (let i = 0; i < candidates.length; i += sweepConcurrency) {
             const batch = candidates.slice(i, i + sweepConcurrency);
-            const deployments = await settled(batch.map((s) => (s.latest_deployment_id === undefined ? Promise.resolve(undefined) : this.#client.getDeployment(s.latest_deployment_id))));
+            const deployments = await (0,settled/* settled */.g)(batch.map((s) => (s.latest_deployment_id === undefined ? Promise.resolve(undefined) : this.#client.getDeployment(s.latest_deployment_id))));
             batch.forEach((service, j) => {
                 const definition = deployments[j]?.definition;
                 if (!carries(definition, scope.labels))
@@ -647,7 +649,7 @@ class KoyebProvider {
      * to one, since a run is waiting on it.
      */
     async busy(_appName, machineIds) {
-        const statuses = await settled(machineIds.map(async (id) => {
+        const statuses = await (0,settled/* settled */.g)(machineIds.map(async (id) => {
             const service = await this.#client.getService(id);
             const deploymentId = service?.latest_deployment_id;
             if (deploymentId === undefined || deploymentId === '')
@@ -663,7 +665,7 @@ class KoyebProvider {
         return (await this.#client.getDeployment(service.latest_deployment_id))?.definition;
     }
     async #deleteSecrets(names, log) {
-        await settled(names.map(async (name) => {
+        await (0,settled/* settled */.g)(names.map(async (name) => {
             const secret = await this.#client.findSecret(name);
             if (secret !== undefined && (await this.#client.deleteSecret(secret.id)) === 'deleted')
                 log.info(`Deleted Koyeb secret ${name}`);
@@ -717,7 +719,7 @@ class KoyebProvider {
      * True when an existing secret got a new value: the running deployment still has the old one.
      */
     async #ensureSecrets(request, log) {
-        const changed = await settled(Object.entries(request.secrets).map(async ([key, value]) => {
+        const changed = await (0,settled/* settled */.g)(Object.entries(request.secrets).map(async ([key, value]) => {
             const name = secretName(request.appName, key);
             let secret = await this.#client.findSecret(name);
             if (secret === undefined) {
@@ -953,6 +955,27 @@ var names = __webpack_require__(8095);
 
 function createKoyebProvider(options) {
     return new KoyebProvider(options);
+}
+
+
+/***/ }),
+
+/***/ 2131:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ settled)
+/* harmony export */ });
+/**
+ * Promise.all that lets every call finish before rethrowing the first failure, so no request is
+ * still under way (or still changing something) after deploy or destroy has returned.
+ */
+async function settled(calls) {
+    const results = await Promise.allSettled(calls);
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure !== undefined)
+        throw failure.reason;
+    return results.map((r) => r.value);
 }
 
 

@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var retry = __webpack_require__(2165);
 // EXTERNAL MODULE: ./lib/providers/http.js
 var http = __webpack_require__(1596);
+// EXTERNAL MODULE: ./lib/providers/settled.js
+var settled = __webpack_require__(2131);
 ;// CONCATENATED MODULE: ./lib/providers/comfydeploy/client.js
 // Typed ComfyDeploy API calls (comfy-deploy/api src/api/routes/machines.py). Each method is one
 // request, or one paged listing; what to do with the answers is provider.ts's.
@@ -143,6 +145,7 @@ class ComfyDeployClient {
 // EXTERNAL MODULE: ./lib/providers/comfydeploy/names.js
 var names = __webpack_require__(7778);
 ;// CONCATENATED MODULE: ./lib/providers/comfydeploy/provider.js
+
 
 
 
@@ -297,13 +300,6 @@ function failedNode(line) {
         return undefined;
     return path.replace(/\/+$/, '').split('/').pop();
 }
-async function settled(calls) {
-    const results = await Promise.allSettled(calls);
-    const failure = results.find((r) => r.status === 'rejected');
-    if (failure !== undefined)
-        throw failure.reason;
-    return results.map((r) => r.value);
-}
 class provider_ComfyDeployProvider {
     #client;
     #now;
@@ -401,7 +397,7 @@ class provider_ComfyDeployProvider {
         const foreign = named.filter((m) => !carries(m, target.ownerLabels));
         if (named.length === 0)
             return { kind: 'absent', appName: target.appName };
-        const results = await settled(ours.map((m) => this.#delete(m, log)));
+        const results = await (0,settled/* settled */.g)(ours.map((m) => this.#delete(m, log)));
         const deleted = ours.filter((_, i) => results[i] === 'deleted').map((m) => m.id);
         if (foreign.length > 0) {
             log.warning(`ComfyDeploy machines named ${target.appName} that fly-preview did not create were left standing: ${foreign.map((m) => m.id).join(', ')}.` +
@@ -440,7 +436,7 @@ class provider_ComfyDeployProvider {
     }
     /** ComfyDeploy has no leases: a machine whose build is still under way is the nearest thing, since a run follows it. */
     async busy(_appName, machineIds) {
-        const machines = await settled(machineIds.map((id) => this.#client.getMachine(id)));
+        const machines = await (0,settled/* settled */.g)(machineIds.map((id) => this.#client.getMachine(id)));
         return machines.some((m) => m !== undefined && (m.status === 'building' || m.status === 'not-started' || m.status === 'starting'));
     }
     #place(request, machineId) {
@@ -461,7 +457,7 @@ class provider_ComfyDeployProvider {
         const [oldest, ...newer] = ours;
         if (newer.length > 0) {
             log.changing();
-            await settled(newer.map((m) => this.#delete(m, log)));
+            await (0,settled/* settled */.g)(newer.map((m) => this.#delete(m, log)));
             log.info(`Racing runs created ${ours.length} machines named ${name}; kept the oldest (${oldest?.id ?? ''}) and deleted ${newer.map((m) => m.id).join(', ')}`);
         }
         return oldest;
@@ -673,17 +669,13 @@ function createComfyDeployPreviewProvider(options) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Nu: () => (/* binding */ ApiAuthError),
 /* harmony export */   XC: () => (/* binding */ JsonHttp),
 /* harmony export */   hD: () => (/* binding */ ApiError),
 /* harmony export */   nP: () => (/* binding */ ApiAmbiguousError)
 /* harmony export */ });
-/* unused harmony export ApiAuthError */
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
 /* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2165);
-// JSON over HTTP for any platform API: one keep-alive undici agent, retries within the bounded
-// budget of src/retry.ts, and errors that name the call, the status, the platform's own message and
-// the request id. A platform supplies its auth header, how to read its error body, and the name of
-// its request-id header; nothing here knows which platform it talks to.
 
 
 /** A call the platform answered with an error, or that could not be completed within the retry budget. */
@@ -748,6 +740,10 @@ class JsonHttp {
     #errorMessage;
     #requestIdHeader;
     #authHint;
+    #platform;
+    #definiteFailure;
+    #attemptHeaders;
+    #onResponse;
     #policy;
     #sleep;
     #random;
@@ -767,6 +763,10 @@ class JsonHttp {
         this.#errorMessage = options.errorMessage;
         this.#requestIdHeader = options.requestIdHeader?.toLowerCase();
         this.#authHint = options.authHint;
+        this.#platform = options.platform;
+        this.#definiteFailure = options.definiteFailure ?? (() => undefined);
+        this.#attemptHeaders = options.attemptHeaders;
+        this.#onResponse = options.onResponse;
         this.#policy = options.retryPolicy ?? _retry_js__WEBPACK_IMPORTED_MODULE_1__/* .defaultRetryPolicy */ .ur;
         this.#sleep = options.sleep ?? _retry_js__WEBPACK_IMPORTED_MODULE_1__/* .sleep */ .yy;
         this.#random = options.random ?? Math.random;
@@ -802,7 +802,8 @@ class JsonHttp {
                 search.set(key, String(value));
         }
         const query = search.toString();
-        const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
+        const fullPath = `${this.#basePath}${path}`;
+        const target = `${this.#origin}${fullPath}${query === '' ? '' : `?${query}`}`;
         const headers = { ...this.#headers, ...options.headers };
         const body = options.body === undefined ? undefined : JSON.stringify(options.body);
         if (body !== undefined)
@@ -816,7 +817,7 @@ class JsonHttp {
             try {
                 const response = await (0,undici__WEBPACK_IMPORTED_MODULE_0__.request)(target, {
                     method,
-                    headers,
+                    headers: this.#attemptHeaders === undefined ? headers : { ...headers, ...this.#attemptHeaders(fullPath) },
                     body,
                     dispatcher: this.#dispatcher,
                     signal: options.signal,
@@ -824,6 +825,7 @@ class JsonHttp {
                 });
                 status = response.statusCode;
                 retryAfter = response.headers['retry-after'];
+                this.#onResponse?.(fullPath, response.headers);
                 requestId = this.#requestIdHeader === undefined ? undefined : headerValue(response.headers[this.#requestIdHeader]);
                 const text = await response.body.text();
                 const type = String(response.headers['content-type'] ?? '');
@@ -857,13 +859,17 @@ class JsonHttp {
                 const askedMs = (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .parseRetryAfter */ .mu)(retryAfter);
                 const delay = askedMs ?? (0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(this.#policy, attempt, this.#random);
                 if (!(0,_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .mayRetry */ .KO)(this.#policy, attempt, Date.now() - started, delay)) {
-                    const asked = askedMs === undefined ? '' : `; asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+                    const who = this.#platform === undefined ? '' : `${this.#platform} `;
+                    const asked = askedMs === undefined ? '' : `; ${who}asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
                     throw new ApiError({ ...details, detail: `${details.detail} (rate limited${asked})` });
                 }
                 this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
                 await this.#sleep(delay);
                 continue;
             }
+            const definite = status >= 500 ? this.#definiteFailure(data) : undefined;
+            if (definite !== undefined)
+                throw new ApiError({ ...details, detail: `${details.detail} (${definite})` });
             if (retryableStatuses.has(status)) {
                 // A change answered with 5xx may still have been made, so only reads are simply repeated.
                 if (!idempotent)
@@ -879,6 +885,27 @@ class JsonHttp {
             throw new ApiError(details);
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 2131:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ settled)
+/* harmony export */ });
+/**
+ * Promise.all that lets every call finish before rethrowing the first failure, so no request is
+ * still under way (or still changing something) after deploy or destroy has returned.
+ */
+async function settled(calls) {
+    const results = await Promise.allSettled(calls);
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure !== undefined)
+        throw failure.reason;
+    return results.map((r) => r.value);
 }
 
 

@@ -1,7 +1,9 @@
 // JSON over HTTP for any platform API: one keep-alive undici agent, retries within the bounded
 // budget of src/retry.ts, and errors that name the call, the status, the platform's own message and
-// the request id. A platform supplies its auth header, how to read its error body, and the name of
-// its request-id header; nothing here knows which platform it talks to.
+// the request id. A platform supplies its auth header, how to read its error body, the name of its
+// request-id header and, where its API needs them, hooks (cookies, refusals named in a 5xx body);
+// nothing here knows which platform it talks to.
+import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, request, type Dispatcher } from 'undici';
 import {
   backoffDelay,
@@ -85,6 +87,17 @@ export interface JsonHttpOptions {
   requestIdHeader?: string;
   /** What to tell the user when the token is refused (which input, what kind of token). */
   authHint: string;
+  /** The platform's short name for "<name> asked to wait" when a 429 asks for more than the budget. */
+  platform?: string;
+  /**
+   * For a 5xx: the platform's own word for a refusal (e.g. no capacity), which makes the answer a
+   * definite failure, neither retried nor treated as "may have happened"; undefined otherwise.
+   */
+  definiteFailure?: (body: unknown) => string | undefined;
+  /** Extra headers for each attempt, by the request's full path (e.g. cookies scoped to a path). */
+  attemptHeaders?: (path: string) => Record<string, string>;
+  /** Sees every answer's headers, by the request's full path (e.g. to keep its cookies). */
+  onResponse?: (path: string, headers: IncomingHttpHeaders) => void;
   userAgent?: string;
   retryPolicy?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
@@ -92,6 +105,12 @@ export interface JsonHttpOptions {
   /** Replaces the keep-alive agent (tests may pass an undici MockAgent). */
   dispatcher?: Dispatcher;
   debug?: (message: string) => void;
+}
+
+/** What a platform's client takes from its caller; the rest of JsonHttpOptions is the platform's own. */
+export interface PlatformClientOptions
+  extends Pick<JsonHttpOptions, 'apiUrl' | 'userAgent' | 'retryPolicy' | 'sleep' | 'random' | 'dispatcher' | 'debug'> {
+  token: string;
 }
 
 export interface CallOptions {
@@ -137,6 +156,10 @@ export class JsonHttp {
   readonly #errorMessage: (body: unknown) => string | undefined;
   readonly #requestIdHeader: string | undefined;
   readonly #authHint: string;
+  readonly #platform: string | undefined;
+  readonly #definiteFailure: (body: unknown) => string | undefined;
+  readonly #attemptHeaders: ((path: string) => Record<string, string>) | undefined;
+  readonly #onResponse: ((path: string, headers: IncomingHttpHeaders) => void) | undefined;
   readonly #policy: RetryPolicy;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
@@ -157,6 +180,10 @@ export class JsonHttp {
     this.#errorMessage = options.errorMessage;
     this.#requestIdHeader = options.requestIdHeader?.toLowerCase();
     this.#authHint = options.authHint;
+    this.#platform = options.platform;
+    this.#definiteFailure = options.definiteFailure ?? (() => undefined);
+    this.#attemptHeaders = options.attemptHeaders;
+    this.#onResponse = options.onResponse;
     this.#policy = options.retryPolicy ?? defaultRetryPolicy;
     this.#sleep = options.sleep ?? sleep;
     this.#random = options.random ?? Math.random;
@@ -190,7 +217,8 @@ export class JsonHttp {
       else search.set(key, String(value));
     }
     const query = search.toString();
-    const target = `${this.#origin}${this.#basePath}${path}${query === '' ? '' : `?${query}`}`;
+    const fullPath = `${this.#basePath}${path}`;
+    const target = `${this.#origin}${fullPath}${query === '' ? '' : `?${query}`}`;
     const headers = { ...this.#headers, ...options.headers };
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -204,7 +232,7 @@ export class JsonHttp {
       try {
         const response = await request(target, {
           method,
-          headers,
+          headers: this.#attemptHeaders === undefined ? headers : { ...headers, ...this.#attemptHeaders(fullPath) },
           body,
           dispatcher: this.#dispatcher,
           signal: options.signal,
@@ -212,6 +240,7 @@ export class JsonHttp {
         });
         status = response.statusCode;
         retryAfter = response.headers['retry-after'];
+        this.#onResponse?.(fullPath, response.headers);
         requestId = this.#requestIdHeader === undefined ? undefined : headerValue(response.headers[this.#requestIdHeader]);
         const text = await response.body.text();
         const type = String(response.headers['content-type'] ?? '');
@@ -243,13 +272,16 @@ export class JsonHttp {
         const askedMs = parseRetryAfter(retryAfter);
         const delay = askedMs ?? backoffDelay(this.#policy, attempt, this.#random);
         if (!mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
-          const asked = askedMs === undefined ? '' : `; asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+          const who = this.#platform === undefined ? '' : `${this.#platform} `;
+          const asked = askedMs === undefined ? '' : `; ${who}asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
           throw new ApiError({ ...details, detail: `${details.detail} (rate limited${asked})` });
         }
         this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
         await this.#sleep(delay);
         continue;
       }
+      const definite = status >= 500 ? this.#definiteFailure(data) : undefined;
+      if (definite !== undefined) throw new ApiError({ ...details, detail: `${details.detail} (${definite})` });
       if (retryableStatuses.has(status)) {
         // A change answered with 5xx may still have been made, so only reads are simply repeated.
         if (!idempotent) throw new ApiAmbiguousError(details);

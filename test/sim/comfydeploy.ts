@@ -4,7 +4,7 @@
 // bodies (422 lists, 403 plan limits, 402 attached workflows), bearer auth, and the fault injection
 // and request log of http-double.ts.
 import { randomUUID } from 'node:crypto';
-import { BadRequest, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
+import { BadRequest, HttpDouble, withRequestIds, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
 
 export interface ComfyDeploySimOptions {
   tokens?: string[];
@@ -435,16 +435,7 @@ export async function startComfyDeploySim(options: ComfyDeploySimOptions = {}): 
     throw detail(404, 'Not Found');
   }
 
-  const server = new HttpDouble((req) => {
-    const requestId = randomUUID();
-    try {
-      const reply = route(req);
-      return { ...reply, headers: { ...reply.headers, 'x-request-id': requestId } };
-    } catch (error) {
-      if (error instanceof BadRequest) throw new BadRequest({ ...error.reply, headers: { ...error.reply.headers, 'x-request-id': requestId } });
-      throw error;
-    }
-  });
+  const server = new HttpDouble(withRequestIds(route, 'x-request-id'));
   await server.listen();
 
   const view = (m: SimMachine): SimMachineView => ({

@@ -1,6 +1,7 @@
 // What both API doubles share: a loopback HTTP server with a request log and fault injection
 // (a status for the next N matching requests, a dropped connection, an answer lost after the
 // change was made, a delay). Each double supplies only its routes.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -242,6 +243,24 @@ function send(res: ServerResponse, reply: Reply): void {
   }
   headers['content-type'] = 'application/json; charset=utf-8';
   res.writeHead(reply.status, headers).end(JSON.stringify(reply.body));
+}
+
+/**
+ * The routes' answers, refusals included, each named by a fresh UUID in the request-id header, as
+ * Koyeb's and ComfyDeploy's `x-request-id`. Faults the double injects itself and its refusal of a
+ * body that is not JSON carry none.
+ */
+export function withRequestIds(route: (request: ParsedRequest) => Reply, header: string): Handler {
+  return (request) => {
+    const requestId = randomUUID();
+    const named = (reply: Reply): Reply => ({ ...reply, headers: { ...reply.headers, [header]: requestId } });
+    try {
+      return named(route(request));
+    } catch (error) {
+      if (error instanceof BadRequest) throw new BadRequest(named(error.reply));
+      throw error;
+    }
+  };
 }
 
 export const bad = (status: number, error: string): BadRequest => new BadRequest({ status, body: { error } });

@@ -3,7 +3,7 @@
 // failure with instance messages and events), secrets, listings that lag behind creates, bearer
 // auth, and the fault injection and request log of http-double.ts.
 import { randomUUID } from 'node:crypto';
-import { BadRequest, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
+import { BadRequest, HttpDouble, withRequestIds, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
 
 export interface KoyebSimOptions {
   tokens?: string[];
@@ -476,16 +476,7 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
     }
   }
 
-  const server = new HttpDouble((req) => {
-    const requestId = randomUUID();
-    try {
-      const reply = route(req);
-      return { ...reply, headers: { ...reply.headers, 'x-request-id': requestId } };
-    } catch (error) {
-      if (error instanceof BadRequest) throw new BadRequest({ ...error.reply, headers: { ...error.reply.headers, 'x-request-id': requestId } });
-      throw error;
-    }
-  });
+  const server = new HttpDouble(withRequestIds(route, 'x-request-id'));
   await server.listen();
 
   const appByName = (name: string): SimApp | undefined => [...apps.values()].find((a) => a.name === name);

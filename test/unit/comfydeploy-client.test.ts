@@ -1,27 +1,20 @@
 // The ComfyDeploy API client, the machine name, the input checks and the build-log reading against
 // scripted exchanges (nock intercepts undici).
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiAmbiguousError, ApiAuthError, ApiError } from '../../src/providers/http.js';
 import { ComfyDeployClient, ComfyDeployPlanError, comfyDeployErrorMessage } from '../../src/providers/comfydeploy/client.js';
 import { cloneFolder, comfyDeployMachineName, machineNameMaxLength } from '../../src/providers/comfydeploy/names.js';
 import { failedNode, logLines } from '../../src/providers/comfydeploy/provider.js';
 import { checkComfyUiVersion, checkCustomNodes, checkGpu, checkNodePath } from '../../src/providers/comfydeploy/validate.js';
+import { scriptedHttp } from '../support/scripted-http.ts';
 
 const api = 'https://api.comfydeploy.com';
 const token = 'cd-unit-test-secret';
 const machineId = '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
-const waits: number[] = [];
+const { waits, sleep } = scriptedHttp();
 const client = () =>
-  new ComfyDeployClient({ apiUrl: `${api}/api`, token, sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 });
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  waits.length = 0;
-  expect(pending).toEqual([]);
-});
+  new ComfyDeployClient({ apiUrl: `${api}/api`, token, sleep, random: () => 0.5 });
 
 const machine = (id: string, name: string) => ({ id, name, status: 'ready', docker_command_steps: { steps: [] } });
 

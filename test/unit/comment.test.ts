@@ -1,7 +1,8 @@
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commentMarker, renderPreview, upsertComment, type PreviewView } from '../../src/github/comment.js';
 import { createGitHubClient } from '../../src/github/octokit.js';
+import { scriptedHttp } from '../support/scripted-http.ts';
 
 const api = 'https://api.github.com';
 const issue = { owner: 'octo', repo: 'shop', number: 7 };
@@ -18,12 +19,7 @@ const ready: PreviewView = {
   machineId: '148e21ea7d4689',
 };
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+scriptedHttp();
 
 function comment(id: number, body: string) {
   return { id, body, html_url: `https://github.com/octo/shop/pull/7#issuecomment-${id}`, user: { login: 'github-actions[bot]' } };

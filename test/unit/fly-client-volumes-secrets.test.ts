@@ -1,20 +1,16 @@
 // Volume and app-secret calls of the Machines API client against scripted HTTP (nock), in the
 // shapes of superfly/fly-go flaps/flaps_volumes.go and flaps/flaps_secrets.go.
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FlyClient } from '../../src/providers/fly/client.js';
 import { FlyApiError } from '../../src/providers/fly/http.js';
+import { scriptedHttp } from '../support/scripted-http.ts';
 
 const api = 'https://api.machines.dev';
 const token = 'FlyV1 fm2_unit_test_secret';
 const client = () => new FlyClient({ apiUrl: api, token, sleep: async () => {}, random: () => 0.5 });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+scriptedHttp();
 
 const volume = (id: string, state = 'created', attached: string | null = null) => ({
   id,

@@ -1,33 +1,23 @@
 // The Machines API client against scripted HTTP exchanges (nock intercepts undici on Node 24).
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FlyAmbiguousError, FlyApiError, FlyAuthError, createFlyProvider } from '../../src/providers/fly/index.js';
 import { FlyClient } from '../../src/providers/fly/client.js';
 import { authorizationHeader, tokenPieces } from '../../src/providers/fly/token.js';
 import type { DeployRequest, ProgressLog } from '../../src/provider.js';
 import { bodyType, unknownFields } from '../sim/fly-fields.ts';
+import { connectionReset, scriptedHttp } from '../support/scripted-http.ts';
 
 const api = 'https://api.machines.dev';
 const token = 'FlyV1 fm2_unit_test_secret';
-const waits: number[] = [];
+const { waits, sleep } = scriptedHttp();
 const options = {
   apiUrl: api,
   token,
-  sleep: async (ms: number) => void waits.push(ms),
+  sleep,
   random: () => 0.5,
 };
 const client = () => new FlyClient(options);
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  waits.length = 0;
-  expect(pending).toEqual([]);
-});
-
-/** nock hangs on a plain-object error with undici; an Error instance carries the code through. */
-const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 
 describe('the Authorization header (fly-go tokens/tokens.go Parse, FlapsHeader)', () => {
   it.each([
@@ -135,7 +125,7 @@ describe('FlyClient', () => {
 
   it('retries a 503 and a connection reset on reads, with backoff', async () => {
     nock(api).get('/v1/apps/demo/machines').reply(503, { error: 'unavailable' });
-    nock(api).get('/v1/apps/demo/machines').replyWithError(reset());
+    nock(api).get('/v1/apps/demo/machines').replyWithError(connectionReset());
     nock(api).get('/v1/apps/demo/machines').reply(200, []);
     expect(await client().listMachines('demo')).toEqual([]);
     expect(waits).toEqual([150, 300]);
@@ -166,7 +156,7 @@ describe('FlyClient', () => {
   });
 
   it('never repeats a create whose answer was lost: it says the result is unknown', async () => {
-    nock(api).post('/v1/apps/demo/machines').replyWithError(reset());
+    nock(api).post('/v1/apps/demo/machines').replyWithError(connectionReset());
     const error = await client()
       .createMachine('demo', { region: 'iad', config: { image: 'x' } })
       .catch((e: unknown) => e);
@@ -352,7 +342,7 @@ describe('FlyProvider with scripted exchanges', () => {
     nock(api).get('/v1/apps/demo').reply(200, { id: 'a', name: 'demo' });
     nock(api).get('/v1/apps/demo/ip_assignments').reply(200, { ips: [{ ip: '2a09::1' }, { ip: '66.241.1.1' }] });
     nock(api).get('/v1/apps/demo/machines').reply(200, []);
-    nock(api).post('/v1/apps/demo/machines').replyWithError(reset());
+    nock(api).post('/v1/apps/demo/machines').replyWithError(connectionReset());
     nock(api).get('/v1/apps/demo/machines').twice().reply(200, [made]);
     nock(api).get('/v1/apps/demo/machines/m1/wait').query(true).reply(200, { ok: true });
     const provider = createFlyProvider(options);

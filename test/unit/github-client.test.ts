@@ -1,19 +1,15 @@
 // The GitHub client's retry rules, against scripted GitHub answers: rate limits are waited out as
 // their headers ask (within a budget), a failed GET is retried, a POST whose answer was lost is not.
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGitHubClient, GitHubApiError } from '../../src/github/octokit.js';
+import { scriptedHttp } from '../support/scripted-http.ts';
 
 const api = 'https://api.github.com';
 const commentsPath = '/repos/octo/shop/issues/7/comments';
 const secondaryLimit = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+scriptedHttp();
 
 /** A client whose waits last a millisecond per second GitHub asks for, and whose log lines are kept. */
 function client() {

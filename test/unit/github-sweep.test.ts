@@ -1,22 +1,18 @@
 // What a sweep shows people, and how it reads PR states and permissions from GitHub (scripted HTTP).
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { canWrite } from '../../src/github/commands.js';
 import { renderPreview } from '../../src/github/comment.js';
 import { createGitHubClient } from '../../src/github/octokit.js';
 import { readPulls } from '../../src/github/pulls.js';
 import { renderSweep } from '../../src/github/sweep.js';
+import { scriptedHttp } from '../support/scripted-http.ts';
 
 const api = 'https://api.github.com';
 const repo = { owner: 'octo', repo: 'shop' };
 const gh = () => createGitHubClient('ghs_test_token', { msPerSecond: 1 });
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+scriptedHttp();
 
 const pull = (number: number, state = 'open', merged = false) => ({
   number,

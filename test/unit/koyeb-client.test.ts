@@ -1,22 +1,15 @@
 // The Koyeb API client and the app name helper against scripted exchanges (nock intercepts undici).
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiAuthError, ApiError } from '../../src/providers/http.js';
 import { KoyebClient, koyebErrorMessage } from '../../src/providers/koyeb/client.js';
 import { koyebAppName, koyebAppNamePattern } from '../../src/providers/koyeb/names.js';
+import { scriptedHttp } from '../support/scripted-http.ts';
 
 const api = 'https://app.koyeb.com';
 const token = 'koyeb-unit-test-secret';
-const waits: number[] = [];
-const client = () => new KoyebClient({ apiUrl: api, token, sleep: async (ms: number) => void waits.push(ms), random: () => 0.5 });
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  waits.length = 0;
-  expect(pending).toEqual([]);
-});
+const { waits, sleep } = scriptedHttp();
+const client = () => new KoyebClient({ apiUrl: api, token, sleep, random: () => 0.5 });
 
 const exists = { status: 400, code: 'invalid_argument', message: 'validation error', fields: [{ field: 'name', description: 'already exists' }] };
 

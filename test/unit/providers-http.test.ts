@@ -1,11 +1,12 @@
 // The platform-neutral JSON HTTP core against scripted exchanges (nock intercepts undici on Node 24).
 import nock from 'nock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiAmbiguousError, ApiAuthError, ApiError, JsonHttp } from '../../src/providers/http.js';
+import { connectionReset, scriptedHttp } from '../support/scripted-http.ts';
 
 const api = 'https://api.example.test';
 const token = 'secret-token-never-printed';
-const waits: number[] = [];
+const { waits, sleep } = scriptedHttp();
 const http = () =>
   new JsonHttp({
     api: 'Example API',
@@ -14,19 +15,9 @@ const http = () =>
     errorMessage: (body) => (body as { message?: string }).message,
     requestIdHeader: 'X-Request-Id',
     authHint: 'Check the example-token input.',
-    sleep: async (ms: number) => void waits.push(ms),
+    sleep,
     random: () => 0.5,
   });
-
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  waits.length = 0;
-  expect(pending).toEqual([]);
-});
-
-const reset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
 
 describe('JsonHttp', () => {
   it('sends the authorization header, JSON and repeated query values under the base path', async () => {
@@ -77,7 +68,7 @@ describe('JsonHttp', () => {
 
   it('retries a 503 and a connection reset on reads, with backoff', async () => {
     nock(api).get('/base/v1/things').reply(503, { message: 'unavailable' });
-    nock(api).get('/base/v1/things').replyWithError(reset());
+    nock(api).get('/base/v1/things').replyWithError(connectionReset());
     nock(api).get('/base/v1/things').reply(200, []);
     expect((await http().call('GET', '/v1/things')).data).toEqual([]);
     expect(waits).toEqual([150, 300]);
@@ -87,7 +78,7 @@ describe('JsonHttp', () => {
     nock(api).post('/base/v1/things').reply(502, { message: 'bad gateway' });
     const first = await http().call('POST', '/v1/things', { body: {} }).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(ApiAmbiguousError);
-    nock(api).put('/base/v1/things/1').replyWithError(reset());
+    nock(api).put('/base/v1/things/1').replyWithError(connectionReset());
     const second = (await http().call('PUT', '/v1/things/1', { body: {} }).catch((e: unknown) => e)) as ApiError;
     expect(second).toBeInstanceOf(ApiAmbiguousError);
     expect(second.message).toContain('the request was sent; its answer was lost');

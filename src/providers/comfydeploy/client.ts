@@ -1,11 +1,9 @@
 // Typed ComfyDeploy API calls (comfy-deploy/api src/api/routes/machines.py). Each method is one
 // request, or one paged listing; what to do with the answers is provider.ts's.
-import { ApiError, JsonHttp, type JsonHttpOptions } from '../http.js';
+import { ApiError, JsonHttp, type PlatformClientOptions } from '../http.js';
 import type { CreateServerlessMachine, FastApiErrorBody, Machine, MachineVersion, UpdateServerlessMachine } from './types.js';
 
-export interface ComfyDeployClientOptions extends Omit<JsonHttpOptions, 'api' | 'authorization' | 'errorMessage' | 'requestIdHeader' | 'authHint'> {
-  token: string;
-}
+export type ComfyDeployClientOptions = PlatformClientOptions;
 
 const api = 'ComfyDeploy API';
 /** GET /machines answers at most `limit` rows, newest update first (machines.py get_machines). */

@@ -2,29 +2,16 @@
 // is an unbounded String, ServerlessMachineModel.name a plain str), but the dashboard lists
 // machines by name, so a long one is cut and made unique again with a short hash of the full
 // repository name, as for Koyeb.
-import { createHash } from 'node:crypto';
+import { shortPreviewName } from '../names.js';
 
 export const machineNameMaxLength = 40;
 
-function slug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
 /**
- * `pr-<n>-<repo>` when it fits; otherwise `pr-<n>-<repo cut>-<hash>` with 6 hex of sha256("owner/repo").
- * Only [a-z0-9-]: GET /machines?search= is an ILIKE pattern, where `_` and `%` would match other names.
+ * `pr-<n>-<repo>`, cut and hashed past 40 characters (see shortPreviewName). Only [a-z0-9-]:
+ * GET /machines?search= is an ILIKE pattern, where `_` and `%` would match other names.
  */
 export function comfyDeployMachineName(owner: string, repo: string, pr: number): string {
-  const head = `pr-${pr}`;
-  const repoSlug = slug(repo);
-  const whole = repoSlug === '' ? head : `${head}-${repoSlug}`;
-  if (whole.length <= machineNameMaxLength) return whole;
-  const hash = createHash('sha256').update(`${owner}/${repo}`.toLowerCase()).digest('hex').slice(0, 6);
-  const cut = repoSlug.slice(0, Math.max(0, machineNameMaxLength - head.length - hash.length - 2)).replace(/-+$/, '');
-  return cut === '' ? `${head}-${hash}` : `${head}-${cut}-${hash}`;
+  return shortPreviewName(owner, repo, pr, machineNameMaxLength);
 }
 
 /** The dashboard page of a machine: what a reviewer opens (it needs a login to the same organisation). */

@@ -17,6 +17,7 @@ import type {
 } from '../../provider.js';
 import { pollPause, sleep } from '../../retry.js';
 import { ApiAmbiguousError } from '../http.js';
+import { settled } from '../settled.js';
 import { ComfyDeployClient, type ComfyDeployClientOptions } from './client.js';
 import { cloneFolder, dashboardUrl } from './names.js';
 import type { ExtraNode } from './validate.js';
@@ -215,13 +216,6 @@ export function failedNode(line: string): string | undefined {
   const path = /\(IMPORT FAILED\)\s*:?\s*(\S.*)$/.exec(line)?.[1]?.trim();
   if (path === undefined) return undefined;
   return path.replace(/\/+$/, '').split('/').pop();
-}
-
-async function settled<T extends readonly unknown[]>(calls: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const results = await Promise.allSettled(calls);
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure !== undefined) throw failure.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 type WaitResult = { kind: 'ended'; version: MachineVersion } | { kind: 'timeout'; version: MachineVersion | undefined } | { kind: 'gone' };

@@ -1,6 +1,6 @@
 // Typed Koyeb API calls (openapi.json `paths`). Each method is one request, or one paged listing;
 // what to do with the answers is provider.ts's.
-import { ApiError, JsonHttp, type JsonHttpOptions, type JsonResponse } from '../http.js';
+import { ApiError, JsonHttp, type PlatformClientOptions, type JsonResponse } from '../http.js';
 import type {
   App,
   CreateApp,
@@ -15,9 +15,7 @@ import type {
   UpdateService,
 } from './types.js';
 
-export interface KoyebClientOptions extends Omit<JsonHttpOptions, 'api' | 'authorization' | 'errorMessage' | 'requestIdHeader' | 'authHint'> {
-  token: string;
-}
+export type KoyebClientOptions = PlatformClientOptions;
 
 /** Page size for listings; the API's limit parameter is a string of a number (openapi.json ListApps). */
 const pageSize = 100;

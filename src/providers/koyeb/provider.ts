@@ -15,6 +15,7 @@ import type {
 } from '../../provider.js';
 import { pollPause, sleep } from '../../retry.js';
 import { ApiAmbiguousError } from '../http.js';
+import { settled } from '../settled.js';
 import { KoyebClient, type KoyebClientOptions } from './client.js';
 import type {
   App,
@@ -191,17 +192,6 @@ function reportedHostname(app: App | undefined): string | undefined {
 
 /** How many deployments a sweep reads at once: parallel, but not a storm. */
 const sweepConcurrency = 8;
-
-/**
- * Promise.all that lets every call finish before rethrowing the first failure, so no request is
- * still under way (or still changing something) after deploy or destroy has returned.
- */
-async function settled<T extends readonly unknown[]>(calls: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const results = await Promise.allSettled(calls);
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure !== undefined) throw failure.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
-}
 
 type WaitResult = { kind: 'ready'; deployment: Deployment } | { kind: 'ended'; deployment: Deployment } | { kind: 'timeout'; deployment: Deployment | undefined };
 
