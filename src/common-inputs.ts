@@ -3,7 +3,6 @@
 // inputs.ts once it does; both happen before any network call. Kept free of any platform folder so
 // that a skipped run starts fast.
 import { koyebAppNamePattern } from './providers/koyeb/names.js';
-import { comfyDeployDefaultWaitTimeoutSeconds } from './providers/comfydeploy/validate.js';
 
 export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep';
 export type ProviderName = 'fly' | 'koyeb' | 'comfydeploy';
@@ -26,7 +25,6 @@ export interface CommonSettings {
   appName: string | undefined;
   org: string;
   env: Record<string, string>;
-  waitTimeoutSeconds: number;
   /** Seconds a started machine must stay up before it counts as ready; 0 trusts `started`. */
   smokeWindowSeconds: number;
   comment: boolean;
@@ -291,9 +289,6 @@ const apiUrls: Record<ProviderName, string> = {
   comfydeploy: 'https://api.comfydeploy.com/api',
 };
 
-/** wait-timeout when not set: a ComfyDeploy build installs ComfyUI and every node, which takes minutes. */
-const defaultWaitSeconds: Record<ProviderName, number> = { fly: 300, koyeb: 300, comfydeploy: comfyDeployDefaultWaitTimeoutSeconds };
-
 /** An input that would be silently ignored is a mistake worth stopping for: it names the input and the provider. */
 function refuseForeign(provider: ProviderName, given: (name: string) => string): void {
   const foreign = (Object.keys(platformInputs) as ProviderName[]).filter((p) => p !== provider).flatMap((p) => platformInputs[p].map((name) => ({ name, owner: p })));
@@ -343,7 +338,6 @@ export function readCommonSettings(read: (name: string) => string): CommonSettin
     appName: appNameFor(provider, value('app-name', '')),
     org: slug('org', value('org', 'personal')),
     env,
-    waitTimeoutSeconds: integer('wait-timeout', value('wait-timeout', String(defaultWaitSeconds[provider])), 1, 3600, ' seconds'),
     smokeWindowSeconds: integer('smoke-window', value('smoke-window', provider === 'fly' ? '10' : '0'), 0, 600, ' seconds (0 disables the check)'),
     comment: boolean('comment', value('comment', 'true')),
     deploymentEnvironment: environmentPrefix(value('deployment-environment', '')),

@@ -19,7 +19,15 @@ import {
   type AutostopMode,
   type PlanOverrides,
 } from './providers/fly/appconfig/index.js';
-import { checkComfyUiVersion, checkCustomNodes, checkGpu, checkNodePath, type Checked, type ExtraNode } from './providers/comfydeploy/validate.js';
+import {
+  checkComfyUiVersion,
+  checkCustomNodes,
+  checkGpu,
+  checkNodePath,
+  comfyDeployDefaultWaitTimeoutSeconds,
+  type Checked,
+  type ExtraNode,
+} from './providers/comfydeploy/validate.js';
 import type { MachineGpu } from './providers/comfydeploy/types.js';
 
 /** The ComfyDeploy build: a pinned ComfyUI plus the PR's node (and the nodes it needs). */
@@ -113,6 +121,8 @@ function checked<T>(input: string, result: Checked<T>): T {
 
 /** What only the chosen platform reads; the others get neutral values so Settings has one shape. */
 export interface PlatformSettings {
+  /** The `wait-timeout` input, else the platform's default. */
+  waitTimeoutSeconds: number;
   /** The `config` fly.toml, relative to the workspace; undefined when the preview has none. */
   configPath: string | undefined;
   /** That fly.toml, parsed (src/providers/fly/appconfig); the deploy plans each process group from it. */
@@ -131,10 +141,16 @@ export interface PlatformSettings {
 
 export interface Settings extends CommonSettings, PlatformSettings {}
 
+/** What a preview runs, and where: each platform's own reading of its inputs. */
+type WhatRuns = Omit<PlatformSettings, 'waitTimeoutSeconds'>;
+
+/** wait-timeout when not set: a ComfyDeploy build installs ComfyUI and every node, which takes minutes. */
+const defaultWaitSeconds: Record<ProviderName, number> = { fly: 300, koyeb: 300, comfydeploy: comfyDeployDefaultWaitTimeoutSeconds };
+
 /** Sizes of a Fly machine the other platforms do not use; kept so Settings has one shape. */
 const unusedGuest: GuestSize = { cpuKind: 'shared', cpus: 1, memoryMb: 256 };
 
-function flySettings(given: (name: string) => string, workspace: string | undefined, autostop: AutostopMode): PlatformSettings {
+function flySettings(given: (name: string) => string, workspace: string | undefined, autostop: AutostopMode): WhatRuns {
   const configInput = configFile(given('config'), workspace);
   const file = appConfig(configInput);
   const guestGiven = guestInputs(given);
@@ -175,7 +191,7 @@ function flySettings(given: (name: string) => string, workspace: string | undefi
 }
 
 /** Koyeb reads no fly.toml (a `config` input is refused above): region, size and port are inputs alone. */
-function koyebSettings(given: (name: string) => string, autostop: AutostopMode): PlatformSettings {
+function koyebSettings(given: (name: string) => string, autostop: AutostopMode): WhatRuns {
   const regionInput = given('region');
   if (regionInput !== '' && !/^[a-z]{3}$/.test(regionInput)) {
     throw new InputError('region', `must be a Koyeb region code such as was, fra, par, sfo, sin or tyo; got ${quote(regionInput)}`);
@@ -197,7 +213,7 @@ function koyebSettings(given: (name: string) => string, autostop: AutostopMode):
   };
 }
 
-function comfyDeploySettings(given: (name: string) => string, read: (name: string) => string): PlatformSettings {
+function comfyDeploySettings(given: (name: string) => string, read: (name: string) => string): WhatRuns {
   const version = given('comfyui-version');
   if (version === '') {
     throw new InputError('comfyui-version', 'is required with provider: comfydeploy: the 40-hex ComfyUI commit to build on, e.g. 094306b626e9cf505690c5d8b445032b3b8a36fa');
@@ -225,8 +241,9 @@ function comfyDeploySettings(given: (name: string) => string, read: (name: strin
 export function readPlatformSettings(provider: ProviderName, read: (name: string) => string, workspace: string | undefined): PlatformSettings {
   const given = (name: string): string => read(name).trim();
   const autostop = oneOf('autostop', given('autostop') === '' ? 'stop' : given('autostop'), ['stop', 'suspend', 'off'] as const) satisfies AutostopMode;
-  if (provider === 'fly') return flySettings(given, workspace, autostop);
-  return provider === 'koyeb' ? koyebSettings(given, autostop) : comfyDeploySettings(given, read);
+  const runs = provider === 'fly' ? flySettings(given, workspace, autostop) : provider === 'koyeb' ? koyebSettings(given, autostop) : comfyDeploySettings(given, read);
+  const wait = given('wait-timeout');
+  return { ...runs, waitTimeoutSeconds: integer('wait-timeout', wait === '' ? String(defaultWaitSeconds[provider]) : wait, 1, 3600, ' seconds') };
 }
 
 /** Every input at once, as a run that acts sees them. */
