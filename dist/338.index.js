@@ -442,8 +442,8 @@ async function mapLimit(items, limit, work) {
     return results;
 }
 
-// EXTERNAL MODULE: ./lib/providers/fly/appconfig/index.js + 14 modules
-var appconfig = __webpack_require__(49);
+// EXTERNAL MODULE: ./lib/providers/fly/appconfig/index.js + 5 modules
+var appconfig = __webpack_require__(554);
 ;// CONCATENATED MODULE: ./lib/providers/fly/desired.js
 /** The order label: a later event for the same commit changes it without needing a restart. */
 const orderKey = 'fly_preview_order';
@@ -681,7 +681,7 @@ class FlyProvider {
     async deploy(request, log) {
         const started = this.#now();
         const deadline = started + request.waitTimeoutMs;
-        const plan = (0,appconfig/* planPreview */.Aq)(this.#appConfig, this.#overrides ?? overridesFrom(request));
+        const plan = (0,appconfig.planPreview)(this.#appConfig, this.#overrides ?? overridesFrom(request));
         const phases = new Phases(this.#now);
         const app = await phases.time('app', () => this.#ensureApp(request, log));
         const appName = request.appName;

@@ -3,7 +3,8 @@
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import type { GitHubClient, IssueRef, PreviewView, SweepRow } from './github/index.js';
-import { InputError, readSettings, secretValuesToMask, type ProviderName, type Settings } from './inputs.js';
+import { InputError, readCommonSettings, secretValuesToMask, type ProviderName } from './common-inputs.js';
+import type { Settings } from './inputs.js';
 import {
   inWords,
   planResolved,
@@ -16,11 +17,10 @@ import {
   type PullRequestState,
 } from './plan.js';
 import type { DeployOutcome, PreviewListing, PreviewProvider, PreviewTarget, ProgressLog, SourceRef } from './provider.js';
-import { planPreview } from './providers/fly/appconfig/index.js';
 import { tokenPieces } from './providers/fly/token.js';
 
-// The platform and GitHub clients are loaded only when a run deploys or destroys: a skipped run (a
-// push, a fork PR) then starts in a fraction of the time.
+// The platform's settings (inputs.ts, with the fly.toml reader), the platform and GitHub clients are
+// loaded only when a run acts: a skipped run (a push, a fork PR) then starts in a fraction of the time.
 type GitHubModule = typeof import('./github/index.js');
 
 const secretInputs = ['fly-api-token', 'koyeb-api-token', 'comfydeploy-api-token', 'github-token'] as const;
@@ -348,8 +348,10 @@ async function destroy(provider: PreviewProvider, report: Report, target: Previe
 }
 
 /** What the fly.toml has that a preview does not use, said once per run. */
-function planWarnings(settings: Settings): string[] {
-  return settings.appConfig === undefined ? [] : planPreview(settings.appConfig, settings.overrides).warnings;
+async function planWarnings(settings: Settings): Promise<string[]> {
+  if (settings.appConfig === undefined) return [];
+  const { planPreview } = await import('./providers/fly/appconfig/index.js');
+  return planPreview(settings.appConfig, settings.overrides).warnings;
 }
 
 /** Loads the GitHub module only now: a skipped run never pays for it. */
@@ -606,16 +608,20 @@ export async function run(): Promise<void> {
   let provider: Provider | undefined;
   try {
     maskSecrets();
-    const settings = readSettings((name) => core.getInput(name));
+    const read = (name: string): string => core.getInput(name);
+    const common = readCommonSettings(read);
     const event = eventContext();
-    const plan = planRun(settings, event);
+    const plan = planRun(common, event);
     if (plan.action === 'skip') {
       core.notice(plan.reason);
       core.setOutput('status', 'skipped');
       return;
     }
+    // A run that acts reads its platform's inputs (the fly.toml among them) before any call.
+    const { readPlatformSettings } = await import('./inputs.js');
+    const settings: Settings = { ...common, ...readPlatformSettings(common.provider, read, process.env['GITHUB_WORKSPACE']) };
     const [open, { github }] = await Promise.all([openProvider(settings), load()]);
-    if (plan.action !== 'sweep') for (const warning of planWarnings(settings)) core.warning(warning);
+    if (plan.action !== 'sweep') for (const warning of await planWarnings(settings)) core.warning(warning);
     if (plan.action === 'resolve') {
       await resolveAndAct(settings, plan, event.eventName, open);
       return;

@@ -1,5 +1,5 @@
 // What this event means for the preview: deploy, destroy, or skip (and why). Pure: no I/O.
-import { InputError, type ProviderName, type Settings } from './inputs.js';
+import { InputError, type CommonSettings, type ProviderName } from './common-inputs.js';
 import { comfyDeployMachineName } from './providers/comfydeploy/names.js';
 import { koyebAppName } from './providers/koyeb/names.js';
 
@@ -137,7 +137,7 @@ function readLabels(pr: Json): string[] {
 }
 
 /** What a label event means when `label` is set: undefined for "as any other PR activity". */
-function labelVerdict(settings: Settings, event: EventContext, payload: Json, pr: Json): 'deploy' | 'destroy' | 'skip' | undefined {
+function labelVerdict(settings: CommonSettings, event: EventContext, payload: Json, pr: Json): 'deploy' | 'destroy' | 'skip' | undefined {
   const wanted = settings.label;
   if (wanted === undefined || event.action === 'closed') return undefined;
   const changed = isObject(payload['label']) && isString(payload['label']['name']) ? payload['label']['name'] : undefined;
@@ -161,7 +161,7 @@ function repositoryOf(event: EventContext, payload: Json): { owner: string; repo
   return { owner, repo };
 }
 
-function sweepPlan(settings: Settings, event: EventContext, payload: Json): Plan {
+function sweepPlan(settings: CommonSettings, event: EventContext, payload: Json): Plan {
   if (settings.apiToken === undefined) {
     throw new InputError(tokenInputs[settings.provider].input, `is required to sweep previews; ${tokenHint(settings.provider)}`);
   }
@@ -172,7 +172,7 @@ function sweepPlan(settings: Settings, event: EventContext, payload: Json): Plan
 }
 
 /** A run outside pull_request events: a `/preview` comment, or a PR named by pr-number. */
-function resolvePlan(settings: Settings, event: EventContext, payload: Json): Plan | undefined {
+function resolvePlan(settings: CommonSettings, event: EventContext, payload: Json): Plan | undefined {
   if (event.eventName === 'issue_comment') {
     const issue = isObject(payload['issue']) ? payload['issue'] : {};
     const comment = isObject(payload['comment']) ? payload['comment'] : {};
@@ -196,7 +196,7 @@ function resolvePlan(settings: Settings, event: EventContext, payload: Json): Pl
   return { action: 'resolve', ...repositoryOf(event, payload), number: settings.prNumber, intent, command: undefined };
 }
 
-export function planRun(settings: Settings, event: EventContext): Plan {
+export function planRun(settings: CommonSettings, event: EventContext): Plan {
   const isPullRequestEvent = pullRequestEvents.has(event.eventName);
   const payload = isObject(event.payload) ? event.payload : {};
   const hasPullRequest = isObject(payload['pull_request']);
@@ -234,7 +234,7 @@ export function planRun(settings: Settings, event: EventContext): Plan {
 /** What one PR's event comes down to, once the PR is known. */
 export type PullRequestPlan = Extract<Plan, { action: 'deploy' | 'destroy' | 'skip' }>;
 
-export function planResolved(settings: Settings, pr: PullRequestState, intent: Intent, eventName: string): PullRequestPlan {
+export function planResolved(settings: CommonSettings, pr: PullRequestState, intent: Intent, eventName: string): PullRequestPlan {
   const action = intent === 'auto' ? (pr.state === 'closed' ? 'destroy' : 'deploy') : intent;
   if (action === 'deploy' && pr.state === 'closed') {
     return { action: 'skip', reason: `PR #${pr.number} is closed; reopen it to get a preview again.` };
@@ -243,7 +243,7 @@ export function planResolved(settings: Settings, pr: PullRequestState, intent: I
 }
 
 function decide(
-  settings: Settings,
+  settings: CommonSettings,
   pr: PullRequest & { state: string; sender: string | undefined },
   action: 'deploy' | 'destroy',
   eventName: string,

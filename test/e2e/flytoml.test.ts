@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pullRequestPayload, runAction, type ActionRun } from '../sim/action-runner.ts';
+import { pullRequestPayload, runAction, webhookExample, type ActionRun } from '../sim/action-runner.ts';
 import { startFlySim, type FlySim } from '../sim/fly.ts';
 import { startGitHubSim, type GitHubSim } from '../sim/github.ts';
 
@@ -65,5 +65,21 @@ describe('fly.toml', () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(`::error::Input 'config' names "deploy/fly.staging.toml", which is not in the workspace`);
     expect(fly.requests).toEqual([]);
+  });
+
+  it('a push, which the action skips, does not read the fly.toml: a half-edited one on a branch fails nothing', async () => {
+    const result = await runAction({
+      eventName: 'push',
+      payload: webhookExample('push'),
+      repository: 'Codertocat/Hello-World',
+      githubApiUrl: github.url,
+      inputs: { 'fly-api-url': fly.url, 'fly-api-token': flyToken, image: 'registry.fly.io/hello:one' },
+      env: { GITHUB_WORKSPACE: workspaceWith('app = "hello"\n\n[http_service\n') },
+    });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('skipped');
+    expect(result.stdout).not.toContain('::error::');
+    expect(fly.requests).toEqual([]);
+    expect(github.requests).toEqual([]);
   });
 });

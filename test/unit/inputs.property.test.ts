@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import nock from 'nock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InputError, parseEnv, parseSecrets, readSettings, secretValuesToMask, type Settings } from '../../src/inputs.js';
+import { InputError, parseEnv, parseSecrets, secretValuesToMask } from '../../src/common-inputs.js';
+import { readSettings, type Settings } from '../../src/inputs.js';
 
 beforeAll(() => nock.disableNetConnect());
 

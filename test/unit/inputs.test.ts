@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, parseEnv, parseSecrets, parseTtl, readSettings, secretValuesToMask } from '../../src/inputs.js';
+import { InputError, parseEnv, parseSecrets, parseTtl, secretValuesToMask } from '../../src/common-inputs.js';
+import { readSettings } from '../../src/inputs.js';
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 

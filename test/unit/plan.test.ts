@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, readSettings, type Settings } from '../../src/inputs.js';
+import { InputError } from '../../src/common-inputs.js';
+import { readSettings, type Settings } from '../../src/inputs.js';
 import { defaultAppName, inWords, parseCommand, planResolved, planRun, sweepVerdict, type PullRequestState, type SweptPull } from '../../src/plan.js';
 import { pullRequestPayload, webhookExample } from '../sim/action-runner.ts';
 

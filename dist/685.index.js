@@ -1,0 +1,312 @@
+export const id = 685;
+export const ids = [685];
+export const modules = {
+
+/***/ 2685:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  readPlatformSettings: () => (/* binding */ readPlatformSettings)
+});
+
+// UNUSED EXPORTS: readSettings
+
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: ./lib/common-inputs.js
+var common_inputs = __webpack_require__(9242);
+// EXTERNAL MODULE: ./lib/providers/fly/appconfig/index.js + 5 modules
+var appconfig = __webpack_require__(554);
+;// CONCATENATED MODULE: ./lib/providers/comfydeploy/types.js
+// Request and response shapes of the ComfyDeploy API as far as this action uses them. Field names
+// are those of comfy-deploy/api: src/api/routes/machines.py (ServerlessMachineModel,
+// UpdateServerlessMachineModel), src/api/models.py (Machine, MachineVersion, get_machine_columns),
+// src/api/routes/types.py (MachineGPU) and src/api/utils/docker.py (DockerStep, CustomNode).
+// test/sim/COMFYDEPLOY_API.md lists the rules the simulator serves, with line ranges.
+/** routes/types.py MachineGPU (also the machine_gpu enum of models.py get_machine_columns). */
+const machineGpus = ['CPU', 'T4', 'L4', 'A10G', 'L40S', 'A100', 'A100-80GB', 'H100', 'H200', 'B200'];
+
+;// CONCATENATED MODULE: ./lib/providers/comfydeploy/validate.js
+// Checks of the ComfyDeploy inputs, for src/inputs.ts to call before any network call. Each returns
+// the typed value or a message naming the input and the accepted form.
+
+/**
+ * What wait-timeout should default to on this platform: a build installs torch, ComfyUI and every
+ * node into a fresh image, which takes minutes where a Fly machine takes seconds.
+ */
+const comfyDeployDefaultWaitTimeoutSeconds = 1_200;
+/** machines.py GitCommitHash: the API answers 422 to anything but 40 hex digits. */
+const commitPattern = /^[0-9a-fA-F]{40}$/;
+function checkComfyUiVersion(raw) {
+    const value = raw.trim();
+    if (commitPattern.test(value))
+        return { ok: true, value: value.toLowerCase() };
+    return {
+        ok: false,
+        error: `comfyui-version must be a full 40-hex ComfyUI commit (e.g. 094306b626e9cf505690c5d8b445032b3b8a36fa), not "${value}": ComfyDeploy refuses tags and branch names.`,
+    };
+}
+function checkGpu(raw) {
+    const value = raw.trim() === '' ? 'CPU' : raw.trim();
+    const found = machineGpus.find((gpu) => gpu.toLowerCase() === value.toLowerCase());
+    if (found !== undefined)
+        return { ok: true, value: found };
+    return { ok: false, error: `gpu must be one of ${machineGpus.join(', ')} (default CPU), not "${value}".` };
+}
+function isCloneUrl(text) {
+    try {
+        const url = new URL(text);
+        return url.protocol === 'https:' && url.username === '' && url.password === '' && url.pathname.split('/').filter(Boolean).length >= 2;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * `custom-nodes`: one `<https git url>@<40-hex commit>` per line; blank lines and `#` comments are
+ * skipped. Pinned commits keep every preview reproducible. Credentials in the URL are refused: the
+ * API stores the steps as given and shows them in the dashboard.
+ */
+function checkCustomNodes(raw) {
+    const nodes = [];
+    const lines = raw.split(/\r?\n/);
+    for (const [index, line] of lines.entries()) {
+        const text = line.trim();
+        if (text === '' || text.startsWith('#'))
+            continue;
+        const at = text.lastIndexOf('@');
+        const url = at < 0 ? text : text.slice(0, at);
+        const commit = at < 0 ? '' : text.slice(at + 1);
+        if (!isCloneUrl(url) || !commitPattern.test(commit)) {
+            return {
+                ok: false,
+                error: `custom-nodes line ${index + 1} ("${text}") must be <https git url>@<40-hex commit>, e.g. https://github.com/cubiq/ComfyUI_essentials@33ff89fd354d8ec3ab6affb605a79a931b445d99.`,
+            };
+        }
+        nodes.push({ url, commit: commit.toLowerCase() });
+    }
+    return { ok: true, value: nodes };
+}
+/**
+ * `node-path`: where the custom node lives in the repository, relative, default the root. Only
+ * plain path characters: it is written into a build step's shell commands.
+ */
+function checkNodePath(raw) {
+    const value = raw.trim().replace(/^\.\/+/, '').replace(/\/+$/, '');
+    if (value === '' || value === '.')
+        return { ok: true, value: '' };
+    const parts = value.split('/');
+    if (value.startsWith('/') || parts.some((p) => p === '' || p === '.' || p === '..' || !/^[A-Za-z0-9._-]+$/.test(p))) {
+        return { ok: false, error: `node-path must be a relative folder of the repository (letters, digits, . _ - and /; no ..), e.g. nodes/my_node, not "${raw}".` };
+    }
+    return { ok: true, value };
+}
+
+;// CONCATENATED MODULE: ./lib/inputs.js
+// Raw action inputs → one typed, validated Settings object: the platform-neutral inputs
+// (common-inputs.ts) and the chosen platform's own (a fly.toml and Fly's machine sizes, Koyeb's
+// region and instance type, ComfyDeploy's build). main.ts loads this module only once the plan says
+// the run acts, and reads it before any network call, so a bad value still fails the step without
+// touching the platform or GitHub; a skipped run never parses a fly.toml.
+
+
+
+
+
+function region(raw) {
+    if (!/^[a-z]{3}$/.test(raw))
+        throw new common_inputs/* InputError */.dz('region', `must be a three-letter Fly region code such as iad, lhr or syd; got ${(0,common_inputs/* quote */.hD)(raw)}`);
+    return raw;
+}
+/** Every CPU count Fly offers for some kind; the kind decides which (flyctl internal/machine/update.go). */
+const anyCpuCount = [...new Set([...appconfig/* cpusPerKind */.zu.shared, ...appconfig/* cpusPerKind */.zu.performance])].sort((a, b) => a - b);
+/** Each size input on its own; whether they fit together (and with the fly.toml) is checked on the plan. */
+function guestInputs(value) {
+    const size = value('size');
+    const cpuKind = value('cpu-kind');
+    const cpus = value('cpus');
+    const memory = value('memory');
+    const presets = Object.keys(appconfig/* machinePresets */.gS);
+    const cpuCount = cpus === '' ? undefined : (0,common_inputs/* integer */.nd)('cpus', cpus, 1, 128);
+    if (cpuCount !== undefined && !anyCpuCount.includes(cpuCount)) {
+        throw new common_inputs/* InputError */.dz('cpus', `must be one of ${anyCpuCount.join(', ')}; got ${(0,common_inputs/* quote */.hD)(cpus)}`);
+    }
+    const memoryMb = memory === '' ? undefined : (0,common_inputs/* integer */.nd)('memory', memory, 256, 1_048_576, ' (MB)');
+    if (memoryMb !== undefined && memoryMb % 256 !== 0)
+        throw new common_inputs/* InputError */.dz('memory', `must be a multiple of 256 MB; got ${(0,common_inputs/* quote */.hD)(memory)}`);
+    return {
+        size: size === '' ? undefined : (0,common_inputs/* oneOf */.yL)('size', size, presets),
+        cpuKind: cpuKind === '' ? undefined : (0,common_inputs/* oneOf */.yL)('cpu-kind', cpuKind, ['shared', 'performance']),
+        cpus: cpuCount,
+        memoryMb,
+    };
+}
+/** The input to blame when the sizes do not fit: the most specific one given. */
+function guestInputName(guest) {
+    if (guest.memoryMb !== undefined)
+        return 'memory';
+    if (guest.cpus !== undefined)
+        return 'cpus';
+    if (guest.cpuKind !== undefined)
+        return 'cpu-kind';
+    if (guest.size !== undefined)
+        return 'size';
+    return 'config';
+}
+/**
+ * The `config` input, or fly.toml at the workspace root when it exists. A path must stay inside
+ * the workspace. undefined: the preview has no fly.toml.
+ */
+function configFile(raw, workspace) {
+    if (raw === '') {
+        if (workspace === undefined)
+            return undefined;
+        const path = (0,external_node_path_.resolve)(workspace, 'fly.toml');
+        return (0,external_node_fs_.existsSync)(path) ? { path, shownAs: 'fly.toml' } : undefined;
+    }
+    (0,common_inputs/* singleLine */.pF)('config', raw);
+    const base = workspace ?? process.cwd();
+    const path = (0,external_node_path_.resolve)(base, raw);
+    const inside = (0,external_node_path_.relative)(base, path);
+    if ((0,external_node_path_.isAbsolute)(raw) || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
+        throw new common_inputs/* InputError */.dz('config', `must be a path inside the workspace such as fly.toml or deploy/fly.staging.toml; got ${(0,common_inputs/* quote */.hD)(raw)}`);
+    }
+    if (!(0,external_node_fs_.existsSync)(path))
+        throw new common_inputs/* InputError */.dz('config', `names ${(0,common_inputs/* quote */.hD)(raw)}, which is not in the workspace (a path relative to the repository root)`);
+    return { path, shownAs: inside };
+}
+function appConfig(file) {
+    if (file === undefined)
+        return undefined;
+    try {
+        return (0,appconfig/* loadAppConfig */.yN)(file.path, file.shownAs);
+    }
+    catch (error) {
+        if (error instanceof appconfig/* AppConfigError */.ys)
+            throw new common_inputs/* InputError */.dz('config', `is not a fly.toml the action can use: ${error.message}`);
+        throw new common_inputs/* InputError */.dz('config', `names ${(0,common_inputs/* quote */.hD)(file.shownAs)}, which cannot be read`);
+    }
+}
+function checked(input, result) {
+    if (!result.ok)
+        throw new common_inputs/* InputError */.dz(input, `is not valid: ${result.error}`);
+    return result.value;
+}
+/** wait-timeout when not set: a ComfyDeploy build installs ComfyUI and every node, which takes minutes. */
+const defaultWaitSeconds = { fly: 300, koyeb: 300, comfydeploy: comfyDeployDefaultWaitTimeoutSeconds };
+/** Sizes of a Fly machine the other platforms do not use; kept so Settings has one shape. */
+const unusedGuest = { cpuKind: 'shared', cpus: 1, memoryMb: 256 };
+function flySettings(given, workspace, autostop) {
+    const configInput = configFile(given('config'), workspace);
+    const file = appConfig(configInput);
+    const guestGiven = guestInputs(given);
+    const regionInput = given('region');
+    const portInput = given('internal-port');
+    const overrides = { autostop };
+    if (regionInput !== '')
+        overrides.region = region(regionInput);
+    if (portInput !== '')
+        overrides.internalPort = (0,common_inputs/* integer */.nd)('internal-port', portInput, 1, 65535);
+    if (guestGiven.size !== undefined)
+        overrides.size = guestGiven.size;
+    if (guestGiven.cpuKind !== undefined)
+        overrides.cpuKind = guestGiven.cpuKind;
+    if (guestGiven.cpus !== undefined)
+        overrides.cpus = guestGiven.cpus;
+    if (guestGiven.memoryMb !== undefined)
+        overrides.memoryMb = guestGiven.memoryMb;
+    // Planning now finds a file and inputs that together make something Fly would refuse, before any call.
+    let plan;
+    try {
+        plan = (0,appconfig.planPreview)(file, overrides);
+    }
+    catch (error) {
+        if (error instanceof appconfig/* GuestSizeError */.Cy) {
+            const name = guestInputName(guestGiven);
+            throw new common_inputs/* InputError */.dz(name, `gives process group ${JSON.stringify(error.group)} a machine size Fly does not accept: ${error.problem}`);
+        }
+        if (error instanceof appconfig/* AppConfigError */.ys)
+            throw new common_inputs/* InputError */.dz('config', `is not a fly.toml the action can use: ${error.message}`);
+        throw error;
+    }
+    const main = plan.groups.find((g) => g.name === 'app') ?? plan.groups[0];
+    const guest = main?.config.guest;
+    return {
+        configPath: configInput?.shownAs,
+        appConfig: file,
+        overrides,
+        region: plan.region,
+        internalPort: main?.config.services?.find((s) => s.internal_port !== undefined)?.internal_port ?? appconfig/* defaultInternalPort */.aE,
+        guest: { cpuKind: guest?.cpu_kind ?? 'shared', cpus: guest?.cpus ?? 1, memoryMb: guest?.memory_mb ?? 256 },
+        instanceType: undefined,
+        comfyDeploy: undefined,
+    };
+}
+/** Koyeb reads no fly.toml (a `config` input is refused above): region, size and port are inputs alone. */
+function koyebSettings(given, autostop) {
+    const regionInput = given('region');
+    if (regionInput !== '' && !/^[a-z]{3}$/.test(regionInput)) {
+        throw new common_inputs/* InputError */.dz('region', `must be a Koyeb region code such as was, fra, par, sfo, sin or tyo; got ${(0,common_inputs/* quote */.hD)(regionInput)}`);
+    }
+    const size = given('size');
+    if (size !== '' && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(size)) {
+        throw new common_inputs/* InputError */.dz('size', `must be a Koyeb instance type such as nano, micro, small or medium; got ${(0,common_inputs/* quote */.hD)(size)}`);
+    }
+    const port = given('internal-port');
+    return {
+        configPath: undefined,
+        appConfig: undefined,
+        overrides: { autostop },
+        region: regionInput === '' ? 'was' : regionInput,
+        internalPort: port === '' ? appconfig/* defaultInternalPort */.aE : (0,common_inputs/* integer */.nd)('internal-port', port, 1, 65535),
+        guest: unusedGuest,
+        instanceType: size === '' ? 'nano' : size,
+        comfyDeploy: undefined,
+    };
+}
+function comfyDeploySettings(given, read) {
+    const version = given('comfyui-version');
+    if (version === '') {
+        throw new common_inputs/* InputError */.dz('comfyui-version', 'is required with provider: comfydeploy: the 40-hex ComfyUI commit to build on, e.g. 094306b626e9cf505690c5d8b445032b3b8a36fa');
+    }
+    return {
+        configPath: undefined,
+        appConfig: undefined,
+        overrides: { autostop: 'stop' },
+        region: '',
+        internalPort: appconfig/* defaultInternalPort */.aE,
+        guest: unusedGuest,
+        instanceType: undefined,
+        comfyDeploy: {
+            comfyuiVersion: checked('comfyui-version', checkComfyUiVersion(version)),
+            gpu: checked('gpu', checkGpu(given('gpu'))),
+            extraNodes: checked('custom-nodes', checkCustomNodes(read('custom-nodes'))),
+            nodePath: checked('node-path', checkNodePath(given('node-path'))),
+        },
+    };
+}
+/**
+ * The chosen platform's inputs. `read` returns the raw input ('' when unset), as core.getInput does.
+ * `workspace` is where `config` is looked up (GITHUB_WORKSPACE on a runner).
+ */
+function readPlatformSettings(provider, read, workspace) {
+    const given = (name) => read(name).trim();
+    const autostop = (0,common_inputs/* oneOf */.yL)('autostop', given('autostop') === '' ? 'stop' : given('autostop'), ['stop', 'suspend', 'off']);
+    const runs = provider === 'fly' ? flySettings(given, workspace, autostop) : provider === 'koyeb' ? koyebSettings(given, autostop) : comfyDeploySettings(given, read);
+    const wait = given('wait-timeout');
+    return { ...runs, waitTimeoutSeconds: (0,common_inputs/* integer */.nd)('wait-timeout', wait === '' ? String(defaultWaitSeconds[provider]) : wait, 1, 3600, ' seconds') };
+}
+/** Every input at once, as a run that acts sees them. */
+function readSettings(read, workspace = process.env['GITHUB_WORKSPACE']) {
+    const common = readCommonSettings(read);
+    return { ...common, ...readPlatformSettings(common.provider, read, workspace) };
+}
+
+
+/***/ })
+
+};
