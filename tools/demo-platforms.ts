@@ -4,32 +4,12 @@
 import { pullRequestPayload, runAction, type ActionRun, type PullRequestChanges } from '../test/sim/action-runner.ts';
 import { startComfyDeploySim } from '../test/sim/comfydeploy.ts';
 import { startGitHubSim, type GitHubSim } from '../test/sim/github.ts';
-import type { DoubleControls, RequestRecord } from '../test/sim/http-double.ts';
+import type { DoubleControls } from '../test/sim/http-double.ts';
 import { startKoyebSim } from '../test/sim/koyeb.ts';
+import { bold, dim, green, red, requestLine, logLines } from './demo-print.ts';
 
-const tty = process.stdout.isTTY === true;
-const paint = (code: string) => (text: string) => (tty ? `\u001b[${code}m${text}\u001b[0m` : text);
-const bold = paint('1');
-const dim = paint('2');
-const green = paint('32');
-const red = paint('31');
-const cyan = paint('36');
 
 const githubToken = 'demo-github-token';
-
-function requestLine(r: RequestRecord): string {
-  const pairs = Object.entries(r.queryAll).flatMap(([key, values]) => values.map((value): [string, string] => [key, value]));
-  const query = pairs.length === 0 ? '' : `?${new URLSearchParams(pairs)}`;
-  const status = r.status === 0 ? red('dropped') : r.status >= 400 ? red(String(r.status)) : green(String(r.status));
-  return `    ${r.method.padEnd(6)} ${r.path}${dim(query)} → ${status} ${dim(`${r.durationMs} ms`)}`;
-}
-
-function logLines(run: ActionRun): string[] {
-  return run.stdout
-    .split('\n')
-    .filter((l) => l !== '' && !l.startsWith('::add-mask::') && !l.startsWith('::debug::'))
-    .map((l) => `    ${l.startsWith('::error') ? red(l) : l.startsWith('::notice') ? cyan(l) : l}`);
-}
 
 interface Platform {
   /** How the request list is headed, e.g. "Koyeb API". */
