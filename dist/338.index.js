@@ -442,6 +442,8 @@ async function mapLimit(items, limit, work) {
     return results;
 }
 
+// EXTERNAL MODULE: ./lib/providers/settled.js
+var settled = __webpack_require__(2131);
 // EXTERNAL MODULE: ./lib/providers/fly/appconfig/index.js + 5 modules
 var appconfig = __webpack_require__(554);
 ;// CONCATENATED MODULE: ./lib/providers/fly/desired.js
@@ -508,6 +510,7 @@ function sameConfig(current, desired) {
 
 
 
+
 /** Metadata keys for what is deployed; owner labels come from the caller. */
 const revisionKey = 'fly_preview_sha';
 /** The process group a machine runs, as flyctl labels it (internal/appconfig/machines.go). */
@@ -550,7 +553,7 @@ function overridesFrom(request) {
 /** States on the way to `started`, in which the current instance is still worth waiting for. */
 const booting = new Set(['created', 'starting', 'replacing']);
 /** States a boot's wait ends in. */
-const settled = new Set(['started', 'stopped', 'failed']);
+const bootSettled = new Set(['started', 'stopped', 'failed']);
 const gone = (m) => m.state === 'destroyed' || m.state === 'destroying';
 function carries(m, labels) {
     const metadata = m.config.metadata ?? {};
@@ -687,7 +690,7 @@ class FlyProvider {
         const appName = request.appName;
         const wantsVolumes = plan.groups.some((g) => g.volumes.length > 0);
         // A fresh app has no IPs, machines or volumes: nothing to look up.
-        const [listed, volumes] = await Promise.all([
+        const [listed, volumes] = await (0,settled/* settled */.g)([
             app.fresh ? Promise.resolve([]) : this.#client.listMachines(appName).then((l) => l ?? []),
             app.fresh || !wantsVolumes ? Promise.resolve([]) : this.#client.listVolumes(appName),
             phases.time('IPs', () => this.#ensureIps(appName, app, log)),
@@ -755,7 +758,7 @@ class FlyProvider {
         else if (plan.release !== undefined) {
             release = { command: plan.release.commandLine, exitCode: undefined, ran: false };
         }
-        const outcomes = await Promise.all(groups.map((g) => this.#deployGroup(g, appGroups, deadline, app, log)));
+        const outcomes = await (0,settled/* settled */.g)(groups.map((g) => this.#deployGroup(g, appGroups, deadline, app, log)));
         phases.merge(groups.map((g) => g.phases));
         const details = {
             groups: groups.map((g, i) => {
@@ -895,23 +898,33 @@ class FlyProvider {
         const end = this.#now() + release.timeoutMs;
         const changedAt = this.#now();
         let finished = false;
-        for (let attempt = 1; this.#now() < end;) {
-            const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'destroyed', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, (end - this.#now()) / 1000));
-            if (result === 'reached') {
-                finished = true;
-                break;
-            }
-            if (result === 'gone') {
-                const pause = Math.max(200, (0,retry/* backoffDelay */.EY)(machineVisibility, attempt++, this.#random));
-                if (this.#now() - changedAt + pause > machineVisibility.budgetMs)
+        let current;
+        let events;
+        try {
+            for (let attempt = 1; this.#now() < end;) {
+                const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'destroyed', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, (end - this.#now()) / 1000));
+                if (result === 'reached') {
+                    finished = true;
                     break;
-                await this.#sleep(pause);
+                }
+                if (result === 'gone') {
+                    const pause = Math.max(200, (0,retry/* backoffDelay */.EY)(machineVisibility, attempt++, this.#random));
+                    if (this.#now() - changedAt + pause > machineVisibility.budgetMs)
+                        break;
+                    await this.#sleep(pause);
+                }
+                if (result === 'replaced')
+                    break;
             }
-            if (result === 'replaced')
-                break;
+            current = await this.#client.getMachine(request.appName, machine.id);
+            events = current?.events ?? (await this.#client.events(request.appName, machine.id).catch(() => []));
         }
-        const current = await this.#client.getMachine(request.appName, machine.id);
-        const events = current?.events ?? (await this.#client.events(request.appName, machine.id).catch(() => []));
+        catch (error) {
+            // An API error while it runs must not leave the command going on behind the failed step.
+            if (!finished)
+                await this.#client.deleteMachine(request.appName, machine.id).catch(() => undefined);
+            throw error;
+        }
         const exit = events.find((e) => e.type === 'exit')?.request?.exit_event;
         const exitCode = exit?.exit_code;
         const detail = { command: release.commandLine, exitCode, ran: true };
@@ -949,7 +962,7 @@ class FlyProvider {
         const stale = ours.filter((m) => !groups.has(groupOf(m, defaultGroup)));
         if (stale.length === 0)
             return;
-        await Promise.all(stale.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+        await (0,settled/* settled */.g)(stale.map((m) => this.#client.deleteMachine(request.appName, m.id)));
         log.info(`Removed machine${stale.length > 1 ? 's' : ''} ${stale.map((m) => `${m.id} (${groupOf(m, defaultGroup)})`).join(', ')}: the process group is gone from the fly.toml`);
     }
     async destroy(target, log) {
@@ -991,7 +1004,7 @@ class FlyProvider {
      * attached, which can last a moment after its machine is gone, so that answer is retried briefly.
      */
     async #deleteVolumes(appName, volumes, log) {
-        await Promise.all(volumes.map(async (v) => {
+        await (0,settled/* settled */.g)(volumes.map(async (v) => {
             for (let attempt = 1;; attempt++) {
                 try {
                     await this.#client.deleteVolume(appName, v.id);
@@ -1098,7 +1111,7 @@ class FlyProvider {
     async #ensureIps(appName, app, log) {
         const publicTypes = ['v6', 'shared_v4'];
         const missing = app.fresh ? publicTypes : lacking(await this.#client.listIps(appName));
-        await Promise.all(missing.map(async (type) => {
+        await (0,settled/* settled */.g)(missing.map(async (type) => {
             try {
                 const ip = await this.#inApp(app, (justCreated) => this.#client.allocateIp(appName, type, app.orgSlug, justCreated));
                 log.info(`Allocated ${type === 'v6' ? 'IPv6' : 'shared IPv4'} ${ip.ip} for ${appName}`);
@@ -1154,7 +1167,7 @@ class FlyProvider {
             if (keep === undefined)
                 continue;
             if (extra.length > 0) {
-                await Promise.all(extra.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+                await (0,settled/* settled */.g)(extra.map((m) => this.#client.deleteMachine(request.appName, m.id)));
                 log.info(`Removed duplicate machine${extra.length > 1 ? 's' : ''} ${extra.map((m) => m.id).join(', ')}; keeping ${keep.id}`);
             }
             if (sameConfig(keep.config, config) && keep.state === 'started' && elsewhere.length === 0) {
@@ -1188,7 +1201,7 @@ class FlyProvider {
     async #leaveRegions(request, outcome, elsewhere, log) {
         if (outcome.kind !== 'ready' || elsewhere.length === 0)
             return outcome;
-        await Promise.all(elsewhere.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+        await (0,settled/* settled */.g)(elsewhere.map((m) => this.#client.deleteMachine(request.appName, m.id)));
         log.info(`Removed machine${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((m) => `${m.id} (${m.region})`).join(', ')}: ` +
             `the preview now runs in ${request.region}`);
         const left = new Set(elsewhere.map((m) => m.id));
@@ -1334,7 +1347,7 @@ class FlyProvider {
             }
             const list = (await this.#client.listMachines(appName)) ?? [];
             const listed = list.find((m) => m.id === machine.id);
-            const current = listed !== undefined && settled.has(listed.state) ? listed : await this.#readMachine(appName, machine.id, changedAt);
+            const current = listed !== undefined && bootSettled.has(listed.state) ? listed : await this.#readMachine(appName, machine.id, changedAt);
             if (current === undefined)
                 return { kind: 'gone' };
             if (current.instance_id !== machine.instance_id)
@@ -1677,6 +1690,27 @@ class JsonHttp {
             throw new ApiError(details);
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 2131:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ settled)
+/* harmony export */ });
+/**
+ * Promise.all that lets every call finish before rethrowing the first failure, so no request is
+ * still under way (or still changing something) after deploy or destroy has returned.
+ */
+async function settled(calls) {
+    const results = await Promise.allSettled(calls);
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure !== undefined)
+        throw failure.reason;
+    return results.map((r) => r.value);
 }
 
 

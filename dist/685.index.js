@@ -84,7 +84,8 @@ function checkCustomNodes(raw) {
         if (!isCloneUrl(url) || !commitPattern.test(commit)) {
             return {
                 ok: false,
-                error: `custom-nodes line ${index + 1} ("${text}") must be <https git url>@<40-hex commit>, e.g. https://github.com/cubiq/ComfyUI_essentials@33ff89fd354d8ec3ab6affb605a79a931b445d99.`,
+                // The line itself is not quoted: a URL with credentials in it would reach the log.
+                error: `custom-nodes line ${index + 1} must be <https git url without credentials>@<40-hex commit>, e.g. https://github.com/cubiq/ComfyUI_essentials@33ff89fd354d8ec3ab6affb605a79a931b445d99.`,
             };
         }
         nodes.push({ url, commit: commit.toLowerCase() });

@@ -27,7 +27,7 @@ export function renderSweep(report: SweepReport): string {
   const destroyed = report.rows.filter((r) => r.action === 'destroyed' || r.action === 'would destroy').length;
   const parts = [
     `### 🧹 Preview sweep${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
-    `Looked at ${report.appsExamined} Fly app${report.appsExamined === 1 ? '' : 's'}: ${report.rows.length} ` +
+    `Looked at ${report.appsExamined} app${report.appsExamined === 1 ? '' : 's'}: ${report.rows.length} ` +
       `${report.rows.length === 1 ? 'is a preview' : 'are previews'} of this repository; ${report.appsLeftAlone} ` +
       `${report.appsLeftAlone === 1 ? 'is' : 'are'} not and ${report.appsLeftAlone === 1 ? 'was' : 'were'} left alone. ` +
       `${report.dryRun ? 'Would destroy' : 'Destroyed'}: ${destroyed}.`,

@@ -146,6 +146,20 @@ describe('a fly.toml with process groups and a release command', () => {
     expect(comment()).toContain('| **Exit code** | `3` |');
     expect(comment()).toMatch(/exit stopped \(flyd\) exit_code=3/);
   });
+
+  it('an API error while the release command runs stops it: its machine is deleted and no app machine changes', async () => {
+    const dir = workspaceWith(webAndWorker);
+    expect((await run(dir)).exitCode).toBe(0);
+    const before = fly.machines(app).map((m) => `${m.id}:${m.instance_id}:${m.config.image}`).sort();
+    fly.clearRequests();
+    fly.failNext({ method: 'GET', path: /\/wait$/ }, { status: 403, body: { error: 'forbidden' } });
+    const result = await run(dir, { image: 'registry.fly.io/hello:two' }, { action: 'synchronize', pr: second });
+    expect(result.exitCode).toBe(1);
+    const creates = fly.requests.filter((r) => r.method === 'POST' && r.path === `/v1/apps/${app}/machines`);
+    expect(creates).toHaveLength(1);
+    expect(fly.requests.some((r) => r.method === 'DELETE' && /\/machines\/[^/]+$/.test(r.path))).toBe(true);
+    expect(fly.machines(app).map((m) => `${m.id}:${m.instance_id}:${m.config.image}`).sort()).toEqual(before);
+  });
 });
 
 describe('volumes', () => {

@@ -156,7 +156,10 @@ describe('ComfyDeploy input checks', () => {
     const unpinned = checkCustomNodes('https://github.com/cubiq/ComfyUI_essentials@main');
     expect(unpinned.ok).toBe(false);
     if (!unpinned.ok) expect(unpinned.error).toContain('custom-nodes line 1');
-    expect(checkCustomNodes(`https://user:pw@github.com/a/b@${'a'.repeat(40)}`).ok).toBe(false);
+    const withToken = checkCustomNodes(`https://x-access-token:ghp_notForTheLog@github.com/a/b@${'a'.repeat(40)}`);
+    expect(withToken.ok).toBe(false);
+    // The refusal names the line, never its text: the token would reach the step log.
+    if (!withToken.ok) expect(withToken.error).not.toContain('ghp_notForTheLog');
     expect(checkCustomNodes(`git@github.com:a/b@${'a'.repeat(40)}`).ok).toBe(false);
   });
 

@@ -97,7 +97,7 @@ describe('what people read', () => {
       appsLeftAlone: 8,
       dryRun: false,
     });
-    expect(text).toContain('Looked at 10 Fly apps: 2 are previews of this repository; 8 are not and were left alone. Destroyed: 1.');
+    expect(text).toContain('Looked at 10 apps: 2 are previews of this repository; 8 are not and were left alone. Destroyed: 1.');
     expect(text).toContain('| #1 | merged | 2 days | 9 days | `pr-1-octo-shop` | destroyed | PR merged |');
     expect(text).toContain('| #2 | open | 1 hour | 3 days | `pr-2-octo-shop` | failed | PR closed; Fly said a\\|b c |');
   });

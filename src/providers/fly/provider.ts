@@ -20,6 +20,7 @@ import type {
 import { backoffDelay, defaultRetryPolicy, sleep, type RetryPolicy } from '../../retry.js';
 import { AppNotVisible, FlyClient, maxWaitSeconds } from './client.js';
 import { KeyedThrottle, mapLimit, Throttle } from './limits.js';
+import { settled } from '../settled.js';
 import { FlyAmbiguousError, FlyApiError, FlyAuthError, type FlyHttpOptions } from './http.js';
 import { planPreview, type AppConfig, type PlanOverrides, type PreviewPlan } from './appconfig/index.js';
 import { canonical, orderKey, sameConfig, type DesiredConfig } from './desired.js';
@@ -92,7 +93,7 @@ interface AppState {
 /** States on the way to `started`, in which the current instance is still worth waiting for. */
 const booting = new Set(['created', 'starting', 'replacing']);
 /** States a boot's wait ends in. */
-const settled = new Set(['started', 'stopped', 'failed']);
+const bootSettled = new Set(['started', 'stopped', 'failed']);
 
 const gone = (m: Machine): boolean => m.state === 'destroyed' || m.state === 'destroying';
 
@@ -263,7 +264,7 @@ export class FlyProvider implements PreviewProvider {
     const appName = request.appName;
     const wantsVolumes = plan.groups.some((g) => g.volumes.length > 0);
     // A fresh app has no IPs, machines or volumes: nothing to look up.
-    const [listed, volumes] = await Promise.all([
+    const [listed, volumes] = await settled([
       app.fresh ? Promise.resolve([]) : this.#client.listMachines(appName).then((l) => l ?? []),
       app.fresh || !wantsVolumes ? Promise.resolve([]) : this.#client.listVolumes(appName),
       phases.time('IPs', () => this.#ensureIps(appName, app, log)),
@@ -331,7 +332,7 @@ export class FlyProvider implements PreviewProvider {
       release = { command: plan.release.commandLine, exitCode: undefined, ran: false };
     }
 
-    const outcomes = await Promise.all(groups.map((g) => this.#deployGroup(g, appGroups, deadline, app, log)));
+    const outcomes = await settled(groups.map((g) => this.#deployGroup(g, appGroups, deadline, app, log)));
     phases.merge(groups.map((g) => g.phases));
     const details: DeployDetails = {
       groups: groups.map((g, i) => {
@@ -485,21 +486,29 @@ export class FlyProvider implements PreviewProvider {
     const end = this.#now() + release.timeoutMs;
     const changedAt = this.#now();
     let finished = false;
-    for (let attempt = 1; this.#now() < end; ) {
-      const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'destroyed', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, (end - this.#now()) / 1000));
-      if (result === 'reached') {
-        finished = true;
-        break;
+    let current: Machine | undefined;
+    let events: MachineEvent[];
+    try {
+      for (let attempt = 1; this.#now() < end; ) {
+        const result = await this.#client.wait(request.appName, machine.id, ['stopped', 'destroyed', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, (end - this.#now()) / 1000));
+        if (result === 'reached') {
+          finished = true;
+          break;
+        }
+        if (result === 'gone') {
+          const pause = Math.max(200, backoffDelay(machineVisibility, attempt++, this.#random));
+          if (this.#now() - changedAt + pause > machineVisibility.budgetMs) break;
+          await this.#sleep(pause);
+        }
+        if (result === 'replaced') break;
       }
-      if (result === 'gone') {
-        const pause = Math.max(200, backoffDelay(machineVisibility, attempt++, this.#random));
-        if (this.#now() - changedAt + pause > machineVisibility.budgetMs) break;
-        await this.#sleep(pause);
-      }
-      if (result === 'replaced') break;
+      current = await this.#client.getMachine(request.appName, machine.id);
+      events = current?.events ?? (await this.#client.events(request.appName, machine.id).catch(() => []));
+    } catch (error) {
+      // An API error while it runs must not leave the command going on behind the failed step.
+      if (!finished) await this.#client.deleteMachine(request.appName, machine.id).catch(() => undefined);
+      throw error;
     }
-    const current = await this.#client.getMachine(request.appName, machine.id);
-    const events = current?.events ?? (await this.#client.events(request.appName, machine.id).catch(() => []));
     const exit = events.find((e) => e.type === 'exit')?.request?.exit_event;
     const exitCode = exit?.exit_code;
     const detail: ReleaseDetail = { command: release.commandLine, exitCode, ran: true };
@@ -536,7 +545,7 @@ export class FlyProvider implements PreviewProvider {
   async #dropGroups(request: DeployRequest, ours: Machine[], groups: Set<string>, defaultGroup: string, log: ProgressLog): Promise<void> {
     const stale = ours.filter((m) => !groups.has(groupOf(m, defaultGroup)));
     if (stale.length === 0) return;
-    await Promise.all(stale.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+    await settled(stale.map((m) => this.#client.deleteMachine(request.appName, m.id)));
     log.info(`Removed machine${stale.length > 1 ? 's' : ''} ${stale.map((m) => `${m.id} (${groupOf(m, defaultGroup)})`).join(', ')}: the process group is gone from the fly.toml`);
   }
 
@@ -580,7 +589,7 @@ export class FlyProvider implements PreviewProvider {
    * attached, which can last a moment after its machine is gone, so that answer is retried briefly.
    */
   async #deleteVolumes(appName: string, volumes: Volume[], log: ProgressLog): Promise<void> {
-    await Promise.all(
+    await settled(
       volumes.map(async (v) => {
         for (let attempt = 1; ; attempt++) {
           try {
@@ -689,7 +698,7 @@ export class FlyProvider implements PreviewProvider {
   async #ensureIps(appName: string, app: AppState, log: ProgressLog): Promise<void> {
     const publicTypes = ['v6', 'shared_v4'] as const;
     const missing = app.fresh ? publicTypes : lacking(await this.#client.listIps(appName));
-    await Promise.all(
+    await settled(
       missing.map(async (type) => {
         try {
           const ip = await this.#inApp(app, (justCreated) => this.#client.allocateIp(appName, type, app.orgSlug, justCreated));
@@ -747,7 +756,7 @@ export class FlyProvider implements PreviewProvider {
       const [keep, ...extra] = here;
       if (keep === undefined) continue;
       if (extra.length > 0) {
-        await Promise.all(extra.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+        await settled(extra.map((m) => this.#client.deleteMachine(request.appName, m.id)));
         log.info(`Removed duplicate machine${extra.length > 1 ? 's' : ''} ${extra.map((m) => m.id).join(', ')}; keeping ${keep.id}`);
       }
       if (sameConfig(keep.config, config) && keep.state === 'started' && elsewhere.length === 0) {
@@ -781,7 +790,7 @@ export class FlyProvider implements PreviewProvider {
   /** Once the machine in the requested region is ready, the ones it replaces in other regions go. */
   async #leaveRegions(request: GroupRequest, outcome: DeployOutcome, elsewhere: Machine[], log: ProgressLog): Promise<DeployOutcome> {
     if (outcome.kind !== 'ready' || elsewhere.length === 0) return outcome;
-    await Promise.all(elsewhere.map((m) => this.#client.deleteMachine(request.appName, m.id)));
+    await settled(elsewhere.map((m) => this.#client.deleteMachine(request.appName, m.id)));
     log.info(
       `Removed machine${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((m) => `${m.id} (${m.region})`).join(', ')}: ` +
         `the preview now runs in ${request.region}`,
@@ -930,7 +939,7 @@ export class FlyProvider implements PreviewProvider {
       }
       const list = (await this.#client.listMachines(appName)) ?? [];
       const listed = list.find((m) => m.id === machine.id);
-      const current = listed !== undefined && settled.has(listed.state) ? listed : await this.#readMachine(appName, machine.id, changedAt);
+      const current = listed !== undefined && bootSettled.has(listed.state) ? listed : await this.#readMachine(appName, machine.id, changedAt);
       if (current === undefined) return { kind: 'gone' };
       if (current.instance_id !== machine.instance_id) return { kind: 'replaced' };
       if (current.state === 'started' || current.state === 'stopped' || current.state === 'failed') return { kind: current.state, machine: current, list };
