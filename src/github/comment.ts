@@ -84,7 +84,7 @@ function renderDetails(details: PreviewDetails | undefined): string[] {
   const parts: string[] = [];
   if (details.groups.length > 1) {
     parts.push(
-      ['| Process group | Machine | Region | State |', '|---|---|---|---|', ...details.groups.map((g) => `| ${g.name} | \`${g.machineId}\` | \`${g.region}\` | ${g.state} |`)].join('\n'),
+      ['| Group | Machine | Region | State |', '|---|---|---|---|', ...details.groups.map((g) => `| ${g.name} | \`${g.machineId}\` | \`${g.region}\` | ${g.state} |`)].join('\n'),
     );
   }
   const release = details.release;
@@ -146,7 +146,7 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
         ]),
       );
       parts.push(...renderDetails(view.details));
-      if (view.recentEvents.length > 0) parts.push('Last machine events:', fenced(view.recentEvents));
+      if (view.recentEvents.length > 0) parts.push('Last events:', fenced(view.recentEvents));
       parts.push('The app is left in place so you can inspect it; the next push retries.');
       break;
     case 'destroyed':
