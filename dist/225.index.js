@@ -517,8 +517,9 @@ function writeSweepSummary(report) {
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
 // When a failed request may be tried again, and how long to wait first, within one overall deadline:
-// the Fly client's policy (src/providers/fly/). The GitHub client (src/github/) leaves retries to Octokit's
-// plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
+// the policy of every platform client (Fly, Koyeb, ComfyDeploy), applied in src/providers/http.ts. The
+// GitHub client (src/github/) leaves retries to Octokit's plugins and uses only the connection-error
+// facts at the end: which failures prove nothing was sent.
 const defaultRetryPolicy = {
     maxAttempts: 6,
     baseDelayMs: 300,

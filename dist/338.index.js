@@ -684,7 +684,7 @@ class FlyProvider {
     async deploy(request, log) {
         const started = this.#now();
         const deadline = started + request.waitTimeoutMs;
-        const plan = (0,appconfig.planPreview)(this.#appConfig, this.#overrides ?? overridesFrom(request));
+        const plan = (0,appconfig/* planPreview */.Aq)(this.#appConfig, this.#overrides ?? overridesFrom(request));
         const phases = new Phases(this.#now);
         const app = await phases.time('app', () => this.#ensureApp(request, log));
         const appName = request.appName;
@@ -1730,8 +1730,9 @@ async function settled(calls) {
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
 // When a failed request may be tried again, and how long to wait first, within one overall deadline:
-// the Fly client's policy (src/providers/fly/). The GitHub client (src/github/) leaves retries to Octokit's
-// plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
+// the policy of every platform client (Fly, Koyeb, ComfyDeploy), applied in src/providers/http.ts. The
+// GitHub client (src/github/) leaves retries to Octokit's plugins and uses only the connection-error
+// facts at the end: which failures prove nothing was sent.
 const defaultRetryPolicy = {
     maxAttempts: 6,
     baseDelayMs: 300,

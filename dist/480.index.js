@@ -236,7 +236,7 @@ __webpack_require__.d(__webpack_exports__, {
   createKoyebProvider: () => (/* binding */ createKoyebProvider)
 });
 
-// UNUSED EXPORTS: KoyebAmbiguousError, KoyebApiError, KoyebAuthError, koyebAppName
+// UNUSED EXPORTS: KoyebAuthError
 
 // EXTERNAL MODULE: ./lib/retry.js
 var retry = __webpack_require__(2165);
@@ -947,10 +947,7 @@ class KoyebProvider {
     }
 }
 
-// EXTERNAL MODULE: ./lib/providers/koyeb/names.js
-var names = __webpack_require__(8095);
 ;// CONCATENATED MODULE: ./lib/providers/koyeb/index.js
-
 
 
 function createKoyebProvider(options) {
@@ -995,8 +992,9 @@ async function settled(calls) {
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
 // When a failed request may be tried again, and how long to wait first, within one overall deadline:
-// the Fly client's policy (src/providers/fly/). The GitHub client (src/github/) leaves retries to Octokit's
-// plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
+// the policy of every platform client (Fly, Koyeb, ComfyDeploy), applied in src/providers/http.ts. The
+// GitHub client (src/github/) leaves retries to Octokit's plugins and uses only the connection-error
+// facts at the end: which failures prove nothing was sent.
 const defaultRetryPolicy = {
     maxAttempts: 6,
     baseDelayMs: 300,

@@ -14,7 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
   aE: () => (/* reexport */ defaultInternalPort),
   yN: () => (/* binding */ loadAppConfig),
   gS: () => (/* reexport */ machinePresets),
-  planPreview: () => (/* reexport */ planPreview)
+  Aq: () => (/* reexport */ planPreview)
 });
 
 // UNUSED EXPORTS: parseAppConfig, processNames, shlexSplit, toMachineConfig, toReleaseMachineConfig

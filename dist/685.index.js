@@ -223,7 +223,7 @@ function flySettings(given, workspace, autostop) {
     // Planning now finds a file and inputs that together make something Fly would refuse, before any call.
     let plan;
     try {
-        plan = (0,appconfig.planPreview)(file, overrides);
+        plan = (0,appconfig/* planPreview */.Aq)(file, overrides);
     }
     catch (error) {
         if (error instanceof appconfig/* GuestSizeError */.Cy) {
@@ -240,6 +240,7 @@ function flySettings(given, workspace, autostop) {
         configPath: configInput?.shownAs,
         appConfig: file,
         overrides,
+        configWarnings: plan.warnings,
         region: plan.region,
         internalPort: main?.config.services?.find((s) => s.internal_port !== undefined)?.internal_port ?? appconfig/* defaultInternalPort */.aE,
         guest: { cpuKind: guest?.cpu_kind ?? 'shared', cpus: guest?.cpus ?? 1, memoryMb: guest?.memory_mb ?? 256 },
@@ -262,6 +263,7 @@ function koyebSettings(given, autostop) {
         configPath: undefined,
         appConfig: undefined,
         overrides: { autostop },
+        configWarnings: [],
         region: regionInput === '' ? 'was' : regionInput,
         internalPort: port === '' ? appconfig/* defaultInternalPort */.aE : (0,common_inputs/* integer */.nd)('internal-port', port, 1, 65535),
         guest: unusedGuest,
@@ -278,6 +280,7 @@ function comfyDeploySettings(given, read) {
         configPath: undefined,
         appConfig: undefined,
         overrides: { autostop: 'stop' },
+        configWarnings: [],
         region: '',
         internalPort: appconfig/* defaultInternalPort */.aE,
         guest: unusedGuest,

@@ -11,7 +11,7 @@ __webpack_require__.d(__webpack_exports__, {
   createComfyDeployPreviewProvider: () => (/* binding */ createComfyDeployPreviewProvider)
 });
 
-// UNUSED EXPORTS: ComfyDeployAmbiguousError, ComfyDeployApiError, ComfyDeployAuthError, ComfyDeployPlanError, checkComfyUiVersion, checkCustomNodes, checkGpu, checkNodePath, comfyDeployDefaultWaitTimeoutSeconds, comfyDeployMachineName, createComfyDeployProvider, dashboardUrl
+// UNUSED EXPORTS: ComfyDeployAuthError, ComfyDeployPlanError, createComfyDeployProvider
 
 // EXTERNAL MODULE: ./lib/retry.js
 var retry = __webpack_require__(2165);
@@ -623,8 +623,8 @@ class provider_ComfyDeployProvider {
 
 ;// CONCATENATED MODULE: ./lib/providers/comfydeploy/index.js
 
-
-
+// The provider's own deploy, its errors and createComfyDeployProvider are what
+// test/integration/comfydeploy-provider.test.ts drives (a deploy there carries the build itself).
 
 
 function createComfyDeployProvider(options) {
@@ -925,8 +925,9 @@ async function settled(calls) {
 /* harmony export */   yy: () => (/* binding */ sleep)
 /* harmony export */ });
 // When a failed request may be tried again, and how long to wait first, within one overall deadline:
-// the Fly client's policy (src/providers/fly/). The GitHub client (src/github/) leaves retries to Octokit's
-// plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
+// the policy of every platform client (Fly, Koyeb, ComfyDeploy), applied in src/providers/http.ts. The
+// GitHub client (src/github/) leaves retries to Octokit's plugins and uses only the connection-error
+// facts at the end: which failures prove nothing was sent.
 const defaultRetryPolicy = {
     maxAttempts: 6,
     baseDelayMs: 300,

@@ -4,12 +4,11 @@
 // that a skipped run starts fast.
 import { koyebAppNamePattern } from './providers/koyeb/names.js';
 
-export type Mode = 'auto' | 'deploy' | 'destroy' | 'sweep';
 export type ProviderName = 'fly' | 'koyeb' | 'comfydeploy';
 
 /** The inputs every platform reads the same way. */
 export interface CommonSettings {
-  mode: Mode;
+  mode: 'auto' | 'deploy' | 'destroy' | 'sweep';
   /** The platform previews run on. */
   provider: ProviderName;
   /** Fly app secrets by name. Values are never printed: main.ts masks them before anything else. */
@@ -152,13 +151,18 @@ export function parseEnv(raw: string): Record<string, string> {
 
 const keyPattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** One entry of the `secrets` input as written, before any check: what both readers below walk. */
+type SecretEntry =
+  | { kind: 'pair'; where: string; key: string; value: string }
+  /** body runs to the end of the input when no line closes it (closed: false). */
+  | { kind: 'block'; where: string; key: string; delimiter: string; body: string[]; closed: boolean }
+  | { kind: 'bare'; where: string; line: string };
+
 /**
- * `KEY=VALUE` lines, and `KEY<<DELIMITER` … `DELIMITER` blocks for multi-line values, as
- * $GITHUB_OUTPUT takes them. A value is kept exactly (spaces, `=`, anything a PEM holds); blank
- * lines and `#` comments between entries are skipped. Errors name the line, never the value.
+ * The entries of the `secrets` input in order: blank lines and `#` comments between entries are
+ * skipped, and a `KEY<<DELIMITER` block takes every line up to the one that is exactly DELIMITER.
  */
-export function parseSecrets(raw: string): Record<string, string> {
-  const secrets = new Map<string, string>();
+function* secretEntries(raw: string): Generator<SecretEntry> {
   const lines = raw.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
@@ -170,48 +174,58 @@ export function parseSecrets(raw: string): Record<string, string> {
     if (heredoc !== null && (at === -1 || at > line.indexOf('<<'))) {
       const key = heredoc[1] as string;
       const delimiter = (heredoc[2] as string).trim();
-      if (!keyPattern.test(key)) throw new InputError('secrets', `${where} has the key ${quote(key)}; keys are letters, digits and _, not starting with a digit`);
-      if (delimiter === '') throw new InputError('secrets', `${where} starts a multi-line value without a delimiter; write ${key}<<EOF, the lines, then EOF`);
+      if (delimiter === '') {
+        yield { kind: 'block', where, key, delimiter, body: [], closed: false };
+        continue;
+      }
       const end = lines.findIndex((l, j) => j > i && l === delimiter);
-      if (end === -1) throw new InputError('secrets', `${where} starts ${key}<<${quote(delimiter)} but no later line is exactly ${quote(delimiter)}`);
-      if (secrets.has(key)) throw new InputError('secrets', `${where} sets ${key} a second time`);
-      secrets.set(key, lines.slice(i + 1, end).join('\n'));
+      yield { kind: 'block', where, key, delimiter, body: lines.slice(i + 1, end === -1 ? undefined : end), closed: end !== -1 };
+      if (end === -1) return;
       i = end;
       continue;
     }
-    if (at === -1) throw new InputError('secrets', `${where} must be KEY=VALUE or KEY<<EOF; it has neither "=" nor "<<"`);
-    const key = line.slice(0, at).trim();
+    if (at === -1) yield { kind: 'bare', where, line: trimmed };
+    else yield { kind: 'pair', where, key: line.slice(0, at).trim(), value: line.slice(at + 1) };
+  }
+}
+
+/**
+ * `KEY=VALUE` lines, and `KEY<<DELIMITER` … `DELIMITER` blocks for multi-line values, as
+ * $GITHUB_OUTPUT takes them. A value is kept exactly (spaces, `=`, anything a PEM holds); blank
+ * lines and `#` comments between entries are skipped. Errors name the line, never the value.
+ */
+export function parseSecrets(raw: string): Record<string, string> {
+  const secrets = new Map<string, string>();
+  for (const entry of secretEntries(raw)) {
+    const { where } = entry;
+    if (entry.kind === 'bare') throw new InputError('secrets', `${where} must be KEY=VALUE or KEY<<EOF; it has neither "=" nor "<<"`);
+    const { key } = entry;
     if (!keyPattern.test(key)) throw new InputError('secrets', `${where} has the key ${quote(key)}; keys are letters, digits and _, not starting with a digit`);
+    if (entry.kind === 'block') {
+      if (entry.delimiter === '') throw new InputError('secrets', `${where} starts a multi-line value without a delimiter; write ${key}<<EOF, the lines, then EOF`);
+      if (!entry.closed) throw new InputError('secrets', `${where} starts ${key}<<${quote(entry.delimiter)} but no later line is exactly ${quote(entry.delimiter)}`);
+    }
     if (secrets.has(key)) throw new InputError('secrets', `${where} sets ${key} a second time`);
-    secrets.set(key, line.slice(at + 1));
+    secrets.set(key, entry.kind === 'block' ? entry.body.join('\n') : entry.value);
   }
   return Object.fromEntries(secrets);
 }
 
 /**
- * Every string a log must never show from the raw `secrets` input: each value, and each line of a
- * multi-line value (the runner masks line by line). Never throws, so main.ts can mask even an input
- * that readSettings will then reject.
+ * Every string a log must never show from the raw `secrets` input, read as parseSecrets reads it:
+ * each value, and each line of a multi-line value (the runner masks line by line). Never throws, so
+ * main.ts can mask even an input that readSettings will then reject: a line that is no entry is
+ * masked whole, and an unclosed block to the end of the input.
  */
 export function secretValuesToMask(raw: string): string[] {
   const values = new Set<string>();
-  const lines = raw.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const heredoc = /^\s*([^=<\s]*)<<(.+)$/.exec(line);
-    if (heredoc !== null && !line.slice(0, line.indexOf('<<')).includes('=')) {
-      const delimiter = (heredoc[2] as string).trim();
-      const end = lines.findIndex((l, j) => j > i && l === delimiter);
-      const body = lines.slice(i + 1, end === -1 ? undefined : end);
-      values.add(body.join('\n'));
-      for (const l of body) values.add(l.trim());
-      if (end === -1) break;
-      i = end;
-      continue;
+  for (const entry of secretEntries(raw)) {
+    if (entry.kind === 'pair') values.add(entry.value);
+    else if (entry.kind === 'bare') values.add(entry.line);
+    else {
+      values.add(entry.body.join('\n'));
+      for (const l of entry.body) values.add(l.trim());
     }
-    const at = line.indexOf('=');
-    if (at !== -1) values.add(line.slice(at + 1));
-    else if (line.trim() !== '' && !line.trim().startsWith('#')) values.add(line.trim());
   }
   values.delete('');
   return [...values];

@@ -129,6 +129,8 @@ export interface PlatformSettings {
   appConfig: AppConfig | undefined;
   /** The inputs that override the file (only those given), and what idle services do. */
   overrides: PlanOverrides;
+  /** What the fly.toml has that a preview does not use, found while planning it here; said once per run. */
+  configWarnings: string[];
   /** Effective values for the default process group: the input, else the fly.toml, else the action's default. */
   region: string;
   internalPort: number;
@@ -182,6 +184,7 @@ function flySettings(given: (name: string) => string, workspace: string | undefi
     configPath: configInput?.shownAs,
     appConfig: file,
     overrides,
+    configWarnings: plan.warnings,
     region: plan.region,
     internalPort: main?.config.services?.find((s) => s.internal_port !== undefined)?.internal_port ?? defaultInternalPort,
     guest: { cpuKind: guest?.cpu_kind ?? 'shared', cpus: guest?.cpus ?? 1, memoryMb: guest?.memory_mb ?? 256 },
@@ -205,6 +208,7 @@ function koyebSettings(given: (name: string) => string, autostop: AutostopMode):
     configPath: undefined,
     appConfig: undefined,
     overrides: { autostop },
+    configWarnings: [],
     region: regionInput === '' ? 'was' : regionInput,
     internalPort: port === '' ? defaultInternalPort : integer('internal-port', port, 1, 65535),
     guest: unusedGuest,
@@ -222,6 +226,7 @@ function comfyDeploySettings(given: (name: string) => string, read: (name: strin
     configPath: undefined,
     appConfig: undefined,
     overrides: { autostop: 'stop' },
+    configWarnings: [],
     region: '',
     internalPort: defaultInternalPort,
     guest: unusedGuest,

@@ -19,8 +19,10 @@ import {
 import type { DeployOutcome, PreviewListing, PreviewProvider, PreviewTarget, ProgressLog, SourceRef } from './provider.js';
 import { tokenPieces } from './providers/fly/token.js';
 
-// The platform's settings (inputs.ts, with the fly.toml reader), the platform and GitHub clients are
-// loaded only when a run acts: a skipped run (a push, a fork PR) then starts in a fraction of the time.
+/**
+ * src/github/ as a value, passed to what reports: it is imported only once a run acts (see load()),
+ * so a skipped run (a push, a fork PR) never pays for it.
+ */
 type GitHubModule = typeof import('./github/index.js');
 
 const secretInputs = ['fly-api-token', 'koyeb-api-token', 'comfydeploy-api-token', 'github-token'] as const;
@@ -225,9 +227,13 @@ function sourceOf(settings: Settings, pr: PullRequest): SourceRef | undefined {
   return { repositoryUrl: `${server}/${pr.headRepoFullName}.git`, commit: pr.headSha, subPath: settings.comfyDeploy.nodePath };
 }
 
+/** The labels that mark a machine as this action's: a sweep lists a repository's previews by the first. */
+const repoLabel = 'fly_preview_repo';
+const prLabel = 'fly_preview_pr';
+
 /** Labels that mark a machine as this action's, for this PR; destroy deletes nothing without them. */
 function ownerLabels(pr: PullRequest): Record<string, string> {
-  return { fly_preview_repo: `${pr.owner}/${pr.repo}`, fly_preview_pr: String(pr.number) };
+  return { [repoLabel]: `${pr.owner}/${pr.repo}`, [prLabel]: String(pr.number) };
 }
 
 function outcomeView(outcome: DeployOutcome, sha: string, access: string | undefined): PreviewView {
@@ -347,13 +353,6 @@ async function destroy(provider: PreviewProvider, report: Report, target: Previe
   );
 }
 
-/** What the fly.toml has that a preview does not use, said once per run. */
-async function planWarnings(settings: Settings): Promise<string[]> {
-  if (settings.appConfig === undefined) return [];
-  const { planPreview } = await import('./providers/fly/appconfig/index.js');
-  return planPreview(settings.appConfig, settings.overrides).warnings;
-}
-
 /** Loads the GitHub module only now: a skipped run never pays for it. */
 async function load(): Promise<{ github: GitHubModule }> {
   return { github: await import('./github/index.js') };
@@ -407,10 +406,8 @@ async function act(
   return true;
 }
 
-function reportingClient(settings: Settings, github: GitHubModule): GitHubClient | undefined {
-  const reporting = settings.comment || settings.deploymentEnvironment !== undefined;
-  return reporting && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
-}
+/** Whether the run writes to the PR beyond the job summary: its comment, or a GitHub deployment. */
+const reportsToPr = (settings: Settings): boolean => settings.comment || settings.deploymentEnvironment !== undefined;
 
 /** A reaction is a courtesy: one that cannot be added is a warning. */
 async function reactTo(github: GitHubModule, gh: GitHubClient, repo: { owner: string; repo: string }, command: PreviewCommand, content: 'eyes' | 'rocket' | 'confused'): Promise<void> {
@@ -480,16 +477,12 @@ async function resolveAndAct(settings: Settings, plan: Extract<Plan, { action: '
       return;
     }
     provider = open(resolved.apiToken);
-    succeeded = await act(settings, resolved, provider, github, settings.comment || settings.deploymentEnvironment !== undefined ? gh : undefined);
+    succeeded = await act(settings, resolved, provider, github, reportsToPr(settings) ? gh : undefined);
   } finally {
     await provider?.close();
     if (command !== undefined) await reactTo(github, gh, repo, command, succeeded ? 'rocket' : 'confused');
   }
 }
-
-/** The marker of this repository's previews, the label a sweep lists them by. */
-const repoLabel = 'fly_preview_repo';
-const prLabel = 'fly_preview_pr';
 
 interface SweptPreview {
   appName: string;
@@ -530,7 +523,7 @@ async function sweep(settings: Settings, plan: Extract<Plan, { action: 'sweep' }
   const rows: SweepRow[] = [];
   const destroyed: string[] = [];
   let failures = 0;
-  const reporting = settings.comment || settings.deploymentEnvironment !== undefined ? gh : undefined;
+  const reporting = reportsToPr(settings) ? gh : undefined;
   for (const preview of previews) {
     const pull = preview.pr === undefined ? undefined : pulls.get(preview.pr);
     const row = {
@@ -621,14 +614,17 @@ export async function run(): Promise<void> {
     const { readPlatformSettings } = await import('./inputs.js');
     const settings: Settings = { ...common, ...readPlatformSettings(common.provider, read, process.env['GITHUB_WORKSPACE']) };
     const [open, { github }] = await Promise.all([openProvider(settings), load()]);
-    if (plan.action !== 'sweep') for (const warning of await planWarnings(settings)) core.warning(warning);
+    if (plan.action !== 'sweep') for (const warning of settings.configWarnings) core.warning(warning);
     if (plan.action === 'resolve') {
       await resolveAndAct(settings, plan, event.eventName, open);
       return;
     }
     provider = open(plan.apiToken);
     if (plan.action === 'sweep') await sweep(settings, plan, provider);
-    else await act(settings, plan, provider, github, reportingClient(settings, github));
+    else {
+      const gh = reportsToPr(settings) && settings.githubToken !== undefined ? github.createGitHubClient(settings.githubToken) : undefined;
+      await act(settings, plan, provider, github, gh);
+    }
   } catch (error) {
     core.setFailed(message(error));
   } finally {

@@ -106,6 +106,8 @@ const tokenHint = (provider: ProviderName): string => {
   return `pass it from a secret: \`${input}: \${{ secrets.${secret} }}\``;
 };
 
+const imageHint = 'the image reference your workflow built and pushed, e.g. registry.fly.io/myapp:pr-12-<sha>';
+
 /** The default app (or machine) name: each platform has its own name rules. */
 export function previewName(provider: ProviderName, owner: string, repo: string, number: number): string {
   if (provider === 'koyeb') return koyebAppName(owner, repo, number);
@@ -189,11 +191,28 @@ function resolvePlan(settings: CommonSettings, event: EventContext, payload: Jso
       author: field(comment, 'user.login', isString),
       intent,
     };
+    requireResolveInputs(settings, number, intent);
     return { action: 'resolve', ...repositoryOf(event, payload), number, intent, command };
   }
   if (settings.prNumber === undefined) return undefined;
   const intent: Intent = settings.mode === 'deploy' || settings.mode === 'destroy' ? settings.mode : 'auto';
+  requireResolveInputs(settings, settings.prNumber, intent);
   return { action: 'resolve', ...repositoryOf(event, payload), number: settings.prNumber, intent, command: undefined };
+}
+
+/**
+ * A resolve plan reads the PR (and reacts to the comment) before deciding, so what the decision
+ * will need is checked now, before any call. These runs always get the repository's secrets, so a
+ * missing token is a mistake, never a withheld secret. An `auto` intent (pr-number, mode auto) needs
+ * the image only if the PR turns out open: a workflow may dispatch it without one to clean up a closed PR.
+ */
+function requireResolveInputs(settings: CommonSettings, number: number, intent: Intent): void {
+  if (settings.apiToken === undefined) {
+    throw new InputError(tokenInputs[settings.provider].input, `is required to act on PR #${number}; ${tokenHint(settings.provider)}`);
+  }
+  if (intent === 'deploy' && settings.provider !== 'comfydeploy' && settings.image === undefined) {
+    throw new InputError('image', `is required to deploy PR #${number}: ${imageHint}`);
+  }
 }
 
 export function planRun(settings: CommonSettings, event: EventContext): Plan {
@@ -230,10 +249,10 @@ export function planRun(settings: CommonSettings, event: EventContext): Plan {
   return decide(settings, pr, action, event.eventName, event.action);
 }
 
-/** The PR main read through the API for a `resolve` plan, planned as its pull_request event would be. */
 /** What one PR's event comes down to, once the PR is known. */
 export type PullRequestPlan = Extract<Plan, { action: 'deploy' | 'destroy' | 'skip' }>;
 
+/** The PR main read through the API for a `resolve` plan, planned as its pull_request event would be. */
 export function planResolved(settings: CommonSettings, pr: PullRequestState, intent: Intent, eventName: string): PullRequestPlan {
   const action = intent === 'auto' ? (pr.state === 'closed' ? 'destroy' : 'deploy') : intent;
   if (action === 'deploy' && pr.state === 'closed') {
@@ -269,7 +288,7 @@ function decide(
   const appName = settings.appName ?? previewName(settings.provider, pr.owner, pr.repo, pr.number);
   if (action === 'destroy') return { action, pr: pullRequest, appName, apiToken: settings.apiToken };
   if (settings.image === undefined && settings.provider !== 'comfydeploy') {
-    throw new InputError('image', 'is required to deploy: the image reference your workflow built and pushed, e.g. registry.fly.io/myapp:pr-12-<sha>');
+    throw new InputError('image', `is required to deploy: ${imageHint}`);
   }
   return { action, pr: pullRequest, appName, image: settings.image, apiToken: settings.apiToken };
 }

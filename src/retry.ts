@@ -1,6 +1,7 @@
 // When a failed request may be tried again, and how long to wait first, within one overall deadline:
-// the Fly client's policy (src/providers/fly/). The GitHub client (src/github/) leaves retries to Octokit's
-// plugins and uses only the connection-error facts at the end: which failures prove nothing was sent.
+// the policy of every platform client (Fly, Koyeb, ComfyDeploy), applied in src/providers/http.ts. The
+// GitHub client (src/github/) leaves retries to Octokit's plugins and uses only the connection-error
+// facts at the end: which failures prove nothing was sent.
 
 export interface RetryPolicy {
   /** Most attempts for one call, the first included. */

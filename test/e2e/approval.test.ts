@@ -94,6 +94,21 @@ describe('a /preview comment', () => {
     expect(reply).toContain('Thanks for asking, @triager! Only people with write access');
   });
 
+  it('with the token or image missing from the workflow: fails naming the input, before any request to GitHub or Fly', async () => {
+    github.clearRequests();
+    const noImage = commentPayload('/preview', 'maintainer');
+    const withoutImage = await run('issue_comment', noImage.payload);
+    expect(withoutImage.exitCode).toBe(1);
+    expect(withoutImage.stdout).toContain("::error::Input 'image' is required to deploy PR #2");
+    const noToken = commentPayload('/preview', 'maintainer');
+    const withoutToken = await run('issue_comment', noToken.payload, { image, 'fly-api-token': '' });
+    expect(withoutToken.exitCode).toBe(1);
+    expect(withoutToken.stdout).toContain("::error::Input 'fly-api-token' is required to act on PR #2");
+    expect(github.requests).toEqual([]);
+    expect(fly.requests).toEqual([]);
+    expect(github.reactions(noImage.commentId)).toEqual([]);
+  });
+
   it('from a maintainer: reads the PR through the API, deploys its head, 👀 then 🚀', async () => {
     const { payload, commentId } = commentPayload('/preview', 'maintainer');
     const result = await run('issue_comment', payload, { image });

@@ -106,6 +106,7 @@ describe('readSettings', () => {
       configPath: undefined,
       appConfig: undefined,
       overrides: { autostop: 'stop' },
+      configWarnings: [],
       secrets: {},
       apiToken: undefined,
       githubToken: undefined,
@@ -352,6 +353,12 @@ describe('config (fly.toml)', () => {
     expect(settings.overrides).toEqual({ autostop: 'stop', region: 'syd', internalPort: 9000, memoryMb: 1024 });
   });
 
+  it('keeps what the fly.toml has that a preview does not use, to be said once', () => {
+    const dir = workspace({ 'fly.toml': 'primary_region = "ams"\n[[vm]]\nsize = "shared-cpu-2x"\n' });
+    expect(readSettings(read({}), dir).configWarnings).toEqual(['The fly.toml defines no [http_service] or [[services]], so the preview URL will not answer.']);
+    expect(readSettings(read({}), workspace({})).configWarnings).toEqual([]);
+  });
+
   it('takes a config path inside the workspace', () => {
     const dir = workspace({ 'deploy/fly.staging.toml': rails.replace('primary_region = "x"\n', '') });
     expect(readSettings(read({ config: 'deploy/fly.staging.toml' }), dir)).toMatchObject({ configPath: 'deploy/fly.staging.toml', internalPort: 3000 });
@@ -389,5 +396,11 @@ describe('parseSecrets', () => {
   it('masks every value and every line of a multi-line value, even in an input it will refuse', () => {
     const masked = secretValuesToMask(`A=one\nKEY<<EOF\n${pem}\nEOF\nbroken line\nB<<NEVER\nleft open`);
     expect(masked).toEqual(expect.arrayContaining(['one', pem, '-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC+/=', 'broken line', 'left open']));
+  });
+
+  it('masks each value on its own after a commented-out block start, as parseSecrets reads it', () => {
+    const raw = '# OLD_KEY<<EOF\nA=first-secret\n  #B<<END\nB=second-secret';
+    expect(parseSecrets(raw)).toEqual({ A: 'first-secret', B: 'second-secret' });
+    expect(secretValuesToMask(raw).sort()).toEqual(['first-secret', 'second-secret']);
   });
 });

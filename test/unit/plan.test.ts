@@ -277,6 +277,23 @@ describe('PRs named outside pull_request events', () => {
     expect(planRun(settings({ 'pr-number': '7', mode: 'destroy' }), dispatch)).toMatchObject({ action: 'resolve', intent: 'destroy' });
   });
 
+  it('a /preview or pr-number run missing the token or the image fails at planning, before main reads the PR', () => {
+    const dispatch = { eventName: 'workflow_dispatch', action: undefined, payload: webhookExample('workflow_dispatch'), repository: 'Codertocat/Hello-World' };
+    expect(() => planRun(settings({ 'fly-api-token': '' }), comment('/preview'))).toThrow(
+      new InputError('fly-api-token', 'is required to act on PR #1; pass it from a secret: `fly-api-token: ${{ secrets.FLY_API_TOKEN }}`'),
+    );
+    expect(() => planRun(settings({ 'fly-api-token': '' }), comment('/preview destroy'))).toThrow(/Input 'fly-api-token' is required/);
+    expect(() => planRun(settings({ image: '' }), comment('/preview'))).toThrow(/Input 'image' is required to deploy PR #1/);
+    expect(() => planRun(settings({ image: '', 'pr-number': '7', mode: 'deploy' }), dispatch)).toThrow(/Input 'image' is required to deploy PR #7/);
+    expect(() => planRun(settings({ 'fly-api-token': '', 'pr-number': '7' }), dispatch)).toThrow(/Input 'fly-api-token' is required to act on PR #7/);
+    // Destroying needs no image; in auto mode the PR's state decides (a closed one is only destroyed).
+    expect(planRun(settings({ image: '' }), comment('/preview destroy')).action).toBe('resolve');
+    expect(planRun(settings({ image: '', 'pr-number': '7', mode: 'destroy' }), dispatch).action).toBe('resolve');
+    expect(planRun(settings({ image: '', 'pr-number': '7' }), dispatch).action).toBe('resolve');
+    // ComfyDeploy builds from the PR's source.
+    expect(planRun(settings({ provider: 'comfydeploy', 'fly-api-token': '', 'comfydeploy-api-token': 'cd-token', 'comfyui-version': '094306b626e9cf505690c5d8b445032b3b8a36fa', image: '' }), comment('/preview')).action).toBe('resolve');
+  });
+
   const resolved: PullRequestState = {
     number: 7,
     owner: 'Codertocat',

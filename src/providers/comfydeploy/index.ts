@@ -1,4 +1,4 @@
-// The ComfyDeploy side of the house, as main.ts will see it.
+// The ComfyDeploy side of the house, as main.ts sees it: createComfyDeployPreviewProvider.
 import type { DestroyOutcome, PreviewProvider, PreviewTarget, ProgressLog } from '../../provider.js';
 import {
   ComfyDeployProvider,
@@ -9,20 +9,11 @@ import {
 import type { ExtraNode } from './validate.js';
 import type { MachineGpu } from './types.js';
 
-export { ApiAmbiguousError as ComfyDeployAmbiguousError, ApiAuthError as ComfyDeployAuthError, ApiError as ComfyDeployApiError } from '../http.js';
+// The provider's own deploy, its errors and createComfyDeployProvider are what
+// test/integration/comfydeploy-provider.test.ts drives (a deploy there carries the build itself).
+export { ApiAuthError as ComfyDeployAuthError } from '../http.js';
 export { ComfyDeployPlanError } from './client.js';
-export { comfyDeployMachineName, dashboardUrl } from './names.js';
-export {
-  checkComfyUiVersion,
-  checkCustomNodes,
-  checkGpu,
-  checkNodePath,
-  comfyDeployDefaultWaitTimeoutSeconds,
-  type Checked,
-  type ExtraNode,
-} from './validate.js';
-export type { ComfyDeployDeployRequest, ComfyDeployOutcome, ComfyDeployProviderOptions } from './provider.js';
-export type { MachineGpu } from './types.js';
+export type { ComfyDeployDeployRequest, ComfyDeployOutcome } from './provider.js';
 
 /**
  * The ComfyDeploy provider as its integration tests drive it: a deploy takes the source and the

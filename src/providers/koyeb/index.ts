@@ -2,9 +2,8 @@
 import type { DeployOutcome, PreviewProvider, ProgressLog } from '../../provider.js';
 import { KoyebProvider, type KoyebDeployRequest, type KoyebProviderOptions } from './provider.js';
 
-export { ApiAmbiguousError as KoyebAmbiguousError, ApiAuthError as KoyebAuthError, ApiError as KoyebApiError } from '../http.js';
-export { koyebAppName } from './names.js';
-export type { KoyebDeployExtras, KoyebDeployRequest, KoyebProviderOptions } from './provider.js';
+export { ApiAuthError as KoyebAuthError } from '../http.js';
+export type { KoyebDeployRequest } from './provider.js';
 
 /**
  * PreviewProvider on Koyeb. hostnameFor is undefined until the API has reported the app's assigned
