@@ -172,7 +172,7 @@ function renderDetails(details) {
         return [];
     const parts = [];
     if (details.groups.length > 1) {
-        parts.push(['| Process group | Machine | Region | State |', '|---|---|---|---|', ...details.groups.map((g) => `| ${g.name} | \`${g.machineId}\` | \`${g.region}\` | ${g.state} |`)].join('\n'));
+        parts.push(['| Group | Machine | Region | State |', '|---|---|---|---|', ...details.groups.map((g) => `| ${g.name} | \`${g.machineId}\` | \`${g.region}\` | ${g.state} |`)].join('\n'));
     }
     const release = details.release;
     if (release !== undefined) {
@@ -222,7 +222,7 @@ function renderPreview(view, footer) {
             ]));
             parts.push(...renderDetails(view.details));
             if (view.recentEvents.length > 0)
-                parts.push('Last machine events:', fenced(view.recentEvents));
+                parts.push('Last events:', fenced(view.recentEvents));
             parts.push('The app is left in place so you can inspect it; the next push retries.');
             break;
         case 'destroyed':
