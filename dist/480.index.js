@@ -242,6 +242,8 @@ __webpack_require__.d(__webpack_exports__, {
 var retry = __webpack_require__(2165);
 // EXTERNAL MODULE: ./lib/providers/http.js
 var http = __webpack_require__(1596);
+// EXTERNAL MODULE: ./lib/providers/revision.js
+var revision = __webpack_require__(1161);
 // EXTERNAL MODULE: ./lib/providers/settled.js
 var settled = __webpack_require__(2131);
 ;// CONCATENATED MODULE: ./lib/providers/koyeb/client.js
@@ -372,6 +374,11 @@ class KoyebClient {
         });
         return data?.events ?? [];
     }
+    /** Secrets whose names start with this prefix (Koyeb's name filter matches anywhere in the name). */
+    async listSecretsStartingWith(prefix) {
+        const secrets = await this.#list('/v1/secrets', 'secrets', { name: prefix });
+        return secrets.filter((secret) => secret.name.startsWith(prefix));
+    }
     /** The secret of exactly this name (secrets are named per organization). */
     async findSecret(name) {
         const secrets = await this.#list('/v1/secrets', 'secrets', { name });
@@ -402,6 +409,7 @@ class KoyebClient {
 }
 
 ;// CONCATENATED MODULE: ./lib/providers/koyeb/provider.js
+
 
 
 
@@ -569,26 +577,34 @@ class KoyebProvider {
             healthCheckPath: given.healthCheckPath ?? this.#extras.healthCheckPath,
         };
         const deadline = this.#now() + request.waitTimeoutMs;
-        // Secrets are named per organization, not per app, so they need not wait for the app.
-        const [{ app, fresh }, secretsChanged] = await (0,settled/* settled */.g)([
-            this.#ensureApp(request, log),
-            this.#ensureSecrets(request, log),
-        ]);
-        return this.#converge(request, app, fresh, desiredDefinition(request), secretsChanged, deadline, log);
+        // Secrets wait for the app: a run that cannot have the app (its name taken) leaves none behind.
+        const { app, fresh } = await this.#ensureApp(request, log);
+        return this.#converge(request, app, fresh, desiredDefinition(request), deadline, log);
     }
     async destroy(target, log) {
-        const app = await this.#client.findApp(target.appName);
-        if (app === undefined || app.status === 'DELETING' || app.status === 'DELETED')
+        // Secrets are named per organization: a run that failed before any service referred to them
+        // (or before the app existed) left them behind, so they are found by name, not through services.
+        const [app, named] = await (0,settled/* settled */.g)([
+            this.#client.findApp(target.appName),
+            this.#client.listSecretsStartingWith(secretName(target.appName, '')),
+        ]);
+        if (app === undefined || app.status === 'DELETING' || app.status === 'DELETED') {
+            await this.#deleteSecrets(named, log);
             return { kind: 'absent', appName: target.appName };
+        }
         const services = (await this.#client.listServices(app.id)).filter((s) => s.status !== 'DELETING' && s.status !== 'DELETED');
         const definitions = await (0,settled/* settled */.g)(services.map((s) => this.#definitionOf(s)));
         const ours = services.filter((_, i) => carries(definitions[i], target.ownerLabels));
         const foreign = services.filter((_, i) => !carries(definitions[i], target.ownerLabels));
-        const secrets = definitions.filter((d) => carries(d, target.ownerLabels)).flatMap((d) => ownSecrets(d, target.appName));
+        // A service someone else runs in the app keeps the secrets it refers to.
+        const kept = new Set(definitions.filter((d) => !carries(d, target.ownerLabels)).flatMap((d) => ownSecrets(d, target.appName)));
+        const secrets = named.filter((s) => !kept.has(s.name));
         let outcome;
         if (foreign.length === 0) {
-            if ((await this.#client.deleteApp(app.id)) === 'absent')
+            if ((await this.#client.deleteApp(app.id)) === 'absent') {
+                await this.#deleteSecrets(secrets, log);
                 return { kind: 'absent', appName: target.appName };
+            }
             log.info(`Deleted Koyeb app ${target.appName} with its services`);
             outcome = { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((s) => s.id) };
         }
@@ -604,7 +620,7 @@ class KoyebProvider {
                 foreignMachines: foreign.map((s) => ({ id: s.id, name: s.name })),
             };
         }
-        await this.#deleteSecrets([...new Set(secrets)], log);
+        await this.#deleteSecrets(secrets, log);
         return outcome;
     }
     /**
@@ -664,12 +680,15 @@ class KoyebProvider {
             return undefined;
         return (await this.#client.getDeployment(service.latest_deployment_id))?.definition;
     }
-    async #deleteSecrets(names, log) {
-        await (0,settled/* settled */.g)(names.map(async (name) => {
-            const secret = await this.#client.findSecret(name);
-            if (secret !== undefined && (await this.#client.deleteSecret(secret.id)) === 'deleted')
-                log.info(`Deleted Koyeb secret ${name}`);
+    async #deleteSecrets(secrets, log) {
+        await (0,settled/* settled */.g)(secrets.map(async (secret) => {
+            if ((await this.#client.deleteSecret(secret.id)) === 'deleted')
+                log.info(`Deleted Koyeb secret ${secret.name}`);
         }));
+    }
+    async #deleteSecretsNamed(names, log) {
+        const found = await (0,settled/* settled */.g)(names.map((name) => this.#client.findSecret(name)));
+        await this.#deleteSecrets(found.filter((s) => s !== undefined), log);
     }
     /** Looks for something a create said exists: Koyeb's listings may not show a new item at once. */
     async #lookAgain(look) {
@@ -758,7 +777,7 @@ class KoyebProvider {
     /** Secrets the previous definition referred to and the new one does not: keys removed from the input. */
     async #dropUnusedSecrets(appName, previous, current, log) {
         const used = new Set(ownSecrets(current, appName));
-        await this.#deleteSecrets([...new Set(ownSecrets(previous, appName).filter((name) => !used.has(name)))], log);
+        await this.#deleteSecretsNamed([...new Set(ownSecrets(previous, appName).filter((name) => !used.has(name)))], log);
     }
     async #ourService(request, appId) {
         const service = (await this.#client.listServices(appId)).find((s) => s.name === serviceName && s.status !== 'DELETING' && s.status !== 'DELETED');
@@ -772,18 +791,26 @@ class KoyebProvider {
         return { service, deployment };
     }
     /** Look, act, wait; again when a racing run changed the service under us. */
-    async #converge(request, app, fresh, definition, secretsChanged, deadline, log) {
+    async #converge(request, app, fresh, definition, deadline, log) {
         let found = fresh ? undefined : await this.#ourService(request, app.id);
         /** The definition the service ran before this run, whose secrets may now be unused. */
         const before = found?.deployment?.definition;
-        /** A new secret value reaches the service only through a new deployment, which no other run starts for us. */
-        let redeploy = secretsChanged;
+        /**
+         * Written once this run knows it is not superseded, so an older run never overwrites the values a
+         * newer one deployed; undefined until then. A new secret value reaches the service only through a
+         * new deployment, which no other run starts for us.
+         */
+        let redeploy;
+        const ensureSecrets = async () => {
+            redeploy ??= await this.#ensureSecrets(request, log);
+        };
         /** Set when our own create went through though its answer was lost: what we wait on, we created. */
         let createdUnseen = false;
         for (let round = 1; round <= maxRounds; round++) {
             let service;
             let change;
             if (found === undefined) {
+                await ensureSecrets();
                 const created = await this.#createService(request, app, definition, log);
                 if (created.kind === 'found') {
                     found = created.found;
@@ -797,11 +824,12 @@ class KoyebProvider {
                 const { deployment } = found;
                 service = found.service;
                 const deployed = deployedRevision(deployment?.definition);
-                if (deployed.order > request.revision.order && deployed.id !== request.revision.id) {
+                if ((0,revision/* supersedes */.G)(deployed, request.revision)) {
                     log.info(`Service ${service.id} already runs ${deployed.id.slice(0, 7)}, newer than this run's revision; leaving it`);
                     return { kind: 'superseded', ...(await this.#place(request, app, service)), deployedRevisionId: deployed.id };
                 }
-                const same = sameDefinition(deployment?.definition, definition) && !redeploy;
+                await ensureSecrets();
+                const same = sameDefinition(deployment?.definition, definition) && redeploy !== true;
                 if (same && deployment !== undefined && ready.has(deployment.status)) {
                     log.info(`Service ${service.id} already runs this revision; nothing to change`);
                     return { kind: 'ready', change: 'unchanged', ...(await this.#place(request, app, service)) };
@@ -906,11 +934,10 @@ class KoyebProvider {
             last = await this.#client.getDeployment(deploymentId);
             if (last !== undefined && ready.has(last.status))
                 return { kind: 'ready', deployment: last };
-            if (last === undefined || !progressing.has(last.status)) {
-                if (last !== undefined)
-                    return { kind: 'ended', deployment: last };
-                return { kind: 'timeout', deployment: undefined };
-            }
+            if (last === undefined)
+                return { kind: 'gone', deployment: undefined, deploymentId };
+            if (!progressing.has(last.status))
+                return { kind: 'ended', deployment: last };
             const remaining = deadline - this.#now();
             if (remaining <= 0)
                 return { kind: 'timeout', deployment: last };
@@ -933,10 +960,13 @@ class KoyebProvider {
         const events = failing === undefined ? [] : await this.#client.listInstanceEvents([failing.id], recentEventCount);
         const messages = [...(failing?.messages ?? []), ...(deployment?.messages ?? [])].filter((m, i, all) => m !== '' && all.indexOf(m) === i);
         const said = messages.length === 0 ? '' : `: ${messages.join(' ')}`;
-        const state = deployment?.status ?? 'UNKNOWN';
-        const reason = result.kind === 'timeout'
-            ? `The deployment did not become healthy within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout); it is ${state}${said}.`
-            : `The deployment ended ${state}${failing === undefined ? '' : ` (instance ${failing.id} ${failing.status ?? ''})`}${said}.`;
+        const state = result.kind === 'gone' ? 'DELETED' : result.deployment.status;
+        const reason = result.kind === 'gone'
+            ? `Deployment ${result.deploymentId} of service ${service.id} disappeared before it became healthy: the service or app ` +
+                `${request.appName} was deleted while this run waited (was the pull request closed?).`
+            : result.kind === 'timeout'
+                ? `The deployment did not become healthy within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout); it is ${state}${said}.`
+                : `The deployment ended ${state}${failing === undefined ? '' : ` (instance ${failing.id} ${failing.status ?? ''})`}${said}.`;
         // Koyeb lists events newest first; events of the same instant keep that order, reversed.
         const recentEvents = [...events]
             .reverse()
@@ -952,6 +982,24 @@ class KoyebProvider {
 
 function createKoyebProvider(options) {
     return new KoyebProvider(options);
+}
+
+
+/***/ }),
+
+/***/ 1161:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ supersedes)
+/* harmony export */ });
+/**
+ * Whether what is deployed stands over what a run asks for. A later or equal order of another
+ * revision wins: on a tie the one already deployed stays, so two runs never trade places. The same
+ * revision is never superseded, and nothing recorded (an empty id) never supersedes.
+ */
+function supersedes(deployed, requested) {
+    return deployed.id !== '' && deployed.id !== requested.id && deployed.order >= requested.order;
 }
 
 

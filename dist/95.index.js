@@ -17,6 +17,8 @@ __webpack_require__.d(__webpack_exports__, {
 var retry = __webpack_require__(2165);
 // EXTERNAL MODULE: ./lib/providers/http.js
 var http = __webpack_require__(1596);
+// EXTERNAL MODULE: ./lib/providers/revision.js
+var revision = __webpack_require__(1161);
 // EXTERNAL MODULE: ./lib/providers/settled.js
 var settled = __webpack_require__(2131);
 ;// CONCATENATED MODULE: ./lib/providers/comfydeploy/client.js
@@ -145,6 +147,7 @@ class ComfyDeployClient {
 // EXTERNAL MODULE: ./lib/providers/comfydeploy/names.js
 var names = __webpack_require__(7778);
 ;// CONCATENATED MODULE: ./lib/providers/comfydeploy/provider.js
+
 
 
 
@@ -340,7 +343,7 @@ class provider_ComfyDeployProvider {
             }
             if (versionId === undefined) {
                 const marker = markerOf(machine);
-                if (marker !== undefined && marker.order > request.revision.order && marker.revision !== request.revision.id) {
+                if (marker !== undefined && (0,revision/* supersedes */.G)({ id: marker.revision, order: marker.order }, request.revision)) {
                     log.info(`Machine ${machine.id} already builds ${marker.revision.slice(0, 7)}, newer than this run's revision; leaving it`);
                     return { kind: 'superseded', ...this.#place(request, machine.id), deployedRevisionId: marker.revision };
                 }
@@ -378,7 +381,7 @@ class provider_ComfyDeployProvider {
             machine = now;
             if (now.machine_version_id !== versionId) {
                 const marker = markerOf(now);
-                if (marker !== undefined && marker.revision !== request.revision.id && marker.order >= request.revision.order) {
+                if (marker !== undefined && (0,revision/* supersedes */.G)({ id: marker.revision, order: marker.order }, request.revision)) {
                     log.info(`Machine ${now.id} was updated to ${marker.revision.slice(0, 7)} by a newer run while this build ran`);
                     return { kind: 'superseded', ...this.#place(request, now.id), deployedRevisionId: marker.revision };
                 }
@@ -885,6 +888,24 @@ class JsonHttp {
             throw new ApiError(details);
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 1161:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ supersedes)
+/* harmony export */ });
+/**
+ * Whether what is deployed stands over what a run asks for. A later or equal order of another
+ * revision wins: on a tie the one already deployed stays, so two runs never trade places. The same
+ * revision is never superseded, and nothing recorded (an empty id) never supersedes.
+ */
+function supersedes(deployed, requested) {
+    return deployed.id !== '' && deployed.id !== requested.id && deployed.order >= requested.order;
 }
 
 

@@ -215,6 +215,18 @@ describe('koyeb: safety', () => {
     expect(creates[1]?.startedAt ?? 0).toBeGreaterThanOrEqual((creates[0]?.startedAt ?? 0) + 900);
   });
 
+  it('a run that fails before its service exists leaves a secret that closing the pull request removes', async () => {
+    koyeb.failNext({ method: 'POST', path: '/v1/services' }, { status: 400, body: { status: 400, code: 'invalid_argument', message: 'validation error' } });
+    const failed = await run('opened', { image: 'ghcr.io/acme/hello:one', secrets: `API_KEY=${secretValue}` }, { headSha: sha('7'), updatedAt: at(51) });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.stdout).toContain('POST /v1/services failed with 400');
+    expect(koyeb.services(app)).toEqual([]);
+    const closed = await run('closed', {}, { headSha: sha('7'), updatedAt: at(52) });
+    expect(closed.exitCode, log(closed)).toBe(0);
+    expect(koyeb.secrets()).toEqual({});
+    expectNoSecrets(closed);
+  });
+
   it('a refused token fails after one request, says which token, and prints no secret', async () => {
     const result = await run('opened', { image: 'ghcr.io/acme/hello:one', 'koyeb-api-token': 'koyeb_wrong_token_0000' }, { headSha: sha('6'), updatedAt: at(50) });
     expect(result.exitCode).toBe(1);

@@ -183,6 +183,13 @@ describe('ComfyDeploy provider lifecycle', () => {
     expect(old).toMatchObject({ kind: 'superseded', deployedRevisionId: sha('9') });
     expect(live()[0]?.versions).toHaveLength(1);
   });
+
+  it('another revision of the same order leaves the one already deployed in place: superseded', async () => {
+    await provider.deploy(push('9', 5_000), log);
+    const tie = await provider.deploy(push('8', 5_000), log);
+    expect(tie).toMatchObject({ kind: 'superseded', deployedRevisionId: sha('9') });
+    expect(live()[0]?.versions).toHaveLength(1);
+  });
 });
 
 describe('ComfyDeploy provider safety', () => {

@@ -152,6 +152,24 @@ describe('Koyeb provider lifecycle', () => {
     expect(sim.services('pr-7-shop')[0]?.definition.docker).toEqual({ image: 'ghcr.io/acme/shop:new' });
   });
 
+  it('another revision of the same order leaves the one already deployed in place: superseded', async () => {
+    await provider.deploy(request({ image: 'ghcr.io/acme/shop:first', revision: { id: 'n'.repeat(40), order: 5_000 } }), log);
+    const tie = await provider.deploy(request({ image: 'ghcr.io/acme/shop:second', revision: { id: 'o'.repeat(40), order: 5_000 } }), log);
+    expect(tie).toMatchObject({ kind: 'superseded', deployedRevisionId: 'n'.repeat(40) });
+    expect(sim.services('pr-7-shop')[0]?.definition.docker).toEqual({ image: 'ghcr.io/acme/shop:first' });
+    expect(sim.services('pr-7-shop')[0]?.deployments).toBe(1);
+  });
+
+  it('a deployment that disappears while it rolls out is reported as gone, not as a wait-timeout', async () => {
+    sim.imageNeverReady('ghcr.io/acme/shop:one');
+    sim.failNext({ method: 'GET', path: /^\/v1\/deployments\// }, { status: 404, body: { status: 404, code: 'not_found', message: 'Deployment not found' } }, 20);
+    const outcome = await provider.deploy(request({ waitTimeoutMs: 10_000 }), log);
+    expect(outcome).toMatchObject({ kind: 'failed', state: 'DELETED' });
+    if (outcome.kind !== 'failed') throw new Error('expected a failure');
+    expect(outcome.reason).toMatch(/^Deployment \S+ of service \S+ disappeared before it became healthy/);
+    expect(outcome.reason).not.toContain('wait-timeout');
+  });
+
   it('scale to zero follows autostop; ttl sets Koyeb’s own lifecycle safety net', async () => {
     await provider.deploy(request({ autostop: 'off', instanceType: 'micro', healthCheckPath: '/healthz' }), log);
     expect(sim.services('pr-7-shop')[0]?.definition).toMatchObject({
@@ -192,6 +210,51 @@ describe('Koyeb sweep', () => {
 });
 
 describe('Koyeb secrets', () => {
+  it("an older run never overwrites the secret values of the newer revision it finds deployed", async () => {
+    await provider.deploy(request({ secrets: { API_KEY: 'newer-value' }, revision: { id: 'n'.repeat(40), order: 5_000 } }), log);
+    sim.clearRequests();
+    const old = await provider.deploy(request({ secrets: { API_KEY: 'older-value' }, revision: { id: 'o'.repeat(40), order: 4_000 } }), log);
+    expect(old).toMatchObject({ kind: 'superseded', deployedRevisionId: 'n'.repeat(40) });
+    expect(sim.secrets()).toEqual({ 'pr-7-shop_API_KEY': 'newer-value' });
+    expect(sim.requests.filter((r) => r.path.startsWith('/v1/secrets'))).toEqual([]);
+  });
+
+  it('a first deploy creates the secret once the app exists, in no more requests than before', async () => {
+    await provider.deploy(request(), log);
+    const writes = sim.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.replace(/\/[0-9a-f-]{36}/, '/:id')}`);
+    expect(writes).toEqual(['POST /v1/apps', 'POST /v1/secrets', 'POST /v1/services']);
+    expect(calls('GET', /^\/v1\/secrets/)).toBe(1);
+  });
+
+  it('a run whose app name is taken elsewhere leaves no secret behind', async () => {
+    sim.failNext({ method: 'POST', path: '/v1/apps' }, { status: 400, body: { status: 400, code: 'invalid_argument', message: 'validation error', fields: [{ field: 'name', description: 'already exists' }] } }, 10);
+    await expect(provider.deploy(request(), log)).rejects.toThrow(/taken/);
+    expect(sim.secrets()).toEqual({});
+  });
+
+  it('destroy removes the secrets of a run that failed before any service referred to them', async () => {
+    const failed = await provider.deploy(request({ region: 'zzz' }), log).catch((e: unknown) => e);
+    expect((failed as Error).message).toContain('POST /v1/services failed with 400');
+    expect(sim.secrets()).toEqual({ 'pr-7-shop_API_KEY': secretValue });
+    expect(await provider.destroy(target(), log)).toMatchObject({ kind: 'app-destroyed', appName: 'pr-7-shop' });
+    expect(sim.secrets()).toEqual({});
+  });
+
+  it("destroy removes this preview's secrets when its app is gone, and only names it made", async () => {
+    await provider.deploy(request({ appName: 'pr-7-shop-two' }), log);
+    await provider.deploy(request({ appName: 'pr-7-other', ownerLabels: { fly_preview_repo: 'acme/other', fly_preview_pr: '7' } }), log);
+    await provider.deploy(request(), log);
+    const app = sim.apps().find((a) => a.name === 'pr-7-shop');
+    await fetch(`${sim.url}/v1/apps/${app?.id ?? ''}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${sim.url}/v1/secrets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x-pr-7-shop_API_KEY', type: 'SIMPLE', value: 'someone-else' }),
+    });
+    expect(await provider.destroy(target(), log)).toEqual({ kind: 'absent', appName: 'pr-7-shop' });
+    expect(Object.keys(sim.secrets()).sort()).toEqual(['pr-7-other_API_KEY', 'pr-7-shop-two_API_KEY', 'x-pr-7-shop_API_KEY']);
+  });
+
   it('a rotated value reaches the preview through a new deployment; a removed key is deleted', async () => {
     await provider.deploy(request({ secrets: { API_KEY: 'v1', OLD_TOKEN: 'gone-soon' } }), log);
     expect(sim.secrets()).toEqual({ 'pr-7-shop_API_KEY': 'v1', 'pr-7-shop_OLD_TOKEN': 'gone-soon' });
@@ -280,8 +343,8 @@ describe('Koyeb provider safety', () => {
       expect((error as Error).message).toContain('koyeb-api-token');
       expect((error as Error).message).toContain('401');
       expect((error as Error).message).not.toContain('wrong-token');
-      // The app lookup and the secret lookup start together; neither is retried.
-      expect(sim.requests.map((r) => r.status)).toEqual([401, 401]);
+      // Secrets wait for the app, so the app lookup is the only request; it is not retried.
+      expect(sim.requests.map((r) => r.status)).toEqual([401]);
       sim.clearRequests();
       await expect(bad.deploy(request({ secrets: {} }), log)).rejects.toThrow(KoyebAuthError);
       expect(sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /v1/apps 401']);

@@ -17,6 +17,7 @@ import type {
 } from '../../provider.js';
 import { pollPause, sleep } from '../../retry.js';
 import { ApiAmbiguousError } from '../http.js';
+import { supersedes } from '../revision.js';
 import { settled } from '../settled.js';
 import { ComfyDeployClient, type ComfyDeployClientOptions } from './client.js';
 import { cloneFolder, dashboardUrl } from './names.js';
@@ -263,7 +264,7 @@ export class ComfyDeployProvider {
       }
       if (versionId === undefined) {
         const marker = markerOf(machine);
-        if (marker !== undefined && marker.order > request.revision.order && marker.revision !== request.revision.id) {
+        if (marker !== undefined && supersedes({ id: marker.revision, order: marker.order }, request.revision)) {
           log.info(`Machine ${machine.id} already builds ${marker.revision.slice(0, 7)}, newer than this run's revision; leaving it`);
           return { kind: 'superseded', ...this.#place(request, machine.id), deployedRevisionId: marker.revision };
         }
@@ -299,7 +300,7 @@ export class ComfyDeployProvider {
       machine = now;
       if (now.machine_version_id !== versionId) {
         const marker = markerOf(now);
-        if (marker !== undefined && marker.revision !== request.revision.id && marker.order >= request.revision.order) {
+        if (marker !== undefined && supersedes({ id: marker.revision, order: marker.order }, request.revision)) {
           log.info(`Machine ${now.id} was updated to ${marker.revision.slice(0, 7)} by a newer run while this build ran`);
           return { kind: 'superseded', ...this.#place(request, now.id), deployedRevisionId: marker.revision };
         }

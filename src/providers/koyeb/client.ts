@@ -159,6 +159,12 @@ export class KoyebClient {
     return data?.events ?? [];
   }
 
+  /** Secrets whose names start with this prefix (Koyeb's name filter matches anywhere in the name). */
+  async listSecretsStartingWith(prefix: string): Promise<Secret[]> {
+    const secrets = await this.#list<Secret>('/v1/secrets', 'secrets', { name: prefix });
+    return secrets.filter((secret) => secret.name.startsWith(prefix));
+  }
+
   /** The secret of exactly this name (secrets are named per organization). */
   async findSecret(name: string): Promise<Secret | undefined> {
     const secrets = await this.#list<Secret>('/v1/secrets', 'secrets', { name });

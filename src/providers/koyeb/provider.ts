@@ -15,6 +15,7 @@ import type {
 } from '../../provider.js';
 import { pollPause, sleep } from '../../retry.js';
 import { ApiAmbiguousError } from '../http.js';
+import { supersedes } from '../revision.js';
 import { settled } from '../settled.js';
 import { KoyebClient, type KoyebClientOptions } from './client.js';
 import type {
@@ -24,6 +25,7 @@ import type {
   DeploymentEnv,
   DeploymentStatus,
   InstanceEvent,
+  Secret,
   Service,
   ServiceLifeCycle,
 } from './types.js';
@@ -193,7 +195,12 @@ function reportedHostname(app: App | undefined): string | undefined {
 /** How many deployments a sweep reads at once: parallel, but not a storm. */
 const sweepConcurrency = 8;
 
-type WaitResult = { kind: 'ready'; deployment: Deployment } | { kind: 'ended'; deployment: Deployment } | { kind: 'timeout'; deployment: Deployment | undefined };
+type WaitResult =
+  | { kind: 'ready'; deployment: Deployment }
+  | { kind: 'ended'; deployment: Deployment }
+  | { kind: 'timeout'; deployment: Deployment }
+  /** The deployment no longer exists: deleted with its service or app while this run waited. */
+  | { kind: 'gone'; deployment: undefined; deploymentId: string };
 
 export class KoyebProvider implements PreviewProvider {
   readonly #client: KoyebClient;
@@ -234,26 +241,36 @@ export class KoyebProvider implements PreviewProvider {
       healthCheckPath: given.healthCheckPath ?? this.#extras.healthCheckPath,
     };
     const deadline = this.#now() + request.waitTimeoutMs;
-    // Secrets are named per organization, not per app, so they need not wait for the app.
-    const [{ app, fresh }, secretsChanged] = await settled<[{ app: App; fresh: boolean }, boolean]>([
-      this.#ensureApp(request, log),
-      this.#ensureSecrets(request, log),
-    ]);
-    return this.#converge(request, app, fresh, desiredDefinition(request), secretsChanged, deadline, log);
+    // Secrets wait for the app: a run that cannot have the app (its name taken) leaves none behind.
+    const { app, fresh } = await this.#ensureApp(request, log);
+    return this.#converge(request, app, fresh, desiredDefinition(request), deadline, log);
   }
 
   async destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome> {
-    const app = await this.#client.findApp(target.appName);
-    if (app === undefined || app.status === 'DELETING' || app.status === 'DELETED') return { kind: 'absent', appName: target.appName };
+    // Secrets are named per organization: a run that failed before any service referred to them
+    // (or before the app existed) left them behind, so they are found by name, not through services.
+    const [app, named] = await settled<[App | undefined, Secret[]]>([
+      this.#client.findApp(target.appName),
+      this.#client.listSecretsStartingWith(secretName(target.appName, '')),
+    ]);
+    if (app === undefined || app.status === 'DELETING' || app.status === 'DELETED') {
+      await this.#deleteSecrets(named, log);
+      return { kind: 'absent', appName: target.appName };
+    }
     const services = (await this.#client.listServices(app.id)).filter((s) => s.status !== 'DELETING' && s.status !== 'DELETED');
     const definitions = await settled<(DeploymentDefinition | undefined)[]>(services.map((s) => this.#definitionOf(s)));
     const ours = services.filter((_, i) => carries(definitions[i], target.ownerLabels));
     const foreign = services.filter((_, i) => !carries(definitions[i], target.ownerLabels));
-    const secrets = definitions.filter((d) => carries(d, target.ownerLabels)).flatMap((d) => ownSecrets(d, target.appName));
+    // A service someone else runs in the app keeps the secrets it refers to.
+    const kept = new Set(definitions.filter((d) => !carries(d, target.ownerLabels)).flatMap((d) => ownSecrets(d, target.appName)));
+    const secrets = named.filter((s) => !kept.has(s.name));
 
     let outcome: DestroyOutcome;
     if (foreign.length === 0) {
-      if ((await this.#client.deleteApp(app.id)) === 'absent') return { kind: 'absent', appName: target.appName };
+      if ((await this.#client.deleteApp(app.id)) === 'absent') {
+        await this.#deleteSecrets(secrets, log);
+        return { kind: 'absent', appName: target.appName };
+      }
       log.info(`Deleted Koyeb app ${target.appName} with its services`);
       outcome = { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((s) => s.id) };
     } else {
@@ -270,7 +287,7 @@ export class KoyebProvider implements PreviewProvider {
         foreignMachines: foreign.map((s) => ({ id: s.id, name: s.name })),
       };
     }
-    await this.#deleteSecrets([...new Set(secrets)], log);
+    await this.#deleteSecrets(secrets, log);
     return outcome;
   }
 
@@ -337,13 +354,17 @@ export class KoyebProvider implements PreviewProvider {
     return (await this.#client.getDeployment(service.latest_deployment_id))?.definition;
   }
 
-  async #deleteSecrets(names: string[], log: ProgressLog): Promise<void> {
+  async #deleteSecrets(secrets: readonly Secret[], log: ProgressLog): Promise<void> {
     await settled(
-      names.map(async (name) => {
-        const secret = await this.#client.findSecret(name);
-        if (secret !== undefined && (await this.#client.deleteSecret(secret.id)) === 'deleted') log.info(`Deleted Koyeb secret ${name}`);
+      secrets.map(async (secret) => {
+        if ((await this.#client.deleteSecret(secret.id)) === 'deleted') log.info(`Deleted Koyeb secret ${secret.name}`);
       }),
     );
+  }
+
+  async #deleteSecretsNamed(names: readonly string[], log: ProgressLog): Promise<void> {
+    const found = await settled<(Secret | undefined)[]>(names.map((name) => this.#client.findSecret(name)));
+    await this.#deleteSecrets(found.filter((s): s is Secret => s !== undefined), log);
   }
 
   /** Looks for something a create said exists: Koyeb's listings may not show a new item at once. */
@@ -426,7 +447,7 @@ export class KoyebProvider implements PreviewProvider {
   /** Secrets the previous definition referred to and the new one does not: keys removed from the input. */
   async #dropUnusedSecrets(appName: string, previous: DeploymentDefinition | undefined, current: DeploymentDefinition, log: ProgressLog): Promise<void> {
     const used = new Set(ownSecrets(current, appName));
-    await this.#deleteSecrets([...new Set(ownSecrets(previous, appName).filter((name) => !used.has(name)))], log);
+    await this.#deleteSecretsNamed([...new Set(ownSecrets(previous, appName).filter((name) => !used.has(name)))], log);
   }
 
   async #ourService(request: KoyebDeployRequest, appId: string): Promise<{ service: Service; deployment: Deployment | undefined } | undefined> {
@@ -448,21 +469,28 @@ export class KoyebProvider implements PreviewProvider {
     app: App,
     fresh: boolean,
     definition: DeploymentDefinition,
-    secretsChanged: boolean,
     deadline: number,
     log: ProgressLog,
   ): Promise<DeployOutcome> {
     let found = fresh ? undefined : await this.#ourService(request, app.id);
     /** The definition the service ran before this run, whose secrets may now be unused. */
     const before = found?.deployment?.definition;
-    /** A new secret value reaches the service only through a new deployment, which no other run starts for us. */
-    let redeploy = secretsChanged;
+    /**
+     * Written once this run knows it is not superseded, so an older run never overwrites the values a
+     * newer one deployed; undefined until then. A new secret value reaches the service only through a
+     * new deployment, which no other run starts for us.
+     */
+    let redeploy: boolean | undefined;
+    const ensureSecrets = async (): Promise<void> => {
+      redeploy ??= await this.#ensureSecrets(request, log);
+    };
     /** Set when our own create went through though its answer was lost: what we wait on, we created. */
     let createdUnseen = false;
     for (let round = 1; round <= maxRounds; round++) {
       let service: Service;
       let change: 'created' | 'updated' | 'unchanged';
       if (found === undefined) {
+        await ensureSecrets();
         const created = await this.#createService(request, app, definition, log);
         if (created.kind === 'found') {
           found = created.found;
@@ -475,11 +503,12 @@ export class KoyebProvider implements PreviewProvider {
         const { deployment } = found;
         service = found.service;
         const deployed = deployedRevision(deployment?.definition);
-        if (deployed.order > request.revision.order && deployed.id !== request.revision.id) {
+        if (supersedes(deployed, request.revision)) {
           log.info(`Service ${service.id} already runs ${deployed.id.slice(0, 7)}, newer than this run's revision; leaving it`);
           return { kind: 'superseded', ...(await this.#place(request, app, service)), deployedRevisionId: deployed.id };
         }
-        const same = sameDefinition(deployment?.definition, definition) && !redeploy;
+        await ensureSecrets();
+        const same = sameDefinition(deployment?.definition, definition) && redeploy !== true;
         if (same && deployment !== undefined && ready.has(deployment.status)) {
           log.info(`Service ${service.id} already runs this revision; nothing to change`);
           return { kind: 'ready', change: 'unchanged', ...(await this.#place(request, app, service)) };
@@ -588,10 +617,8 @@ export class KoyebProvider implements PreviewProvider {
     for (let poll = justStarted ? 1 : 0; ; poll++) {
       last = await this.#client.getDeployment(deploymentId);
       if (last !== undefined && ready.has(last.status)) return { kind: 'ready', deployment: last };
-      if (last === undefined || !progressing.has(last.status)) {
-        if (last !== undefined) return { kind: 'ended', deployment: last };
-        return { kind: 'timeout', deployment: undefined };
-      }
+      if (last === undefined) return { kind: 'gone', deployment: undefined, deploymentId };
+      if (!progressing.has(last.status)) return { kind: 'ended', deployment: last };
       const remaining = deadline - this.#now();
       if (remaining <= 0) return { kind: 'timeout', deployment: last };
       await this.#sleep(Math.min(pauseFor(poll), remaining));
@@ -614,11 +641,14 @@ export class KoyebProvider implements PreviewProvider {
     const events = failing === undefined ? [] : await this.#client.listInstanceEvents([failing.id], recentEventCount);
     const messages = [...(failing?.messages ?? []), ...(deployment?.messages ?? [])].filter((m, i, all) => m !== '' && all.indexOf(m) === i);
     const said = messages.length === 0 ? '' : `: ${messages.join(' ')}`;
-    const state = deployment?.status ?? 'UNKNOWN';
+    const state = result.kind === 'gone' ? 'DELETED' : result.deployment.status;
     const reason =
-      result.kind === 'timeout'
-        ? `The deployment did not become healthy within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout); it is ${state}${said}.`
-        : `The deployment ended ${state}${failing === undefined ? '' : ` (instance ${failing.id} ${failing.status ?? ''})`}${said}.`;
+      result.kind === 'gone'
+        ? `Deployment ${result.deploymentId} of service ${service.id} disappeared before it became healthy: the service or app ` +
+          `${request.appName} was deleted while this run waited (was the pull request closed?).`
+        : result.kind === 'timeout'
+          ? `The deployment did not become healthy within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout); it is ${state}${said}.`
+          : `The deployment ended ${state}${failing === undefined ? '' : ` (instance ${failing.id} ${failing.status ?? ''})`}${said}.`;
     // Koyeb lists events newest first; events of the same instant keep that order, reversed.
     const recentEvents = [...events]
       .reverse()
