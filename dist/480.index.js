@@ -963,7 +963,7 @@ class KoyebProvider {
         const state = result.kind === 'gone' ? 'DELETED' : result.deployment.status;
         const reason = result.kind === 'gone'
             ? `Deployment ${result.deploymentId} of service ${service.id} disappeared before it became healthy: the service or app ` +
-                `${request.appName} was deleted while this run waited (was the pull request closed?).`
+                `${request.appName} was deleted while this run waited (was the preview destroyed meanwhile?).`
             : result.kind === 'timeout'
                 ? `The deployment did not become healthy within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout); it is ${state}${said}.`
                 : `The deployment ended ${state}${failing === undefined ? '' : ` (instance ${failing.id} ${failing.status ?? ''})`}${said}.`;

@@ -373,7 +373,7 @@ class provider_ComfyDeployProvider {
                 // Deleted under us: by a racing run converging on an older machine, or by the PR's close.
                 const older = await this.#ourMachine(request.appName, request.ownerLabels, log);
                 if (older === undefined)
-                    throw new Error(`ComfyDeploy machine ${machine.id} was deleted while it was building (was the pull request closed?).`);
+                    throw new Error(`ComfyDeploy machine ${machine.id} was deleted while it was building (was the preview destroyed meanwhile?).`);
                 log.info(`Machine ${machine.id} was deleted by another run; continuing with machine ${older.id}`);
                 machine = older;
                 continue;
@@ -526,7 +526,7 @@ class provider_ComfyDeployProvider {
             // Looking first also keeps a machine deleted meanwhile from being rebuilt (PATCH does not check `deleted`).
             const after = await this.#client.getMachine(machine.id);
             if (after === undefined)
-                throw new Error(`ComfyDeploy machine ${machine.id} was deleted while this run updated it (was the pull request closed?).`);
+                throw new Error(`ComfyDeploy machine ${machine.id} was deleted while this run updated it (was the preview destroyed meanwhile?).`);
             if (after.machine_version_id !== machine.machine_version_id && canonical(after.docker_command_steps) === canonical(body.docker_command_steps)) {
                 log.info(`The answer to updating machine ${machine.id} was lost, but the update went through`);
                 return after;
@@ -534,7 +534,7 @@ class provider_ComfyDeployProvider {
             updated = await this.#client.updateMachine(machine.id, body);
         }
         if (updated.deleted === true)
-            throw new Error(`ComfyDeploy machine ${machine.id} was deleted while this run updated it (was the pull request closed?).`);
+            throw new Error(`ComfyDeploy machine ${machine.id} was deleted while this run updated it (was the preview destroyed meanwhile?).`);
         log.info(`Updated ComfyDeploy machine ${machine.id}: build ${updated.machine_version_id ?? 'pending'}`);
         return updated;
     }

@@ -292,7 +292,7 @@ export class ComfyDeployProvider {
       if (now === undefined) {
         // Deleted under us: by a racing run converging on an older machine, or by the PR's close.
         const older = await this.#ourMachine(request.appName, request.ownerLabels, log);
-        if (older === undefined) throw new Error(`ComfyDeploy machine ${machine.id} was deleted while it was building (was the pull request closed?).`);
+        if (older === undefined) throw new Error(`ComfyDeploy machine ${machine.id} was deleted while it was building (was the preview destroyed meanwhile?).`);
         log.info(`Machine ${machine.id} was deleted by another run; continuing with machine ${older.id}`);
         machine = older;
         continue;
@@ -450,14 +450,14 @@ export class ComfyDeployProvider {
       if (!(error instanceof ApiAmbiguousError)) throw error;
       // Looking first also keeps a machine deleted meanwhile from being rebuilt (PATCH does not check `deleted`).
       const after = await this.#client.getMachine(machine.id);
-      if (after === undefined) throw new Error(`ComfyDeploy machine ${machine.id} was deleted while this run updated it (was the pull request closed?).`);
+      if (after === undefined) throw new Error(`ComfyDeploy machine ${machine.id} was deleted while this run updated it (was the preview destroyed meanwhile?).`);
       if (after.machine_version_id !== machine.machine_version_id && canonical(after.docker_command_steps) === canonical(body.docker_command_steps)) {
         log.info(`The answer to updating machine ${machine.id} was lost, but the update went through`);
         return after;
       }
       updated = await this.#client.updateMachine(machine.id, body);
     }
-    if (updated.deleted === true) throw new Error(`ComfyDeploy machine ${machine.id} was deleted while this run updated it (was the pull request closed?).`);
+    if (updated.deleted === true) throw new Error(`ComfyDeploy machine ${machine.id} was deleted while this run updated it (was the preview destroyed meanwhile?).`);
     log.info(`Updated ComfyDeploy machine ${machine.id}: build ${updated.machine_version_id ?? 'pending'}`);
     return updated;
   }
