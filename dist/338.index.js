@@ -444,6 +444,8 @@ async function mapLimit(items, limit, work) {
 
 // EXTERNAL MODULE: ./lib/providers/settled.js
 var settled = __webpack_require__(2131);
+// EXTERNAL MODULE: ./lib/providers/revision.js
+var revision = __webpack_require__(1161);
 // EXTERNAL MODULE: ./lib/providers/fly/appconfig/index.js + 5 modules
 var appconfig = __webpack_require__(554);
 ;// CONCATENATED MODULE: ./lib/providers/fly/desired.js
@@ -503,6 +505,7 @@ function sameConfig(current, desired) {
 // API's blocking /wait. Racing runs converge without talking to each other: the oldest machine
 // wins, and a newer revision is never replaced by an older one. The rules of the real API it
 // follows are in test/sim/FLY_API.md, each with its source in fly-go or flyctl.
+
 
 
 
@@ -699,10 +702,7 @@ class FlyProvider {
         const defaultGroup = (plan.groups.find((g) => g.name === 'app') ?? plan.groups[0])?.name ?? 'app';
         const appGroups = ours.filter((m) => groupOf(m, defaultGroup) !== releaseGroup);
         // A newer revision already deployed is left in place, its secrets, volumes and data included.
-        const newer = appGroups.find((m) => {
-            const deployed = deployedRevision(m);
-            return deployed.id !== '' && deployed.id !== request.revision.id && deployed.order >= request.revision.order;
-        });
+        const newer = appGroups.find((m) => (0,revision/* supersedes */.G)(deployedRevision(m), request.revision));
         if (newer !== undefined) {
             return {
                 kind: 'superseded',
@@ -1240,7 +1240,7 @@ class FlyProvider {
      */
     #superseded(request, machine) {
         const deployed = deployedRevision(machine);
-        if (deployed.id === '' || deployed.id === request.revision.id || deployed.order < request.revision.order)
+        if (!(0,revision/* supersedes */.G)(deployed, request.revision))
             return undefined;
         return {
             kind: 'superseded',
@@ -1690,6 +1690,24 @@ class JsonHttp {
             throw new ApiError(details);
         }
     }
+}
+
+
+/***/ }),
+
+/***/ 1161:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ supersedes)
+/* harmony export */ });
+/**
+ * Whether what is deployed stands over what a run asks for. A later or equal order of another
+ * revision wins: on a tie the one already deployed stays, so two runs never trade places. The same
+ * revision is never superseded, and nothing recorded (an empty id) never supersedes.
+ */
+function supersedes(deployed, requested) {
+    return deployed.id !== '' && deployed.id !== requested.id && deployed.order >= requested.order;
 }
 
 

@@ -21,6 +21,7 @@ import { backoffDelay, defaultRetryPolicy, sleep, type RetryPolicy } from '../..
 import { AppNotVisible, FlyClient, maxWaitSeconds } from './client.js';
 import { KeyedThrottle, mapLimit, Throttle } from './limits.js';
 import { settled } from '../settled.js';
+import { supersedes } from '../revision.js';
 import { FlyAmbiguousError, FlyApiError, FlyAuthError, type FlyHttpOptions } from './http.js';
 import { planPreview, type AppConfig, type PlanOverrides, type PreviewPlan } from './appconfig/index.js';
 import { canonical, orderKey, sameConfig, type DesiredConfig } from './desired.js';
@@ -273,10 +274,7 @@ export class FlyProvider implements PreviewProvider {
     const defaultGroup = (plan.groups.find((g) => g.name === 'app') ?? plan.groups[0])?.name ?? 'app';
     const appGroups = ours.filter((m) => groupOf(m, defaultGroup) !== releaseGroup);
     // A newer revision already deployed is left in place, its secrets, volumes and data included.
-    const newer = appGroups.find((m) => {
-      const deployed = deployedRevision(m);
-      return deployed.id !== '' && deployed.id !== request.revision.id && deployed.order >= request.revision.order;
-    });
+    const newer = appGroups.find((m) => supersedes(deployedRevision(m), request.revision));
     if (newer !== undefined) {
       return {
         kind: 'superseded',
@@ -835,7 +833,7 @@ export class FlyProvider implements PreviewProvider {
    */
   #superseded(request: GroupRequest, machine: Machine): DeployOutcome | undefined {
     const deployed = deployedRevision(machine);
-    if (deployed.id === '' || deployed.id === request.revision.id || deployed.order < request.revision.order) return undefined;
+    if (!supersedes(deployed, request.revision)) return undefined;
     return {
       kind: 'superseded',
       appName: request.appName,
