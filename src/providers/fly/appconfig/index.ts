@@ -1,9 +1,11 @@
 // fly.toml for the preview: read it (inputs.ts, before any call), plan it (the deploy).
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseAppConfig, type AppConfig } from './config.js';
+import type { AppConfig } from './config.js';
+import { parseAppConfig } from './parse.js';
 
-export { AppConfigError, parseAppConfig, type AppConfig, type AutostopMode } from './config.js';
+export { AppConfigError, type AppConfig, type AutostopMode } from './config.js';
+export { parseAppConfig } from './parse.js';
 export { cpusPerKind, machinePresets, processNames, toMachineConfig, toReleaseMachineConfig } from './machines.js';
 export { GuestSizeError, planPreview, defaultInternalPort, type GroupPlan, type PlanOverrides, type PreviewPlan, type ReleasePlan, type VolumePlan } from './plan.js';
 export { shlexSplit } from './shlex.js';

@@ -3,7 +3,8 @@
 // and ToReleaseMachineConfig, service.go, toplevelcheck.go). Field names and shapes on the wire are
 // fly-go's (machine_types.go). Two knowing differences: no `fly_flyctl_version` metadata (this is
 // not flyctl), and check headers are sorted by name (flyctl emits them in Go's random map order).
-import { AppConfigError, keyName, strip, type AppConfig, type Compute, type HttpService, type Service, type ServiceHttpCheck, type ServiceTcpCheck, type TopLevelCheck, type AutostopMode } from './config.js';
+import { AppConfigError, type AppConfig, type Compute, type HttpService, type Service, type ServiceHttpCheck, type ServiceTcpCheck, type TopLevelCheck, type AutostopMode } from './config.js';
+import { keyName, strip } from './reader.js';
 import { shlexSplit, ShlexError } from './shlex.js';
 import type {
   AppMachineConfig,
