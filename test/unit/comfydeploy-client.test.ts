@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ApiAmbiguousError, ApiAuthError, ApiError } from '../../src/providers/http.js';
 import { ComfyDeployClient, ComfyDeployPlanError, comfyDeployErrorMessage } from '../../src/providers/comfydeploy/client.js';
 import { cloneFolder, comfyDeployMachineName, machineNameMaxLength } from '../../src/providers/comfydeploy/names.js';
-import { failedNode, logLines } from '../../src/providers/comfydeploy/provider.js';
+import { logLines } from '../../src/providers/comfydeploy/build.js';
+import { failedNode } from '../../src/providers/comfydeploy/import-failure.js';
 import { checkComfyUiVersion, checkCustomNodes, checkGpu, checkNodePath } from '../../src/providers/comfydeploy/validate.js';
 import { scriptedHttp } from '../support/scripted-http.ts';
 

@@ -1,5 +1,5 @@
 // Typed ComfyDeploy API calls (comfy-deploy/api src/api/routes/machines.py). Each method is one
-// request, or one paged listing; what to do with the answers is provider.ts's.
+// request, or one paged listing; what to do with the answers is the phase modules' (machine.ts, build.ts, …).
 import { ApiError, JsonHttp, type PlatformClientOptions } from '../http.js';
 import type { CreateServerlessMachine, FastApiErrorBody, Machine, MachineVersion, UpdateServerlessMachine } from './types.js';
 

@@ -1,11 +1,7 @@
 // The ComfyDeploy side of the house, as main.ts sees it: createComfyDeployPreviewProvider.
 import type { DestroyOutcome, PreviewProvider, PreviewTarget, ProgressLog } from '../../provider.js';
-import {
-  ComfyDeployProvider,
-  type ComfyDeployDeployRequest,
-  type ComfyDeployOutcome,
-  type ComfyDeployProviderOptions,
-} from './provider.js';
+import type { ComfyDeployDeployRequest, ComfyDeployOutcome, ComfyDeployProviderOptions } from './context.js';
+import { ComfyDeployProvider } from './provider.js';
 import type { ExtraNode } from './validate.js';
 import type { MachineGpu } from './types.js';
 
@@ -13,7 +9,7 @@ import type { MachineGpu } from './types.js';
 // test/integration/comfydeploy-provider.test.ts drives (a deploy there carries the build itself).
 export { ApiAuthError as ComfyDeployAuthError } from '../http.js';
 export { ComfyDeployPlanError } from './client.js';
-export type { ComfyDeployDeployRequest, ComfyDeployOutcome } from './provider.js';
+export type { ComfyDeployDeployRequest, ComfyDeployOutcome } from './context.js';
 
 /**
  * The ComfyDeploy provider as its integration tests drive it: a deploy takes the source and the

@@ -1,5 +1,5 @@
 // Typed Koyeb API calls (openapi.json `paths`). Each method is one request, or one paged listing;
-// what to do with the answers is provider.ts's.
+// what to do with the answers is the phase modules' (app.ts, secrets.ts, service.ts, …).
 import { ApiError, JsonHttp, type PlatformClientOptions, type JsonResponse } from '../http.js';
 import type {
   App,

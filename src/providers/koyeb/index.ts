@@ -1,9 +1,10 @@
 // The Koyeb side of the house, as main.ts sees it: the preview contract, with Koyeb's extras given at construction.
 import type { DeployOutcome, PreviewProvider, ProgressLog } from '../../provider.js';
-import { KoyebProvider, type KoyebDeployRequest, type KoyebProviderOptions } from './provider.js';
+import type { KoyebDeployRequest, KoyebProviderOptions } from './context.js';
+import { KoyebProvider } from './provider.js';
 
 export { ApiAuthError as KoyebAuthError } from '../http.js';
-export type { KoyebDeployRequest } from './provider.js';
+export type { KoyebDeployRequest } from './context.js';
 
 /**
  * PreviewProvider on Koyeb. hostnameFor is undefined until the API has reported the app's assigned

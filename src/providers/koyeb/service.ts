@@ -1,0 +1,100 @@
+// The preview's one WEB service: found (and refused when someone else's), created and updated. A
+// lost answer is resolved by looking, never by sending the same change again blindly.
+import type { ProgressLog } from '../../provider.js';
+import { ApiAmbiguousError } from '../http.js';
+import { lookAgain } from '../polling.js';
+import type { KoyebContext, KoyebDeployRequest } from './context.js';
+import { carries, lifeCycle, sameDefinition, serviceName } from './definition.js';
+import type { App, Deployment, DeploymentDefinition, Service } from './types.js';
+
+/** Our service and its latest deployment, as a round of the deploy found them. */
+export interface FoundService {
+  service: Service;
+  deployment: Deployment | undefined;
+}
+
+export async function ourService(ctx: KoyebContext, request: KoyebDeployRequest, appId: string): Promise<FoundService | undefined> {
+  const service = (await ctx.client.listServices(appId)).find((s) => s.name === serviceName && s.status !== 'DELETING' && s.status !== 'DELETED');
+  if (service === undefined) return undefined;
+  const deployment = service.latest_deployment_id === undefined ? undefined : await ctx.client.getDeployment(service.latest_deployment_id);
+  if (deployment?.definition !== undefined && !carries(deployment.definition, request.ownerLabels)) {
+    throw new Error(
+      `Koyeb app ${request.appName} already holds a service "${serviceName}" that fly-preview did not create for this pull request ` +
+        `(${service.id}). Choose another name with the app-name input.`,
+    );
+  }
+  return { service, deployment };
+}
+
+/** The definition a service runs (or is rolling out): its latest deployment's. */
+export async function definitionOf(ctx: KoyebContext, service: Service): Promise<DeploymentDefinition | undefined> {
+  if (service.latest_deployment_id === undefined || service.latest_deployment_id === '') return undefined;
+  return (await ctx.client.getDeployment(service.latest_deployment_id))?.definition;
+}
+
+export type CreatedService =
+  | { kind: 'created'; service: Service }
+  /** `lostOurs` when our own create went through though its answer was lost. */
+  | { kind: 'found'; found: FoundService; lostOurs: boolean };
+
+export async function createService(
+  ctx: KoyebContext,
+  request: KoyebDeployRequest,
+  app: App,
+  definition: DeploymentDefinition,
+  log: ProgressLog,
+): Promise<CreatedService> {
+  const life = lifeCycle(request);
+  const body = { app_id: app.id, name: serviceName, definition, ...(life === undefined ? {} : { life_cycle: life }) };
+  log.changing();
+  let created: Service | 'exists';
+  let lost = false;
+  try {
+    created = await ctx.client.createService(body);
+  } catch (error) {
+    if (!(error instanceof ApiAmbiguousError)) throw error;
+    log.info(`The answer to creating the service was lost (${error.detail}); looking before creating again`);
+    created = 'exists';
+    lost = true;
+  }
+  if (created !== 'exists') {
+    log.info(`Created Koyeb service ${created.id} (deployment ${created.latest_deployment_id ?? 'pending'})`);
+    return { kind: 'created', service: created };
+  }
+  const found = await lookAgain(ctx, () => ourService(ctx, request, app.id));
+  if (found !== undefined) {
+    log.info(`Service ${found.service.id} was already created (by a racing run or the lost request); using it`);
+    return { kind: 'found', found, lostOurs: lost };
+  }
+  const retried = await ctx.client.createService(body);
+  if (retried === 'exists') throw new Error(`Koyeb says service "${serviceName}" exists in app ${request.appName}, but it cannot be listed.`);
+  log.info(`Created Koyeb service ${retried.id}`);
+  return { kind: 'created', service: retried };
+}
+
+export async function updateService(
+  ctx: KoyebContext,
+  request: KoyebDeployRequest,
+  service: Service,
+  definition: DeploymentDefinition,
+  log: ProgressLog,
+): Promise<Service> {
+  const life = lifeCycle(request);
+  const body = { definition, ...(life === undefined ? {} : { life_cycle: life }) };
+  log.changing();
+  try {
+    const updated = await ctx.client.updateService(service.id, body);
+    log.info(`Updated Koyeb service ${updated.id}: new deployment ${updated.latest_deployment_id ?? ''}`);
+    return updated;
+  } catch (error) {
+    if (!(error instanceof ApiAmbiguousError)) throw error;
+    const after = await ctx.client.getService(service.id);
+    if (after !== undefined && after.latest_deployment_id !== service.latest_deployment_id && sameDefinition(await definitionOf(ctx, after), definition)) {
+      log.info(`The answer to updating service ${service.id} was lost, but the update went through`);
+      return after;
+    }
+    const updated = await ctx.client.updateService(service.id, body);
+    log.info(`Updated Koyeb service ${updated.id}: new deployment ${updated.latest_deployment_id ?? ''}`);
+    return updated;
+  }
+}
