@@ -12,7 +12,7 @@ export interface CommonSettings {
   mode: 'auto' | 'deploy' | 'destroy' | 'sweep';
   /** The platform previews run on. */
   provider: ProviderName;
-  /** Fly app secrets by name. Values are never printed: main.ts masks them before anything else. */
+  /** Fly app secrets by name. Values are never printed: secrets-mask.ts masks them before anything else. */
   secrets: Record<string, string>;
   /**
    * The chosen platform's token (fly-api-token, koyeb-api-token or comfydeploy-api-token). Absent
@@ -210,8 +210,8 @@ export function parseSecrets(raw: string): Record<string, string> {
 /**
  * Every string a log must never show from the raw `secrets` input, read as parseSecrets reads it:
  * each value, and each line of a multi-line value (the runner masks line by line). Never throws, so
- * main.ts can mask even an input that readSettings will then reject: a line that is no entry is
- * masked whole, and an unclosed block to the end of the input.
+ * secrets-mask.ts can mask even an input that readSettings will then reject: a line that is no
+ * entry is masked whole, and an unclosed block to the end of the input.
  */
 export function secretValuesToMask(raw: string): string[] {
   const values = new Set<string>();

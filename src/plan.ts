@@ -46,7 +46,7 @@ export type Plan =
   | { action: 'destroy'; pr: PullRequest; appName: string; apiToken: string }
   | { action: 'skip'; reason: string }
   | { action: 'sweep'; owner: string; repo: string; apiToken: string; githubToken: string }
-  /** The PR is not in the payload: main reads it (and the commenter's permission), then calls planResolved. */
+  /** The PR is not in the payload: run/command.ts reads it (and the commenter's permission), then calls planResolved. */
   | { action: 'resolve'; owner: string; repo: string; number: number; intent: Intent; command: PreviewCommand | undefined };
 
 const pullRequestEvents = new Set(['pull_request', 'pull_request_target']);
@@ -274,7 +274,7 @@ export function planRun(settings: CommonSettings, event: EventContext): Plan {
 /** What one PR's event comes down to, once the PR is known. */
 export type PullRequestPlan = Extract<Plan, { action: 'deploy' | 'destroy' | 'skip' }>;
 
-/** The PR main read through the API for a `resolve` plan, planned as its pull_request event would be. */
+/** The PR run/command.ts read through the API for a `resolve` plan, planned as its pull_request event would be. */
 export function planResolved(settings: CommonSettings, pr: PullRequestState, intent: Intent, eventName: string): PullRequestPlan {
   const action = intent === 'auto' ? (pr.state === 'closed' ? 'destroy' : 'deploy') : intent;
   if (action === 'deploy' && pr.state === 'closed') {

@@ -1,6 +1,6 @@
-// What src/main.ts asks of a machine platform. Each platform has its folder in src/providers/ (fly,
-// koyeb, comfydeploy) and implements this contract. Nothing here knows of GitHub: "owner labels",
-// "revision" and "source" are opaque to the platform.
+// What a run (src/run/) asks of a machine platform. Each platform has its folder in src/providers/
+// (fly, koyeb, comfydeploy) and implements this contract. Nothing here knows of GitHub: "owner
+// labels", "revision" and "source" are opaque to the platform.
 
 export interface ProgressLog {
   info(message: string): void;
