@@ -1,8 +1,9 @@
 // Raw action inputs → the platform-neutral part of Settings: what plan.ts needs to decide whether the
 // run acts at all. The platform's own settings (a fly.toml, ComfyDeploy's build) are read by
-// inputs.ts once it does; both happen before any network call. Kept free of any platform folder so
-// that a skipped run starts fast.
-import { koyebAppNamePattern } from './providers/koyeb/names.js';
+// inputs.ts once it does; both happen before any network call. Of the platform folders it reads
+// only their name rules (import-free names.ts files), so that a skipped run starts fast.
+import type { NameRule } from './provider.js';
+import { nameRules } from './providers/names.js';
 
 export type ProviderName = 'fly' | 'koyeb' | 'comfydeploy';
 
@@ -11,7 +12,7 @@ export interface CommonSettings {
   mode: 'auto' | 'deploy' | 'destroy' | 'sweep';
   /** The platform previews run on. */
   provider: ProviderName;
-  /** Fly app secrets by name. Values are never printed: main.ts masks them before anything else. */
+  /** Fly app secrets by name. Values are never printed: secrets-mask.ts masks them before anything else. */
   secrets: Record<string, string>;
   /**
    * The chosen platform's token (fly-api-token, koyeb-api-token or comfydeploy-api-token). Absent
@@ -22,6 +23,8 @@ export interface CommonSettings {
   image: string | undefined;
   /** The `app-name` input when given (already validated); plan.ts derives the default from the PR. */
   appName: string | undefined;
+  /** How the platform names a preview: plan.ts builds the default name by it. */
+  nameRule: NameRule;
   org: string;
   env: Record<string, string>;
   /** Seconds a started machine must stay up before it counts as ready; 0 trusts `started`. */
@@ -106,17 +109,10 @@ function image(raw: string): string | undefined {
   return raw;
 }
 
-/** Fly's app name rule: lowercase letters, digits and dashes, starting with a letter, at most 63. */
-const appNamePattern = /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-function appName(raw: string): string | undefined {
+/** A given `app-name`, held to the platform's name rule. */
+function appName(rule: NameRule, raw: string): string | undefined {
   if (raw === '') return undefined;
-  if (!appNamePattern.test(raw)) {
-    throw new InputError(
-      'app-name',
-      `must be 1 to 63 lowercase letters, digits and dashes, starting with a letter and not ending with a dash; got ${quote(raw)}`,
-    );
-  }
+  if (!rule.pattern.test(raw)) throw new InputError('app-name', `must be ${rule.accepted}; got ${quote(raw)}`);
   return raw;
 }
 
@@ -214,8 +210,8 @@ export function parseSecrets(raw: string): Record<string, string> {
 /**
  * Every string a log must never show from the raw `secrets` input, read as parseSecrets reads it:
  * each value, and each line of a multi-line value (the runner masks line by line). Never throws, so
- * main.ts can mask even an input that readSettings will then reject: a line that is no entry is
- * masked whole, and an unclosed block to the end of the input.
+ * secrets-mask.ts can mask even an input that readSettings will then reject: a line that is no
+ * entry is masked whole, and an unclosed block to the end of the input.
  */
 export function secretValuesToMask(raw: string): string[] {
   const values = new Set<string>();
@@ -316,15 +312,6 @@ function refuseForeign(provider: ProviderName, given: (name: string) => string):
     }
   }
 }
-/** Koyeb's app name rule (3 to 23 of [a-z0-9-]); Fly's for the others. */
-function appNameFor(provider: ProviderName, raw: string): string | undefined {
-  if (raw === '' || provider !== 'koyeb') return appName(raw);
-  if (!koyebAppNamePattern.test(raw)) {
-    throw new InputError('app-name', `must be 3 to 23 lowercase letters, digits and dashes, not starting or ending with a dash (a Koyeb app name); got ${quote(raw)}`);
-  }
-  return raw;
-}
-
 /**
  * The platform-neutral inputs. `read` returns the raw input ('' when unset), as core.getInput does.
  * An input of another platform is refused here already, as it can never be right.
@@ -341,6 +328,7 @@ export function readCommonSettings(read: (name: string) => string): CommonSettin
   const secrets = parseSecrets(read('secrets'));
   const clash = Object.keys(secrets).find((key) => Object.hasOwn(env, key));
   if (clash !== undefined) throw new InputError('secrets', `sets ${clash}, which the env input sets too; keep each name in one of them`);
+  const nameRule = nameRules[provider];
 
   return {
     mode: oneOf('mode', value('mode', 'auto'), ['auto', 'deploy', 'destroy', 'sweep'] as const),
@@ -349,7 +337,8 @@ export function readCommonSettings(read: (name: string) => string): CommonSettin
     apiToken: optionalSecret(read(`${provider}-api-token`).trim()),
     githubToken: optionalSecret(read('github-token').trim()),
     image: image(value('image', '')),
-    appName: appNameFor(provider, value('app-name', '')),
+    appName: appName(nameRule, value('app-name', '')),
+    nameRule,
     org: slug('org', value('org', 'personal')),
     env,
     smokeWindowSeconds: integer('smoke-window', value('smoke-window', provider === 'fly' ? '10' : '0'), 0, 600, ' seconds (0 disables the check)'),

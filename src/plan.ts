@@ -1,7 +1,8 @@
-// What this event means for the preview: deploy, destroy, or skip (and why). Pure: no I/O.
+// What this event means for the preview: deploy, destroy, or skip (and why), and the name the preview
+// goes by. Pure: no I/O.
+import { createHash } from 'node:crypto';
 import { InputError, type CommonSettings, type ProviderName } from './common-inputs.js';
-import { comfyDeployMachineName } from './providers/comfydeploy/names.js';
-import { koyebAppName } from './providers/koyeb/names.js';
+import type { NameRule } from './provider.js';
 
 export interface PullRequest {
   number: number;
@@ -45,20 +46,48 @@ export type Plan =
   | { action: 'destroy'; pr: PullRequest; appName: string; apiToken: string }
   | { action: 'skip'; reason: string }
   | { action: 'sweep'; owner: string; repo: string; apiToken: string; githubToken: string }
-  /** The PR is not in the payload: main reads it (and the commenter's permission), then calls planResolved. */
+  /** The PR is not in the payload: run/command.ts reads it (and the commenter's permission), then calls planResolved. */
   | { action: 'resolve'; owner: string; repo: string; number: number; intent: Intent; command: PreviewCommand | undefined };
 
 const pullRequestEvents = new Set(['pull_request', 'pull_request_target']);
 /** Events with no PR that, in auto mode, mean "sweep": a nightly schedule or a manual run. */
 const sweepEvents = new Set(['schedule', 'workflow_dispatch']);
 
-/** `pr-<number>-<owner>-<repo>`, made into a valid Fly app name. */
-export function defaultAppName(owner: string, repo: string, number: number): string {
+/** The default preview name, built by the platform's name rule. */
+export function previewName(rule: NameRule, owner: string, repo: string, number: number): string {
+  return rule.hashWhenLong ? hashedName(owner, repo, number, rule.maxLength) : cutName(owner, repo, number, rule.maxLength);
+}
+
+/** `pr-<number>-<owner>-<repo>`, each run of characters other than [a-z0-9-] one dash, cut at maxLength. */
+function cutName(owner: string, repo: string, number: number, maxLength: number): string {
   return `pr-${number}-${owner}-${repo}`
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
-    .slice(0, 63)
+    .slice(0, maxLength)
     .replace(/-+$/, '');
+}
+
+/** Lowercase, every run of other characters one dash, no dash at either end. */
+function slug(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+/**
+ * `pr-<n>-<repo>` when it fits in maxLength; otherwise `pr-<n>-<repo cut>-<hash>` with 6 hex of
+ * sha256("owner/repo"), so two repositories whose names share a long prefix still get different
+ * names. The PR number is never cut, so two PRs never share a name. Only [a-z0-9-].
+ */
+function hashedName(owner: string, repo: string, number: number, maxLength: number): string {
+  const head = `pr-${number}`;
+  const repoSlug = slug(repo);
+  const whole = repoSlug === '' ? head : `${head}-${repoSlug}`;
+  if (whole.length <= maxLength) return whole;
+  const hash = createHash('sha256').update(`${owner}/${repo}`.toLowerCase()).digest('hex').slice(0, 6);
+  const cut = repoSlug.slice(0, Math.max(0, maxLength - head.length - hash.length - 2)).replace(/-+$/, '');
+  return cut === '' ? `${head}-${hash}`.slice(0, maxLength) : `${head}-${cut}-${hash}`;
 }
 
 type Json = Record<string, unknown>;
@@ -107,13 +136,6 @@ const tokenHint = (provider: ProviderName): string => {
 };
 
 const imageHint = 'the image reference your workflow built and pushed, e.g. registry.fly.io/myapp:pr-12-<sha>';
-
-/** The default app (or machine) name: each platform has its own name rules. */
-export function previewName(provider: ProviderName, owner: string, repo: string, number: number): string {
-  if (provider === 'koyeb') return koyebAppName(owner, repo, number);
-  if (provider === 'comfydeploy') return comfyDeployMachineName(owner, repo, number);
-  return defaultAppName(owner, repo, number);
-}
 
 /** Why a run without the platform's token is a skip rather than a mistake, when GitHub withheld the secret. */
 function withheldSecret(provider: ProviderName, pr: ReturnType<typeof readPullRequest>, eventName: string, action: 'deploy' | 'destroy'): string | undefined {
@@ -252,7 +274,7 @@ export function planRun(settings: CommonSettings, event: EventContext): Plan {
 /** What one PR's event comes down to, once the PR is known. */
 export type PullRequestPlan = Extract<Plan, { action: 'deploy' | 'destroy' | 'skip' }>;
 
-/** The PR main read through the API for a `resolve` plan, planned as its pull_request event would be. */
+/** The PR run/command.ts read through the API for a `resolve` plan, planned as its pull_request event would be. */
 export function planResolved(settings: CommonSettings, pr: PullRequestState, intent: Intent, eventName: string): PullRequestPlan {
   const action = intent === 'auto' ? (pr.state === 'closed' ? 'destroy' : 'deploy') : intent;
   if (action === 'deploy' && pr.state === 'closed') {
@@ -285,7 +307,7 @@ function decide(
     if (withheld !== undefined) return { action: 'skip', reason: withheld };
     throw new InputError(tokenInputs[settings.provider].input, `is required to ${action} a preview; ${tokenHint(settings.provider)}`);
   }
-  const appName = settings.appName ?? previewName(settings.provider, pr.owner, pr.repo, pr.number);
+  const appName = settings.appName ?? previewName(settings.nameRule, pr.owner, pr.repo, pr.number);
   if (action === 'destroy') return { action, pr: pullRequest, appName, apiToken: settings.apiToken };
   if (settings.image === undefined && settings.provider !== 'comfydeploy') {
     throw new InputError('image', `is required to deploy: ${imageHint}`);

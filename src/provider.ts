@@ -1,6 +1,6 @@
-// What src/main.ts asks of a machine platform. Each platform has its folder in src/providers/ (fly,
-// koyeb, comfydeploy) and implements this contract. Nothing here knows of GitHub: "owner labels",
-// "revision" and "source" are opaque to the platform.
+// What a run (src/run/) asks of a machine platform. Each platform has its folder in src/providers/
+// (fly, koyeb, comfydeploy) and implements this contract. Nothing here knows of GitHub: "owner
+// labels", "revision" and "source" are opaque to the platform.
 
 export interface ProgressLog {
   info(message: string): void;
@@ -195,4 +195,24 @@ export interface PreviewProvider {
    * the platform's rate limits, so a sweep may call it many times in a row.
    */
   destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome>;
+}
+
+/**
+ * How a platform names a preview (a Fly or Koyeb app, a ComfyDeploy machine), stated once in the
+ * platform's names.ts: plan.ts builds the default name from it, and a name given as `app-name` is
+ * checked against it. Only [a-z0-9-] ever appears in a default name.
+ */
+export interface NameRule {
+  /** The longest default name: a longer one is cut to fit. */
+  maxLength: number;
+  /**
+   * false: the default is `pr-<n>-<owner>-<repo>`, each run of other characters one dash, cut at
+   * maxLength. true: it is `pr-<n>-<repo>`, and when that is too long the repository is cut and a
+   * short hash of owner/repo appended, so two repositories sharing a long prefix still differ.
+   */
+  hashWhenLong: boolean;
+  /** What a name given as `app-name` must match. */
+  pattern: RegExp;
+  /** That form in words, for the error that refuses a given name. */
+  accepted: string;
 }

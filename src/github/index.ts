@@ -1,4 +1,4 @@
-// The GitHub side of the house, as main.ts sees it (loaded only when there is something to report).
+// The GitHub side of the house, as src/run/ and src/report.ts see it (loaded only when there is something to report).
 export { renderPreview, upsertComment, type IssueRef, type PreviewView } from './comment.js';
 export { createGitHubClient, type GitHubClient } from './octokit.js';
 export { writeSummary } from './summary.js';

@@ -4,11 +4,16 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { ApiAmbiguousError, ApiAuthError, ApiError } from '../../src/providers/http.js';
 import { ComfyDeployClient, ComfyDeployPlanError, comfyDeployErrorMessage } from '../../src/providers/comfydeploy/client.js';
-import { cloneFolder, comfyDeployMachineName, machineNameMaxLength } from '../../src/providers/comfydeploy/names.js';
+import { cloneFolder, machineNameRule } from '../../src/providers/comfydeploy/names.js';
+import { previewName } from '../../src/plan.js';
 import { logLines } from '../../src/providers/comfydeploy/build.js';
 import { failedNode } from '../../src/providers/comfydeploy/import-failure.js';
 import { checkComfyUiVersion, checkCustomNodes, checkGpu, checkNodePath } from '../../src/providers/comfydeploy/validate.js';
 import { scriptedHttp } from '../support/scripted-http.ts';
+
+/** ComfyDeploy's default machine name, as plan.ts builds it by ComfyDeploy's name rule. */
+const comfyDeployMachineName = (owner: string, repo: string, pr: number): string => previewName(machineNameRule, owner, repo, pr);
+const machineNameMaxLength = machineNameRule.maxLength;
 
 const api = 'https://api.comfydeploy.com';
 const token = 'cd-unit-test-secret';

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError, parseEnv, parseSecrets, parseTtl, secretValuesToMask } from '../../src/common-inputs.js';
 import { readSettings } from '../../src/inputs.js';
+import { appNameRule } from '../../src/providers/fly/names.js';
 
 const read = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 
@@ -112,6 +113,7 @@ describe('readSettings', () => {
       githubToken: undefined,
       image: undefined,
       appName: undefined,
+      nameRule: appNameRule,
       org: 'personal',
       region: 'iad',
       internalPort: 8080,

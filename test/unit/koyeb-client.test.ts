@@ -3,8 +3,13 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { ApiAuthError, ApiError } from '../../src/providers/http.js';
 import { KoyebClient, koyebErrorMessage } from '../../src/providers/koyeb/client.js';
-import { koyebAppName, koyebAppNamePattern } from '../../src/providers/koyeb/names.js';
+import { previewName } from '../../src/plan.js';
+import { appNameRule } from '../../src/providers/koyeb/names.js';
 import { scriptedHttp } from '../support/scripted-http.ts';
+
+/** Koyeb's default app name, as plan.ts builds it by Koyeb's name rule. */
+const koyebAppName = (owner: string, repo: string, pr: number): string => previewName(appNameRule, owner, repo, pr);
+const koyebAppNamePattern = appNameRule.pattern;
 
 const api = 'https://app.koyeb.com';
 const token = 'koyeb-unit-test-secret';

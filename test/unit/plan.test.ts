@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/common-inputs.js';
 import { readSettings, type Settings } from '../../src/inputs.js';
-import { defaultAppName, inWords, parseCommand, planResolved, planRun, sweepVerdict, type PullRequestState, type SweptPull } from '../../src/plan.js';
+import { inWords, parseCommand, planResolved, planRun, previewName, sweepVerdict, type PullRequestState, type SweptPull } from '../../src/plan.js';
+import { appNameRule } from '../../src/providers/fly/names.js';
 import { pullRequestPayload, webhookExample } from '../sim/action-runner.ts';
+
+/** Fly's default app name, as plan.ts builds it by Fly's name rule. */
+const defaultAppName = (owner: string, repo: string, number: number): string => previewName(appNameRule, owner, repo, number);
 
 const settings = (values: Record<string, string> = {}): Settings =>
   readSettings((name) => ({ 'fly-api-token': 'fly-token', image: 'registry.fly.io/app:pr-2', ...values })[name] ?? '');

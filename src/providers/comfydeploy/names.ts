@@ -1,18 +1,20 @@
-// Default ComfyDeploy machine names. The API puts no limit on a machine name (models.py Machine.name
-// is an unbounded String, ServerlessMachineModel.name a plain str), but the dashboard lists
-// machines by name, so a long one is cut and made unique again with a short hash of the full
-// repository name, as for Koyeb.
-import { shortPreviewName } from '../names.js';
-
-export const machineNameMaxLength = 40;
+// ComfyDeploy's machine names, and the other names a deploy reads off its answers. Free of any
+// runtime import: the skip path loads it (see src/providers/names.ts).
+import type { NameRule } from '../../provider.js';
 
 /**
- * `pr-<n>-<repo>`, cut and hashed past 40 characters (see shortPreviewName). Only [a-z0-9-]:
- * GET /machines?search= is an ILIKE pattern, where `_` and `%` would match other names.
+ * The API puts no limit on a machine name (models.py Machine.name is an unbounded String,
+ * ServerlessMachineModel.name a plain str), but the dashboard lists machines by name, so a default
+ * name past 40 characters is cut and made unique again with a short hash, as for Koyeb. Only
+ * [a-z0-9-]: GET /machines?search= is an ILIKE pattern, where `_` and `%` would match other names.
+ * A name given as `app-name` is held to the form of a Fly app name.
  */
-export function comfyDeployMachineName(owner: string, repo: string, pr: number): string {
-  return shortPreviewName(owner, repo, pr, machineNameMaxLength);
-}
+export const machineNameRule: NameRule = {
+  maxLength: 40,
+  hashWhenLong: true,
+  pattern: /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+  accepted: '1 to 63 lowercase letters, digits and dashes, starting with a letter and not ending with a dash',
+};
 
 /** The dashboard page of a machine: what a reviewer opens (it needs a login to the same organisation). */
 export function dashboardUrl(machineId: string): string {

@@ -1,0 +1,121 @@
+// A deploy of one PR's preview: the request from the settings, the "deploying" note alongside the
+// first change, then the outcome on the PR, in the outputs and in the log.
+import * as core from '@actions/core';
+import type { PreviewView } from '../github/index.js';
+import type { Settings } from '../inputs.js';
+import type { PullRequest } from '../plan.js';
+import type { DeployOutcome, DeployRequest, PreviewProvider, PreviewTarget, ProgressLog, SourceRef } from '../provider.js';
+import { outcomeView, previewUrl, urlAccess, type Report } from '../report.js';
+import { errorMessage, log, neutralise } from './log.js';
+import { setOutputs } from './outputs.js';
+
+/** Deploys one PR's preview; false when the preview failed (the step is then marked failed). */
+export async function deploy(
+  settings: Settings,
+  provider: PreviewProvider,
+  report: Report,
+  target: PreviewTarget,
+  pr: PullRequest,
+  image: string | undefined,
+): Promise<boolean> {
+  const access = urlAccess(settings.provider);
+  const place = { appName: target.appName, url: previewUrl({ hostname: provider.hostnameFor(target.appName) }), access, region: settings.region, sha: pr.headSha };
+  const announcing = announcingLog(report, { state: 'deploying', ...place });
+  let outcome: DeployOutcome;
+  try {
+    outcome = await provider.deploy(deployRequest(settings, target, pr, image), announcing.log);
+  } catch (error) {
+    await announcing.announced();
+    await report.publish({ state: 'failed', ...place, machineId: undefined, reason: errorMessage(error), exitCode: undefined, recentEvents: [] });
+    throw error;
+  }
+  await announcing.announced();
+  await report.publish(outcomeView(outcome, pr.headSha, access));
+  return conclude(outcome, pr);
+}
+
+/**
+ * The log a deploy reports progress to. The "deploying" note goes out alongside the first change,
+ * so it costs the deploy no time, and a run that changes nothing (a re-run) does not flicker the
+ * comment. `announced` is that note, once it is under way.
+ */
+function announcingLog(report: Report, deploying: PreviewView): { log: ProgressLog; announced: () => Promise<void> } {
+  let announced: Promise<void> = Promise.resolve();
+  let announcing = false;
+  const deployLog: ProgressLog = {
+    ...log,
+    changing: () => {
+      if (announcing) return;
+      announcing = true;
+      announced = report.announce(deploying);
+    },
+    // The smoke window is spent waiting on Fly: the PR's "deploying" note goes out meanwhile, also
+    // on a run that only joined another run's boot.
+    started: () => deployLog.changing(),
+  };
+  return { log: deployLog, announced: () => announced };
+}
+
+function deployRequest(settings: Settings, target: PreviewTarget, pr: PullRequest, image: string | undefined): DeployRequest {
+  return {
+    ...target,
+    region: settings.region,
+    // A platform that builds from `source` (ComfyDeploy) has no image.
+    image: image ?? '',
+    guest: settings.guest,
+    env: settings.env,
+    internalPort: settings.internalPort,
+    revision: { id: pr.headSha, order: pr.updatedAtMs },
+    waitTimeoutMs: settings.waitTimeoutSeconds * 1000,
+    smokeWindowMs: settings.smokeWindowSeconds * 1000,
+    secrets: settings.secrets,
+    autostop: settings.overrides.autostop,
+    ...sourceField(settings, pr),
+  };
+}
+
+/** The request's `source`, only where the platform builds from source. */
+function sourceField(settings: Settings, pr: PullRequest): { source?: SourceRef } {
+  const source = sourceOf(settings, pr);
+  return source === undefined ? {} : { source };
+}
+
+/**
+ * The PR's code, for platforms that build from source: the head repository's clone URL (a fork's for
+ * a fork PR, since the base repository's clone does not fetch PR commits) at the head commit.
+ */
+function sourceOf(settings: Settings, pr: PullRequest): SourceRef | undefined {
+  if (settings.comfyDeploy === undefined) return undefined;
+  if (pr.headRepoFullName === null) throw new Error(`PR #${pr.number} comes from a deleted fork: there is no repository to build its head commit from.`);
+  const server = (process.env['GITHUB_SERVER_URL'] ?? 'https://github.com').replace(/\/+$/, '');
+  return { repositoryUrl: `${server}/${pr.headRepoFullName}.git`, commit: pr.headSha, subPath: settings.comfyDeploy.nodePath };
+}
+
+/** The outcome in the step's outputs and its log; false when the preview failed. */
+function conclude(outcome: DeployOutcome, pr: PullRequest): boolean {
+  const url = previewUrl(outcome);
+  setOutputs({
+    status: outcome.kind === 'ready' ? 'deployed' : outcome.kind === 'superseded' ? 'skipped' : 'failed',
+    appName: outcome.appName,
+    hostname: outcome.hostname,
+    url,
+    machineId: outcome.machineId,
+  });
+  const at = url ?? `app ${outcome.appName}`;
+  switch (outcome.kind) {
+    case 'ready':
+      core.notice(
+        `Preview ready: ${at} (${pr.headSha.slice(0, 7)}, machine ${outcome.machineId} ${outcome.change === 'unchanged' ? 'already ran it' : outcome.change})`,
+      );
+      return true;
+    case 'superseded':
+      core.notice(
+        `Superseded: ${outcome.deployedRevisionId.slice(0, 7)} is newer than ${pr.headSha.slice(0, 7)} and is already deployed at ${at}; left it in place.`,
+      );
+      return true;
+    case 'failed':
+      for (const line of outcome.recentEvents) core.info(neutralise(`  event: ${line}`));
+      core.setFailed(`Preview failed: ${outcome.reason} (app ${outcome.appName}, machine ${outcome.machineId}).`);
+      return false;
+  }
+}

@@ -1,0 +1,25 @@
+// The first thing a run does: every secret the inputs hold is masked before anything can print it.
+import * as core from '@actions/core';
+import { secretValuesToMask } from './common-inputs.js';
+import { tokenPieces } from './providers/fly/token.js';
+
+const secretInputs = ['fly-api-token', 'koyeb-api-token', 'comfydeploy-api-token', 'github-token'] as const;
+
+/**
+ * Masks tokens before anything else can print them. A Fly token may hold several macaroons
+ * ("FlyV1 fm2_…,fm2_…"); each piece, and the scheme-less whole as it is sent, is masked too, since
+ * an error could quote one alone.
+ */
+export function maskSecrets(): void {
+  for (const name of secretInputs) {
+    const value = core.getInput(name).trim();
+    if (value === '') continue;
+    core.setSecret(value);
+    const pieces = tokenPieces(value);
+    for (const piece of [pieces.join(','), ...pieces]) if (piece !== value && piece.length >= 8) core.setSecret(piece);
+  }
+  // The runner masks line by line, so each line of a multi-line value is masked too.
+  for (const value of secretValuesToMask(core.getInput('secrets'))) {
+    for (const part of [value, ...value.split('\n')]) if (part.trim() !== '') core.setSecret(part);
+  }
+}
