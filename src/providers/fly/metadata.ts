@@ -17,9 +17,26 @@ export function carries(m: Machine, labels: Readonly<Record<string, string>>): b
   return Object.entries(labels).every(([key, value]) => metadata[key] === value);
 }
 
-/** Oldest first (creation time, then id), so every run picks the same survivor. */
+/**
+ * When Fly launched the machine, to the millisecond: its `launch` event (the recorded create answer
+ * carries it; events are newest first and at most 20, so a long-lived machine may have lost it).
+ */
+function launchedAt(m: Machine): number | undefined {
+  const launches = (m.events ?? []).filter((e) => e.type === 'launch').map((e) => e.timestamp);
+  return launches.length === 0 ? undefined : Math.min(...launches);
+}
+
+/**
+ * Oldest first, so every run picks the same survivor. created_at is to the second, so two racing
+ * creates often tie on it; the launch events then tell which came first (when both still carry
+ * one), and the id settles the rest. Without the launch time, a run whose create landed after the
+ * other run had finished could keep its own machine as the "oldest" and leave two.
+ */
 export function byAge(a: Machine, b: Machine): number {
-  return a.created_at === b.created_at ? (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) : a.created_at < b.created_at ? -1 : 1;
+  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
+  const [launchedA, launchedB] = [launchedAt(a), launchedAt(b)];
+  if (launchedA !== undefined && launchedB !== undefined && launchedA !== launchedB) return launchedA - launchedB;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 export function deployedRevision(m: Machine): { id: string; order: number } {
