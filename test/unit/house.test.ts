@@ -1,0 +1,28 @@
+// The house rules a newcomer relies on to find their way: rooms small enough to read in one sitting
+// and main.ts only wiring. (Function length and which room may import which are Biome rules, in
+// biome.jsonc, so `npm run lint` names the line.)
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../sim/action-runner.ts';
+
+const src = join(repoRoot, 'src');
+const sources = (readdirSync(src, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(src, f));
+const lines = (path: string): number => readFileSync(path, 'utf8').split('\n').length - 1;
+
+describe('the layout of src/', () => {
+  it('has no file over 400 lines', () => {
+    const over = sources.filter((path) => lines(path) > 400).map((path) => `${relative(repoRoot, path)} (${lines(path)} lines)`);
+    expect(over, 'split these by phase, one file each').toEqual([]);
+  });
+
+  it('keeps main.ts to wiring, at most 150 lines', () => {
+    expect(lines(join(src, 'main.ts'))).toBeLessThanOrEqual(150);
+  });
+
+  it('keeps index.ts to calling run()', () => {
+    const code = readFileSync(join(src, 'index.ts'), 'utf8');
+    expect(code).toContain('run()');
+    expect(lines(join(src, 'index.ts'))).toBeLessThanOrEqual(5);
+  });
+});
