@@ -1,16 +1,28 @@
-// A destroy of one PR's preview (its close event, `/preview destroy`): only machines carrying its
-// owner labels are deleted, and the PR is told what was kept.
+// Removing one PR's preview, the one way every run does it: its close event, `/preview destroy`,
+// and a sweep. Only machines carrying its owner labels are deleted, and the PR is told what went
+// and what was kept.
 import * as core from '@actions/core';
+import type { PreviewView } from '../github/index.js';
 import type { PullRequest } from '../plan.js';
-import type { PreviewProvider, PreviewTarget } from '../provider.js';
+import type { DestroyOutcome, PreviewProvider, PreviewTarget } from '../provider.js';
 import type { Report } from '../report.js';
 import { log } from './log.js';
 import { setOutputs } from './outputs.js';
 
-export async function destroy(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest): Promise<void> {
+/** Why a preview went, when not its own close run. */
+export type DestroyCause = NonNullable<Extract<PreviewView, { state: 'destroyed' }>['cause']>;
+
+/** Deletes the preview and says so on its PR; `absent` when there was nothing left to delete. */
+export async function removePreview(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest, cause?: DestroyCause): Promise<DestroyOutcome> {
   const outcome = await provider.destroy(target, log);
   const keptMachines = outcome.kind === 'machines-destroyed' ? outcome.foreignMachines.map((m) => `${m.id} (${m.name})`) : [];
-  await report.closed({ state: 'destroyed', appName: target.appName, sha: pr.headSha, keptMachines }, outcome.kind !== 'absent');
+  await report.closed({ state: 'destroyed', appName: target.appName, sha: pr.headSha, keptMachines, ...(cause === undefined ? {} : { cause }) }, outcome.kind !== 'absent');
+  return outcome;
+}
+
+/** A run that destroys one PR's preview: the outputs and the notice say what happened. */
+export async function destroy(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest): Promise<void> {
+  const outcome = await removePreview(provider, report, target, pr);
   setOutputs({ status: 'destroyed', appName: target.appName });
   core.notice(
     outcome.kind === 'absent'

@@ -7,6 +7,7 @@ import { inWords, sweepVerdict, type Plan, type PullRequest, type SweepVerdict }
 import type { PreviewListing, PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report, reportsToPr } from '../report.js';
 import type { GitHubModule } from './context.js';
+import { removePreview, type DestroyCause } from './destroy.js';
 import { errorMessage, log } from './log.js';
 import { ownerLabels, prLabel, repoLabel } from './owner-labels.js';
 
@@ -126,11 +127,9 @@ async function destroyPreview(
     updatedAtMs: Date.parse(pull.updatedAt) || 0,
   };
   const target: PreviewTarget = { appName: preview.appName, org: settings.org, ownerLabels: ownerLabels(pr) };
-  const outcome = await provider.destroy(target, log);
   const report = new Report(sweeper.github, sweeper.reporting, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: false }, pr, preview.appName);
-  const cause = verdict.cause === 'expired' ? { kind: 'expired' as const, idleFor: inWords(settings.ttlMs ?? 0) } : { kind: 'sweep' as const };
-  const keptMachines = outcome.kind === 'machines-destroyed' ? outcome.foreignMachines.map((m) => `${m.id} (${m.name})`) : [];
-  await report.closed({ state: 'destroyed', appName: preview.appName, sha: pr.headSha, keptMachines, cause }, outcome.kind !== 'absent');
+  const cause: DestroyCause = verdict.cause === 'expired' ? { kind: 'expired', idleFor: inWords(settings.ttlMs ?? 0) } : { kind: 'sweep' };
+  const outcome = await removePreview(provider, report, target, pr, cause);
   if (outcome.kind === 'absent') return { action: 'skipped', why: `${verdict.why}; already gone (a close run got there first)` };
   core.info(`Destroyed ${preview.appName} (PR #${preview.pr}: ${verdict.why})`);
   return { action: 'destroyed', why: verdict.why };
