@@ -1,5 +1,5 @@
-// The guarantees of the README's Safety section, each proven against the local doubles with the
-// bundled action run as a runner runs it.
+// The guarantees of docs/how-it-works.md (the README's Safety section sums them up), each proven
+// against the local doubles with the bundled action run as a runner runs it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pullRequestPayload, runAction, type ActionRun, type PullRequestChanges } from '../sim/action-runner.ts';
 import { startFlySim, type FlySim } from '../sim/fly.ts';
