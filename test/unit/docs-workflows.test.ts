@@ -183,7 +183,8 @@ describe('docs/inputs.md', () => {
 });
 
 describe('links between the docs', () => {
-  it.each(docs.map((f) => [f] as const))('every relative link of %s leads to a file and a heading that exist', (file) => {
+  // CHANGELOG.md too: it sends readers to the README's Versions section.
+  it.each([...docs, 'CHANGELOG.md'].map((f) => [f] as const))('every relative link of %s leads to a file and a heading that exist', (file) => {
     const broken = relativeLinks(file).flatMap(({ line, target }) => {
       const why = brokenLink(file, target);
       return why === undefined ? [] : [`${file}:${line}: (${target}): ${why}`];
