@@ -1,5 +1,5 @@
 // `npm run bench`: the action's cost, measured in one run on this machine against the local doubles.
-// `npm run bench -- --readme` also writes the table into README.md between the bench markers.
+// `npm run bench -- --docs` also writes the table into docs/benchmarks.md between the bench markers.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -339,14 +339,14 @@ const table = [
 ].join('\n');
 console.log(table);
 
-if (process.argv.includes('--readme')) {
-  const readmePath = join(repoRoot, 'README.md');
-  const readme = readFileSync(readmePath, 'utf8');
+if (process.argv.includes('--docs')) {
+  const page = 'docs/benchmarks.md';
+  const text = readFileSync(join(repoRoot, page), 'utf8');
   const begin = '<!-- bench:begin -->';
   const end = '<!-- bench:end -->';
-  const at = readme.indexOf(begin);
-  const to = readme.indexOf(end);
-  if (at === -1 || to === -1) throw new Error(`README.md has no ${begin} … ${end} section`);
-  writeFileSync(readmePath, `${readme.slice(0, at + begin.length)}\n${table}\n${readme.slice(to)}`);
-  console.log('\nREADME.md updated.');
+  const at = text.indexOf(begin);
+  const to = text.indexOf(end);
+  if (at === -1 || to === -1) throw new Error(`${page} has no ${begin} … ${end} section`);
+  writeFileSync(join(repoRoot, page), `${text.slice(0, at + begin.length)}\n${table}\n${text.slice(to)}`);
+  console.log(`\n${page} updated.`);
 }

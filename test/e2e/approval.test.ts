@@ -22,7 +22,7 @@ afterAll(async () => {
   await Promise.all([fly?.close(), github?.close()]);
 });
 
-const inputs = (extra: Record<string, string> = {}) => ({ 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, 'smoke-window': '1', ...extra });
+const inputs = (extra: Record<string, string> = {}) => ({ 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, 'smoke-window': '0', ...extra });
 
 function run(eventName: string, payload: unknown, extra: Record<string, string> = {}): Promise<ActionRun> {
   return runAction({ eventName, payload, repository, githubApiUrl: github.url, inputs: inputs(extra) });

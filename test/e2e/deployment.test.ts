@@ -21,7 +21,7 @@ const run = (action: string, image: string, headSha: string, updatedAt: string, 
     payload: pullRequestPayload(action, { headSha, updatedAt }),
     repository: 'Codertocat/Hello-World',
     githubApiUrl: github.url,
-    inputs: { 'fly-api-token': 'fly', 'github-token': 'gh', 'fly-api-url': fly.url, image, 'deployment-environment': 'preview', 'smoke-window': '1', ...extra },
+    inputs: { 'fly-api-token': 'fly', 'github-token': 'gh', 'fly-api-url': fly.url, image, 'deployment-environment': 'preview', 'smoke-window': '0', ...extra },
   });
 
 it('records a deployment per change in preview-pr-<n>: in progress, then success with the URL; failure on a crash; inactive on close', async () => {

@@ -41,7 +41,7 @@ function run(
     payload: pullRequestPayload(options.action ?? 'opened', options.pr ?? first),
     repository: 'Codertocat/Hello-World',
     githubApiUrl: github.url,
-    inputs: { 'github-token': githubToken, 'fly-api-url': fly.url, 'smoke-window': '1', 'fly-api-token': flyToken, image, ...inputs },
+    inputs: { 'github-token': githubToken, 'fly-api-url': fly.url, 'smoke-window': '0', 'fly-api-token': flyToken, image, ...inputs },
     env: { GITHUB_WORKSPACE: workspace },
   });
 }
@@ -244,7 +244,7 @@ describe('health checks', () => {
 
   it('passing checks are waited for and shown', async () => {
     const toml = 'app = "hello"\n[http_service]\n  internal_port = 3000\n  [[http_service.checks]]\n    path = "/up"\n    interval = "5s"\n';
-    const result = await run(workspaceWith(toml), { 'smoke-window': '0' });
+    const result = await run(workspaceWith(toml));
     expect(result.exitCode, log(result)).toBe(0);
     expect(comment()).toMatch(/app\/servicecheck-00-http-3000: passing/);
   });

@@ -35,7 +35,7 @@ function run(workspace: string, inputs: Record<string, string> = {}): Promise<Ac
     payload: pullRequestPayload('opened', { headSha: '1111111111111111111111111111111111111111', updatedAt: '2019-05-15T15:20:00Z' }),
     repository: 'Codertocat/Hello-World',
     githubApiUrl: github.url,
-    inputs: { 'github-token': githubToken, 'fly-api-url': fly.url, 'smoke-window': '1', 'fly-api-token': flyToken, image: 'registry.fly.io/hello:one', ...inputs },
+    inputs: { 'github-token': githubToken, 'fly-api-url': fly.url, 'smoke-window': '0', 'fly-api-token': flyToken, image: 'registry.fly.io/hello:one', ...inputs },
     env: { GITHUB_WORKSPACE: workspace },
   });
 }

@@ -28,7 +28,7 @@ function run(action: string, inputs: Record<string, string>, changes = {}): Prom
     payload: pullRequestPayload(action, changes),
     repository,
     githubApiUrl: github.url,
-    inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, 'smoke-window': '1', ...inputs },
+    inputs: { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, 'smoke-window': '0', ...inputs },
   });
 }
 

