@@ -88,7 +88,7 @@ function guestInputName(guest: GuestInputs): string {
  * The `config` input, or fly.toml at the workspace root when it exists. A path must stay inside
  * the workspace. undefined: the preview has no fly.toml.
  */
-function configFile(raw: string, workspace: string | undefined): { path: string; shownAs: string } | undefined {
+function configFile(raw: string, workspace: string | undefined, deploys: boolean): { path: string; shownAs: string } | undefined {
   if (raw === '') {
     if (workspace === undefined) return undefined;
     const path = resolve(workspace, 'fly.toml');
@@ -101,7 +101,11 @@ function configFile(raw: string, workspace: string | undefined): { path: string;
   if (isAbsolute(raw) || inside.startsWith('..') || isAbsolute(inside)) {
     throw new InputError('config', `must be a path inside the workspace such as fly.toml or deploy/fly.staging.toml; got ${quote(raw)}`);
   }
-  if (!existsSync(path)) throw new InputError('config', `names ${quote(raw)}, which is not in the workspace (a path relative to the repository root)`);
+  if (!existsSync(path)) {
+    // A close run usually skips the checkout: it deletes the preview and needs nothing of the file.
+    if (!deploys) return undefined;
+    throw new InputError('config', `names ${quote(raw)}, which is not in the workspace (a path relative to the repository root)`);
+  }
   return { path, shownAs: inside };
 }
 
@@ -152,9 +156,10 @@ const defaultWaitSeconds: Record<ProviderName, number> = { fly: 300, koyeb: 300,
 /** Sizes of a Fly machine the other platforms do not use; kept so Settings has one shape. */
 const unusedGuest: GuestSize = { cpuKind: 'shared', cpus: 1, memoryMb: 256 };
 
-function flySettings(given: (name: string) => string, workspace: string | undefined, autostop: AutostopMode): WhatRuns {
-  const configInput = configFile(given('config'), workspace);
-  const file = appConfig(configInput);
+function flySettings(given: (name: string) => string, workspace: string | undefined, autostop: AutostopMode, deploys: boolean): WhatRuns {
+  const configInput = configFile(given('config'), workspace, deploys);
+  // Only a deploy plans from the file: a half-edited fly.toml must not stop a close or a sweep.
+  const file = deploys ? appConfig(configInput) : undefined;
   const guestGiven = guestInputs(given);
   const regionInput = given('region');
   const portInput = given('internal-port');
@@ -241,12 +246,13 @@ function comfyDeploySettings(given: (name: string) => string, read: (name: strin
 }
 /**
  * The chosen platform's inputs. `read` returns the raw input ('' when unset), as core.getInput does.
- * `workspace` is where `config` is looked up (GITHUB_WORKSPACE on a runner).
+ * `workspace` is where `config` is looked up (GITHUB_WORKSPACE on a runner). `deploys`: false for a
+ * run that only removes previews (a close, a sweep), which reads no fly.toml and needs none.
  */
-export function readPlatformSettings(provider: ProviderName, read: (name: string) => string, workspace: string | undefined): PlatformSettings {
+export function readPlatformSettings(provider: ProviderName, read: (name: string) => string, workspace: string | undefined, deploys = true): PlatformSettings {
   const given = (name: string): string => read(name).trim();
   const autostop = oneOf('autostop', given('autostop') === '' ? 'stop' : given('autostop'), ['stop', 'suspend', 'off'] as const) satisfies AutostopMode;
-  const runs = provider === 'fly' ? flySettings(given, workspace, autostop) : provider === 'koyeb' ? koyebSettings(given, autostop) : comfyDeploySettings(given, read);
+  const runs = provider === 'fly' ? flySettings(given, workspace, autostop, deploys) : provider === 'koyeb' ? koyebSettings(given, autostop) : comfyDeploySettings(given, read);
   const wait = given('wait-timeout');
   return { ...runs, waitTimeoutSeconds: integer('wait-timeout', wait === '' ? String(defaultWaitSeconds[provider]) : wait, 1, 3600, ' seconds') };
 }

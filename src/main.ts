@@ -51,9 +51,10 @@ export async function run(): Promise<void> {
       core.setOutput('status', 'skipped');
       return;
     }
-    // A run that acts reads its platform's inputs (the fly.toml among them) before any call.
+    // A run that acts reads its platform's inputs before any call; one that may deploy reads the fly.toml too.
     const { readPlatformSettings } = await import('./inputs.js');
-    const settings: Settings = { ...common, ...readPlatformSettings(common.provider, read, process.env['GITHUB_WORKSPACE']) };
+    const deploys = plan.action === 'deploy' || (plan.action === 'resolve' && plan.intent !== 'destroy');
+    const settings: Settings = { ...common, ...readPlatformSettings(common.provider, read, process.env['GITHUB_WORKSPACE'], deploys) };
     const [open, github] = await Promise.all([openProvider(settings), loadGitHub()]);
     if (plan.action !== 'sweep') for (const warning of settings.configWarnings) core.warning(warning);
     if (plan.action === 'resolve') {

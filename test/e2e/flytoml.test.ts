@@ -67,6 +67,39 @@ describe('fly.toml', () => {
     expect(fly.requests).toEqual([]);
   });
 
+  it('a close run without the checkout (as the quick start has it) destroys the preview although config names a file that is not there', async () => {
+    const opened = await run(workspaceWith('app = "hello"\nprimary_region = "ams"\n'), { config: 'fly.toml' });
+    expect(opened.exitCode, opened.stdout + opened.stderr).toBe(0);
+    const empty = mkdtempSync(join(tmpdir(), 'fly-preview-e2e-'));
+    const closed = await runAction({
+      eventName: 'pull_request',
+      payload: pullRequestPayload('closed', { headSha: '1111111111111111111111111111111111111111', updatedAt: '2019-05-15T15:21:00Z' }),
+      repository: 'Codertocat/Hello-World',
+      githubApiUrl: github.url,
+      inputs: { 'github-token': githubToken, 'fly-api-url': fly.url, 'fly-api-token': flyToken, config: 'fly.toml' },
+      env: { GITHUB_WORKSPACE: empty },
+    });
+    expect(closed.exitCode, closed.stdout + closed.stderr).toBe(0);
+    expect(closed.outputs['status']).toBe('destroyed');
+    expect(fly.apps().map((a) => a.name)).not.toContain(app);
+  });
+
+  it('a close run does not read the fly.toml: a half-edited one fails nothing', async () => {
+    const opened = await run(workspaceWith('app = "hello"\n'));
+    expect(opened.exitCode, opened.stdout + opened.stderr).toBe(0);
+    const closed = await runAction({
+      eventName: 'pull_request',
+      payload: pullRequestPayload('closed', { headSha: '1111111111111111111111111111111111111111', updatedAt: '2019-05-15T15:21:00Z' }),
+      repository: 'Codertocat/Hello-World',
+      githubApiUrl: github.url,
+      inputs: { 'github-token': githubToken, 'fly-api-url': fly.url, 'fly-api-token': flyToken },
+      env: { GITHUB_WORKSPACE: workspaceWith('app = "hello"\n\n[http_service\n') },
+    });
+    expect(closed.exitCode, closed.stdout + closed.stderr).toBe(0);
+    expect(closed.stdout).not.toContain('::error::');
+    expect(closed.outputs['status']).toBe('destroyed');
+  });
+
   it('a push, which the action skips, does not read the fly.toml: a half-edited one on a branch fails nothing', async () => {
     const result = await runAction({
       eventName: 'push',
