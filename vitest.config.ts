@@ -6,5 +6,6 @@ export default defineConfig({
     // The e2e suite spawns the bundled action; unit tests stay in-process.
     testTimeout: 60_000,
     hookTimeout: 30_000,
+    globalSetup: ['test/support/postgres-global.ts'],
   },
 });
