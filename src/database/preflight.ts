@@ -1,0 +1,97 @@
+// One query tells every step what it needs before it changes anything: the server's version, the
+// admin's privileges, the template, and whether the preview's database and role exist and whose they
+// are. Preflight turns what it found into input errors: the user must change a setting, not retry.
+import type { DatabaseServer, ServerFacts } from './contract.js';
+import { DatabaseInputError } from './errors.js';
+import { quoteName, type Session } from './session.js';
+
+/** The first release with DROP DATABASE … WITH (FORCE), which a close needs while the app is connected. */
+const minimumVersion = 130000;
+
+export interface ServerState {
+  versionNum: number;
+  version: string;
+  user: string;
+  superuser: boolean;
+  createdb: boolean;
+  createrole: boolean;
+  template: { copyable: boolean; owner: string } | undefined;
+  database: { owner: string; comment: string | null } | undefined;
+  role: { comment: string | null } | undefined;
+}
+
+interface StateRow {
+  version_num: number;
+  version: string;
+  user: string;
+  superuser: boolean;
+  createdb: boolean;
+  createrole: boolean;
+  template_owner: string | null;
+  template_copyable: boolean;
+  database_owner: string | null;
+  database_comment: string | null;
+  role_exists: boolean;
+  role_comment: string | null;
+}
+
+// A database may be copied by its owner's members, or by anyone with CREATEDB when it is marked a
+// template (dbcommands.c, createdb()). pg_has_role(…, 'USAGE') is true for superusers too.
+const stateQuery = `
+SELECT current_setting('server_version_num')::int AS version_num,
+       current_setting('server_version') AS version,
+       me.rolname AS "user", me.rolsuper AS superuser, me.rolcreatedb AS createdb, me.rolcreaterole AS createrole,
+       pg_get_userbyid(t.datdba) AS template_owner,
+       coalesce(t.datistemplate OR pg_has_role(t.datdba, 'USAGE'), false) AS template_copyable,
+       pg_get_userbyid(d.datdba) AS database_owner,
+       shobj_description(d.oid, 'pg_database') AS database_comment,
+       r.oid IS NOT NULL AS role_exists,
+       shobj_description(r.oid, 'pg_authid') AS role_comment
+  FROM pg_roles me
+  LEFT JOIN pg_database t ON t.datname = $1
+  LEFT JOIN pg_database d ON d.datname = $2
+  LEFT JOIN pg_roles r ON r.rolname = $2
+ WHERE me.rolname = current_user`;
+
+/** `name`: the preview's database and role, or undefined when only the server is checked. */
+export async function inspect(session: Session, template: string | undefined, name: string | undefined): Promise<ServerState> {
+  const [row] = await session.rows<StateRow>(stateQuery, [template ?? null, name ?? null]);
+  if (row === undefined) throw new Error('pg_roles has no row for current_user');
+  return {
+    versionNum: row.version_num,
+    version: row.version,
+    user: row.user,
+    superuser: row.superuser,
+    createdb: row.createdb,
+    createrole: row.createrole,
+    template: row.template_owner === null ? undefined : { copyable: row.template_copyable, owner: row.template_owner },
+    database: row.database_owner === null ? undefined : { owner: row.database_owner, comment: row.database_comment },
+    role: row.role_exists ? { comment: row.role_comment } : undefined,
+  };
+}
+
+/** The checks every step relies on; throws DatabaseInputError naming the input, the server and what is missing. */
+export function preflight(state: ServerState, server: DatabaseServer, template: string | undefined): ServerFacts {
+  const at = server.where;
+  if (state.versionNum < minimumVersion) {
+    throw new DatabaseInputError('database-url', `reaches PostgreSQL ${state.version} at ${at}; fly-preview needs 13 or later (DROP DATABASE … WITH (FORCE))`);
+  }
+  const missing = state.superuser ? [] : [state.createdb ? [] : ['CREATEDB'], state.createrole ? [] : ['CREATEROLE']].flat();
+  if (missing.length > 0) {
+    throw new DatabaseInputError(
+      'database-url',
+      `logs in to ${at} as "${state.user}", which lacks ${missing.join(' and ')}; use a role with CREATEDB and CREATEROLE (a superuser is not needed), or grant them: ALTER ROLE ${quoteName(state.user)} ${missing.join(' ')}`,
+    );
+  }
+  if (template !== undefined && state.template === undefined) {
+    throw new DatabaseInputError('database-template', `names no database on ${at}: "${template}"; create it, or leave database-template empty for an empty database`);
+  }
+  if (template !== undefined && state.template !== undefined && !state.template.copyable) {
+    throw new DatabaseInputError(
+      'database-template',
+      `"${template}" on ${at} belongs to "${state.template.owner}" and is not marked as a template, so "${state.user}" may not copy it; ` +
+        `mark it as its owner (ALTER DATABASE ${quoteName(template)} IS_TEMPLATE true) or use a database "${state.user}" owns`,
+    );
+  }
+  return { version: state.version, user: state.user, superuser: state.superuser };
+}
