@@ -58,13 +58,16 @@ describe('ComfyDeploy simulator', () => {
   });
 
   it('creates a machine whose first version builds on a timer to ready, with a JSON build log and the machine token in the answer', async () => {
+    // The build must still be running when it is read, even on a busy machine.
+    await sim.close();
+    sim = await startComfyDeploySim({ tokens: [token], buildMs: 1_000 });
     const created = await create();
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ name: 'pr-1-acme', status: 'building', type: 'comfy-deploy-serverless', deleted: false });
     expect(created.body.auth_token).toMatch(/^cd-machine-token-/);
     const { id, machine_version_id: versionId } = created.body;
     expect(await versionOf(id, versionId)).toMatchObject({ status: 'building', version: 1, build_log: null });
-    await until(async () => (await versionOf(id, versionId)).status === 'ready');
+    await until(async () => (await versionOf(id, versionId)).status === 'ready', 10_000);
     const log = JSON.parse((await versionOf(id, versionId)).build_log) as { logs: string }[];
     expect(log.map((l) => l.logs)).toContain('   0.0 seconds: /comfyui/custom_nodes/ComfyUI-Acme');
     expect((await call('GET', `/machine/${id}`)).body).toMatchObject({ status: 'ready', import_failed_logs: null });

@@ -72,13 +72,16 @@ describe('Koyeb simulator', () => {
   });
 
   it('a deployment goes PENDING → PROVISIONING → STARTING → HEALTHY, then SLEEPING when scaled to zero', async () => {
+    // Each state must last long enough to be read by polling even on a busy machine.
+    await sim.close();
+    sim = await startKoyebSim({ tokens: [token], deployMs: 1_200, idleSleepMs: 300 });
     const s = await service('nginx', 0);
     const seen = new Set<string>();
     await until(async () => {
       const { body } = await call('GET', `/v1/deployments/${s.latest_deployment_id}`);
       seen.add(body.deployment.status);
       return body.deployment.status === 'SLEEPING';
-    });
+    }, 10_000);
     expect([...seen]).toEqual(expect.arrayContaining(['PENDING', 'STARTING', 'HEALTHY', 'SLEEPING']));
   });
 
