@@ -1,7 +1,7 @@
 // A small double of GitHub's REST API: issue comments (with real pagination), deployments, pull
 // requests (listed in Link-paginated pages, or one by one), collaborator permissions and reactions,
 // with the request log and fault injection of http-double.ts.
-import { bad, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
+import { HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
 import { loadShapes } from './github-shapes.ts';
 import { specCheck } from './spec-check.ts';
 

@@ -221,10 +221,14 @@ export class HttpDouble {
 
     const exchange = { method, path: url.pathname, query: url.searchParams, body: sent };
     const spec = this.#spec;
-    if (spec !== undefined) tally(this, spec.platform, 'request', await spec.request(exchange));
-    const answered = async (status: number, body: unknown): Promise<void> => {
-      if (spec !== undefined) tally(this, spec.platform, 'answer', await spec.answer(exchange, status, body));
+    const checked = async (direction: 'request' | 'answer', check: (s: SpecCheck) => Promise<Finding[]>): Promise<void> => {
+      if (spec === undefined) return;
+      const began = performance.now();
+      const findings = await check(spec);
+      tally(this, spec.platform, direction, findings, performance.now() - began);
     };
+    await checked('request', (s) => s.request(exchange));
+    const answered = (status: number, body: unknown): Promise<void> => checked('answer', (s) => s.answer(exchange, status, body));
 
     const fault = this.#takeFault(method, url.pathname);
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));

@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2019, type ErrorObject, type ValidateFunction } from 'ajv/dist/2019.js';
+import formatsPlugin from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { allowances, type Allowance } from './spec-allowlist.ts';
 
 export type Platform = 'fly' | 'koyeb' | 'github';
@@ -98,11 +100,8 @@ export const descriptionFile = (platform: Platform): string => sources[platform]
 
 /** The JSON Schema keywords an OpenAPI 3.0 schema shares with draft 2019-09; the rest (example, x-*, discriminator…) is documentation. */
 const keywords = ['type', 'enum', 'minimum', 'maximum', 'multipleOf', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties', 'required'];
-/** Formats Ajv checks here (ajv-formats' full set is not needed: these are the ones the descriptions use for data we send or answer). */
-const formats: Record<string, RegExp | true> = {
-  'date-time': /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i,
-  uri: /^[a-z][a-z0-9+.-]*:[^\s]*$/i,
-};
+/** Formats ajv-formats checks (date-time, uri, email…); others a description uses (int64, say) are documentation. */
+const knownFormats = new Set(Object.keys(fullFormats));
 
 function pointer(doc: Json, ref: string): unknown {
   if (!ref.startsWith('#/')) throw new Error(`only local references are supported: ${ref}`);
@@ -185,10 +184,14 @@ class Description {
     this.platform = platform;
     this.#doc = doc;
     this.#source = source;
-    const options = { allErrors: true, strict: false, unicodeRegExp: false, formats } as const;
+    const options = { allErrors: true, strict: false, unicodeRegExp: false } as const;
     this.#bodies = new Ajv2019(options);
     this.#params = new Ajv2019({ ...options, coerceTypes: true });
-    for (const ajv of [this.#bodies, this.#params]) this.#added.set(ajv, new Set());
+    for (const ajv of [this.#bodies, this.#params]) {
+      // ajv-formats is CommonJS: its plugin is the default export's `default`.
+      formatsPlugin.default(ajv);
+      this.#added.set(ajv, new Set());
+    }
     for (const [template, item] of Object.entries((doc['paths'] ?? {}) as Record<string, Json>)) {
       const shared = (item['parameters'] ?? []) as unknown[];
       for (const [method, raw] of Object.entries(item)) {
@@ -391,7 +394,7 @@ class Description {
     if (typeof node['$ref'] === 'string') return { $ref: this.#component(node['$ref'], inPlace) };
     const out: Json = {};
     for (const k of keywords) if (node[k] !== undefined) out[k] = node[k];
-    if (typeof node['format'] === 'string' && node['format'] in formats) out['format'] = node['format'];
+    if (typeof node['format'] === 'string' && knownFormats.has(node['format'])) out['format'] = node['format'];
     for (const [bool, limit] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
       if (node[bool] === true && typeof node[limit] === 'number') {
         out[bool] = node[limit];
@@ -434,7 +437,8 @@ function jsonMedia(content: unknown): Json | undefined {
 // so a description is parsed and an operation compiled once per worker, not once per file.
 const cacheKey = Symbol.for('fly-preview.spec-check.descriptions');
 const store = globalThis as typeof globalThis & { [cacheKey]?: Map<Platform, Promise<Description>> };
-const descriptions = (store[cacheKey] ??= new Map());
+store[cacheKey] ??= new Map();
+const descriptions = store[cacheKey];
 
 function description(platform: Platform): Promise<Description> {
   let loading = descriptions.get(platform);

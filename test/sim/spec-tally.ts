@@ -10,6 +10,8 @@ import { describeFinding, descriptionFile, type Finding, type Platform } from '.
 export interface Counts {
   requests: number;
   answers: number;
+  /** Time spent checking, in ms (the first check of a worker includes loading the description). */
+  ms: number;
   /** Findings covered by the allow-list, by entry (`fly POST /apps query wait`). */
   allowed: Record<string, number>;
   /** Findings of our own code awaiting a fix another branch owns (spec-allowlist.ts `awaitingFix`). */
@@ -20,7 +22,7 @@ export interface Counts {
 
 const platforms: Platform[] = ['fly', 'koyeb', 'github'];
 const empty = (): Record<Platform, Counts> =>
-  Object.fromEntries(platforms.map((p) => [p, { requests: 0, answers: 0, allowed: {}, awaitingFix: {}, unallowed: {} }])) as unknown as Record<Platform, Counts>;
+  Object.fromEntries(platforms.map((p) => [p, { requests: 0, answers: 0, ms: 0, allowed: {}, awaitingFix: {}, unallowed: {} }])) as unknown as Record<Platform, Counts>;
 
 /** This module instance's own file name, so re-imported copies (vitest isolates test files) never overwrite each other. */
 const instance = `${process.pid}-${randomUUID()}`;
@@ -28,8 +30,9 @@ const counts = empty();
 const pending: { owner: object; finding: Finding }[] = [];
 const underVitest = process.env['VITEST'] !== undefined;
 
-export function record(owner: object, platform: Platform, direction: 'request' | 'answer', findings: readonly Finding[]): void {
+export function record(owner: object, platform: Platform, direction: 'request' | 'answer', findings: readonly Finding[], ms = 0): void {
   const c = counts[platform];
+  c.ms += ms;
   if (direction === 'request') c.requests++;
   else c.answers++;
   for (const f of findings) {
@@ -97,6 +100,7 @@ export function readCounts(dir: string): Record<Platform, Counts> {
       const to = total[p];
       to.requests += from.requests;
       to.answers += from.answers;
+      to.ms += from.ms ?? 0;
       for (const field of ['allowed', 'awaitingFix', 'unallowed'] as const) {
         for (const [key, n] of Object.entries(from[field])) to[field][key] = (to[field][key] ?? 0) + n;
       }
@@ -113,7 +117,7 @@ export function formatCounts(total: Record<Platform, Counts>): string {
     const outside = sum(c.unallowed);
     const verdict = outside === 0 ? 'no finding outside the allow-list' : `${outside} finding(s) OUTSIDE the allow-list`;
     lines.push(
-      `  ${p.padEnd(6)} ${String(c.requests).padStart(6)} requests and ${String(c.answers).padStart(6)} answers checked against ${descriptionFile(p)}: ${sum(c.allowed)} allow-listed finding(s), ${verdict}`,
+      `  ${p.padEnd(6)} ${String(c.requests).padStart(6)} requests and ${String(c.answers).padStart(6)} answers checked against ${descriptionFile(p)} in ${(c.ms / 1000).toFixed(1)} s of checking: ${sum(c.allowed)} allow-listed finding(s), ${verdict}`,
     );
     for (const [text, n] of Object.entries(c.awaitingFix)) lines.push(`      ${n}× awaiting a fix: ${text}`);
     const distinct = Object.entries(c.unallowed);
