@@ -172,6 +172,8 @@ class Description {
   readonly #doc: Json;
   readonly #source: Source;
   readonly #operations: Operation[] = [];
+  /** The operations by method and number of path segments: GitHub's description has over a thousand. */
+  readonly #byShape = new Map<string, Operation[]>();
   readonly #bodies: Ajv2019;
   readonly #params: Ajv2019;
   /** Converted component schemas by id, and which Ajv instance has been given which. */
@@ -222,6 +224,10 @@ class Description {
         });
       }
     }
+    for (const op of this.#operations) {
+      const key = `${op.method} ${op.segments.length}`;
+      this.#byShape.set(key, [...(this.#byShape.get(key) ?? []), op]);
+    }
   }
 
   /** The operation a request is for: of those whose template fits, the one with the most literal segments (OpenAPI 3 "Path Templating Matching"). */
@@ -230,8 +236,7 @@ class Description {
     const relative = base !== '' && path.startsWith(`${base}/`) ? path.slice(base.length) : path;
     const parts = relative.split('/').filter(Boolean);
     let best: { op: Operation; values: Record<string, string> } | undefined;
-    for (const op of this.#operations) {
-      if (op.method !== method || op.segments.length !== parts.length) continue;
+    for (const op of this.#byShape.get(`${method} ${parts.length}`) ?? []) {
       if (best !== undefined && best.op.literals >= op.literals) continue;
       const values: string[] = [];
       const fits = op.segments.every((re, i) => {
