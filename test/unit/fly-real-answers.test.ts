@@ -167,15 +167,23 @@ describe('the org-wide machine listing (Machines_org_list)', () => {
       .query({ limit: String(orgMachinesPageLimit) })
       .reply(200, { machines: [orgMachine('m1', 'pr-1', { fly_preview_pr: '1' })], last_machine_id: 'm1', last_updated_at: '2025-09-10T12:03:07Z', next_cursor: 'c1' }, realHeaders);
     const page = await client().listOrgMachinesPage('acme');
-    expect(page).toEqual({ machines: [orgMachine('m1', 'pr-1', { fly_preview_pr: '1' })], nextCursor: 'c1' });
+    expect(page).toEqual({ machines: [orgMachine('m1', 'pr-1', { fly_preview_pr: '1' })], errorRegions: [], nextCursor: 'c1' });
   });
 
   it('follows next_cursor through short and empty pages until it is missing or empty', async () => {
     nock(api).get('/v1/orgs/acme/machines').query({ limit: '1000' }).reply(200, { machines: [orgMachine('m1', 'pr-1', {})], next_cursor: 'c1' });
     // "Responses may be shorter, or even empty, even when more machines remain" (Machines_org_list `limit`).
-    nock(api).get('/v1/orgs/acme/machines').query({ limit: '1000', cursor: 'c1' }).reply(200, { machines: [], next_cursor: 'c2' });
+    nock(api).get('/v1/orgs/acme/machines').query({ limit: '1000', cursor: 'c1' }).reply(200, { machines: [], next_cursor: 'c2', error_regions: ['syd'] });
     nock(api).get('/v1/orgs/acme/machines').query({ limit: '1000', cursor: 'c2' }).reply(200, { machines: [orgMachine('m2', 'pr-2', {})], next_cursor: '' });
-    expect((await client().listOrgMachines('acme'))?.map((m) => `${m.app_name}/${m.id}`)).toEqual(['pr-1/m1', 'pr-2/m2']);
+    const listed = await client().listOrgMachines('acme');
+    expect(listed?.machines.map((m) => `${m.app_name}/${m.id}`)).toEqual(['pr-1/m1', 'pr-2/m2']);
+    expect(listed?.errorRegions).toEqual(['syd']);
+  });
+
+  it('never answers a list cut short as whole: an endpoint gone after the first page throws', async () => {
+    nock(api).get('/v1/orgs/acme/machines').query({ limit: '1000' }).reply(200, { machines: [orgMachine('m1', 'pr-1', {})], next_cursor: 'c1' });
+    nock(api).get('/v1/orgs/acme/machines').query({ limit: '1000', cursor: 'c1' }).reply(404, { error: 'Not Found' });
+    await expect(client().listOrgMachines('acme')).rejects.toThrow('GET /v1/orgs/acme/machines failed: the listing stopped answering after 1 page(s)');
   });
 
   it.each([404, 405])('answers undefined when the endpoint is missing (%i), so the caller can list app by app', async (status) => {
@@ -190,7 +198,7 @@ describe('the org-wide machine listing (Machines_org_list)', () => {
       fly.orgMachines({ pageCap: 2 });
       const sim = new FlyClient({ apiUrl: fly.url, token: 't', sleep, random: () => 0.5 });
       const all = await sim.listOrgMachines('acme');
-      expect(all?.map((m) => m.config?.metadata?.['fly_preview_pr']).sort()).toEqual(['1', '2', '3', '4', '5']);
+      expect(all?.machines.map((m) => m.config?.metadata?.['fly_preview_pr']).sort()).toEqual(['1', '2', '3', '4', '5']);
       expect(fly.requests.filter((r) => r.path === '/v1/orgs/acme/machines')).toHaveLength(3);
       fly.orgMachines({ status: 405 });
       expect(await sim.listOrgMachines('acme')).toBeUndefined();

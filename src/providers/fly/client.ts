@@ -131,24 +131,36 @@ export class FlyClient {
     const { status, data } = await this.#http.call<OrgMachinesResponse>('GET', `/v1/orgs/${encodeURIComponent(org)}/machines`, { query, expect: [404, 405] });
     if (status === 404 || status === 405) return undefined;
     const next = data?.next_cursor;
-    return { machines: data?.machines ?? [], ...(next === undefined || next === '' ? {} : { nextCursor: next }) };
+    return {
+      machines: data?.machines ?? [],
+      errorRegions: data?.error_regions ?? [],
+      ...(next === undefined || next === '' ? {} : { nextCursor: next }),
+    };
   }
 
   /**
-   * Every machine in the org, page after page (one request per 1,000 machines); undefined when the
-   * endpoint is missing (see listOrgMachinesPage). `maxPages` bounds a cursor that never ends.
+   * Every machine in the org, page after page (one request per 1,000 machines), with the regions any
+   * page named in `error_regions`; undefined when the endpoint is missing (see listOrgMachinesPage).
+   * A list cut short is never answered as whole: the endpoint vanishing after the first page, or a
+   * listing that has not ended after `maxPages`, throws.
    */
-  async listOrgMachines(org: string, maxPages = 1000): Promise<OrgMachine[] | undefined> {
+  async listOrgMachines(org: string, maxPages = 1000): Promise<{ machines: OrgMachine[]; errorRegions: string[] } | undefined> {
+    const call = `GET /v1/orgs/${org}/machines`;
     const machines: OrgMachine[] = [];
+    const errorRegions = new Set<string>();
     let cursor: string | undefined;
     for (let page = 0; page < maxPages; page++) {
       const answer = await this.listOrgMachinesPage(org, cursor === undefined ? {} : { cursor });
-      if (answer === undefined) return page === 0 ? undefined : machines;
+      if (answer === undefined) {
+        if (page === 0) return undefined;
+        throw new FlyApiError(call, undefined, `the listing stopped answering after ${page} page(s)`);
+      }
       machines.push(...answer.machines);
-      if (answer.nextCursor === undefined || answer.nextCursor === cursor) return machines;
+      for (const region of answer.errorRegions) errorRegions.add(region);
+      if (answer.nextCursor === undefined) return { machines, errorRegions: [...errorRegions] };
       cursor = answer.nextCursor;
     }
-    throw new FlyApiError(`GET /v1/orgs/${org}/machines`, undefined, `the listing did not end after ${maxPages} pages`);
+    throw new FlyApiError(call, undefined, `the listing did not end after ${maxPages} pages`);
   }
 
   async listIps(appName: string): Promise<IpAssignment[]> {

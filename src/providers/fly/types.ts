@@ -153,9 +153,14 @@ export interface OrgMachinesResponse {
   error_regions?: string[];
 }
 
-/** One page of the org listing; `nextCursor` only while more may remain. */
+/**
+ * One page of the org listing; `nextCursor` only while more may remain. `errorRegions` is the
+ * description's `error_regions`, which it names without explaining (presumably regions whose
+ * machines could not be listed this time): a caller should say so rather than take the list as whole.
+ */
 export interface OrgMachinesPage {
   machines: OrgMachine[];
+  errorRegions: string[];
   nextCursor?: string;
 }
 
