@@ -4,7 +4,9 @@
 // starting → started (or `failed`), crash after `started` and are restarted by their restart
 // policy, a multi-state `wait` that really blocks (≤ 60 s), leases (201), `FlyV1`/`Bearer` auth,
 // a fly-request-id on every answer, the fault injection of http-double.ts; volumes attached through config.mounts, app secrets with
-// versions, machine health checks, and one-off machines that run a command, exit and destroy themselves.
+// versions, machine health checks, one-off machines that run a command, exit and destroy themselves,
+// and the org-wide machine listing in pages. Every request and answer is held against Fly's own API
+// description (test/sim/SPEC_CHECK.md); answers have the shape of the recorded real ones.
 import { createHash, randomBytes } from 'node:crypto';
 import { bad, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
 import { specCheck } from './spec-check.ts';

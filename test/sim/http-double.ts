@@ -224,7 +224,14 @@ export class HttpDouble {
     const checked = async (direction: 'request' | 'answer', check: (s: SpecCheck) => Promise<Finding[]>): Promise<void> => {
       if (spec === undefined) return;
       const began = performance.now();
-      const findings = await check(spec);
+      let findings: Finding[];
+      try {
+        findings = await check(spec);
+      } catch (error) {
+        // A check that cannot run is a finding too, not a request left hanging.
+        const operation = `${method} ${url.pathname}`;
+        findings = [{ platform: spec.platform, direction, operation, operationKey: operation, in: 'operation', field: url.pathname, message: `could not be checked: ${String(error)}` }];
+      }
       tally(this, spec.platform, direction, findings, performance.now() - began);
     };
     await checked('request', (s) => s.request(exchange));
