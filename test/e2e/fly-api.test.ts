@@ -138,7 +138,7 @@ describe('eventual consistency (flyctl #3112, #4618)', () => {
     await fetch(`${fly.url}/v1/apps`, {
       method: 'POST',
       headers: { authorization: `FlyV1 ${macaroons}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ app_name: app, org_slug: 'personal' }),
+      body: JSON.stringify({ name: app, org_slug: 'personal' }),
     });
     const result = await run();
     expect(result.exitCode, log(result)).toBe(0);

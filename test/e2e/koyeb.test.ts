@@ -206,7 +206,8 @@ describe('koyeb: safety', () => {
   });
 
   it('a 429 is waited out as Retry-After asks, then the deploy goes on', async () => {
-    koyeb.failNext({ method: 'POST', path: '/v1/apps' }, { status: 429, body: { status: 429, code: 'rate_limited', message: 'Too many requests' }, retryAfter: '1' });
+    // No body given: the simulator answers the description's `default` for an undeclared 429 (google.rpc.Status).
+    koyeb.failNext({ method: 'POST', path: '/v1/apps' }, { status: 429, retryAfter: '1' });
     const result = await run('opened', { image: 'ghcr.io/acme/hello:one' }, { headSha: sha('5'), updatedAt: at(49) });
     expect(result.exitCode, log(result)).toBe(0);
     const creates = koyeb.requests.filter((r) => r.method === 'POST' && r.path === '/v1/apps');

@@ -299,7 +299,10 @@ describe('credentials and limits', () => {
     const result = await run();
     expect(result.exitCode).toBe(1);
     expect(fly.requests).toHaveLength(1);
-    expect(result.stdout).toContain(`::error::Fly API refused the token (401) for GET /v1/apps/${app}: unauthorized. Check the fly-api-token input`);
+    // Fly's own words for a token it cannot validate (test/fixtures/fly-real/README.md).
+    expect(result.stdout).toContain(
+      `::error::Fly API refused the token (401) for GET /v1/apps/${app}: Authenticate: token validation error. Check the fly-api-token input`,
+    );
     expectNoSecrets(result);
   });
 

@@ -354,7 +354,8 @@ describe('Koyeb provider safety', () => {
   });
 
   it('waits out a 429 for as long as Retry-After asks', async () => {
-    sim.failNext({ method: 'GET', path: '/v1/apps' }, { status: 429, retryAfter: '1', body: { status: 429, code: 'resource_exhausted', message: 'Too Many Requests' } });
+    // No body given: the simulator answers the description's `default` for an undeclared 429 (google.rpc.Status).
+    sim.failNext({ method: 'GET', path: '/v1/apps' }, { status: 429, retryAfter: '1' });
     const started = Date.now();
     expect((await provider.deploy(request({ secrets: {} }), log)).kind).toBe('ready');
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);

@@ -4,9 +4,12 @@
 // starting → started (or `failed`), crash after `started` and are restarted by their restart
 // policy, a multi-state `wait` that really blocks (≤ 60 s), leases (201), `FlyV1`/`Bearer` auth,
 // a fly-request-id on every answer, the fault injection of http-double.ts; volumes attached through config.mounts, app secrets with
-// versions, machine health checks, and one-off machines that run a command, exit and destroy themselves.
+// versions, machine health checks, one-off machines that run a command, exit and destroy themselves,
+// and the org-wide machine listing in pages. Every request and answer is held against Fly's own API
+// description (test/sim/SPEC_CHECK.md); answers have the shape of the recorded real ones.
 import { createHash, randomBytes } from 'node:crypto';
 import { bad, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
+import { specCheck } from './spec-check.ts';
 
 export type { RequestRecord } from './http-double.ts';
 
@@ -54,7 +57,16 @@ interface Lease {
   version: string;
 }
 
-/** A machine as the API shows it. */
+/** The image a machine runs, as the API resolves it (description `ImageRef`). */
+export interface ImageRef {
+  registry: string;
+  repository: string;
+  tag: string;
+  digest: string;
+  labels: Record<string, string> | null;
+}
+
+/** A machine as the API shows it: the fields and JSON types of test/fixtures/fly-real/machine-create-2024-09-04.json. */
 export interface MachineSnapshot {
   id: string;
   name: string;
@@ -63,9 +75,12 @@ export interface MachineSnapshot {
   instance_id: string;
   private_ip: string;
   config: MachineConfig;
+  incomplete_config: null;
+  image_ref: ImageRef;
   created_at: string;
   updated_at: string;
   events: MachineEvent[];
+  host_status: 'ok' | 'unknown' | 'unreachable';
 }
 
 /** A health check's state on a machine (fly-go MachineCheckStatus). */
@@ -101,9 +116,16 @@ export interface VolumeSnapshot {
   attached_machine_id: string | null;
   attached_alloc_id: string | null;
   created_at: string;
-  host_dedication_id: string;
   snapshot_retention: number;
   auto_backup_enabled: boolean;
+  blocks: number;
+  block_size: number;
+  blocks_free: number;
+  blocks_avail: number;
+  bytes_used: number;
+  bytes_total: number;
+  fstype: string;
+  host_status: 'ok' | 'unknown' | 'unreachable';
 }
 
 export interface MachineConfig {
@@ -184,6 +206,11 @@ export interface FlySim extends DoubleControls {
   seedPreview(app: string, options: { metadata: Record<string, string>; createdAt?: string; org?: string }): MachineSnapshot;
   /** Another client (a running deploy) takes the machine's lease for `ttlSeconds`. */
   holdLease(app: string, machineId: string, ttlSeconds: number): void;
+  /**
+   * How `GET /v1/orgs/{org}/machines` answers: 200 (the default), or 404 / 405 as an API without the
+   * endpoint would; `pageCap` makes its pages shorter than `limit`, which the description allows.
+   */
+  orgMachines(answer: { status?: 200 | 404 | 405; pageCap?: number }): void;
   close(): Promise<void>;
 }
 
@@ -240,6 +267,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   const failsToLaunch = new Map<string, string>();
   const fullRegions = new Set<string>();
   let appDelays: { ms: number; count: number } = { ms: 0, count: 0 };
+  let orgListing: { status: 200 | 404 | 405; pageCap: number } = { status: 200, pageCap: Number.POSITIVE_INFINITY };
   let machineDelays: { ms: number; count: number } = { ms: 0, count: 0 };
   /** Called on every machine change so blocked waits can look again. */
   const listeners = new Set<() => void>();
@@ -247,8 +275,14 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     for (const listener of [...listeners]) listener();
   };
 
+  /**
+   * What flyd does itself (a start completing, an exit, a failed launch) comes from `flyd`; what a
+   * client asked for from `user` (test/fixtures/fly-real/README.md: start/starting by the user,
+   * then start/started by flyd; stop/stopping by the user, then exit/stopped by flyd).
+   */
   function event(m: SimMachine, type: string, status: string, extra: Partial<MachineEvent> = {}): void {
-    m.events.unshift({ id: ulid(), type, status, source: type === 'exit' || status === 'failed' ? 'flyd' : 'user', timestamp: Date.now(), ...extra });
+    const byFlyd = type === 'exit' || status === 'failed' || (type === 'start' && status === 'started') || type === 'restart';
+    m.events.unshift({ id: ulid(), type, status, source: byFlyd ? 'flyd' : 'user', timestamp: Date.now(), ...extra });
   }
 
   function setState(m: SimMachine, state: string): void {
@@ -436,6 +470,10 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     const now = isoSeconds();
     return {
       ...fields,
+      config: echoed(fields.config),
+      incomplete_config: null,
+      image_ref: imageRef(fields.config.image),
+      host_status: 'ok',
       id: hex(7),
       instance_id: ulid(),
       private_ip: `fdaa:0:${hex(2)}:a7b:${hex(2)}:${hex(2)}:${hex(2)}:2`,
@@ -448,6 +486,30 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       restartCount: 0,
       crashes: 0,
       visibleAt: 0,
+    };
+  }
+
+  /**
+   * A config as flyd echoes it: `init` always present (`{}` when none was sent) and each service's
+   * `force_instance_key` as null (test/fixtures/fly-real/machine-create-2024-09-04.json; fly-go
+   * machine_types.go MachineService.ForceInstanceKey is a *string without omitempty).
+   */
+  function echoed(config: MachineConfig): MachineConfig {
+    const services = config.services?.map((s) => ({ force_instance_key: null, ...(s as Record<string, unknown>) }));
+    return { ...config, init: config['init'] ?? {}, ...(services === undefined ? {} : { services }) };
+  }
+
+  /** Docker Hub images are pulled through Fly's mirror (test/fixtures/fly-real/README.md). */
+  function imageRef(image: string): ImageRef {
+    const [name = image, tag = 'latest'] = image.split('@')[0]?.split(/:(?=[^/]*$)/) ?? [];
+    const first = name.split('/')[0] ?? '';
+    const hosted = name.includes('/') && (first.includes('.') || first.includes(':'));
+    return {
+      registry: hosted ? first : 'docker-hub-mirror.fly.io',
+      repository: hosted ? name.slice(first.length + 1) : name.includes('/') ? name : `library/${name}`,
+      tag,
+      digest: `sha256:${createHash('sha256').update(image).digest('hex')}`,
+      labels: null,
     };
   }
 
@@ -538,6 +600,8 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     const timeout = Number(timeoutText);
     if (!/^\d+$/.test(timeoutText) || timeout < 1 || timeout > 60) throw bad(400, 'timeout must be between 1 and 60 seconds');
     const instance = req.query.get('version') ?? req.query.get('instance_id') ?? undefined;
+    // The real API's answer to a wait for `stopped` that names no instance (test/fixtures/fly-real/README.md).
+    if (states.includes('stopped') && instance === undefined) throw bad(400, 'instance_id required when waiting for stopped machine');
     const verdict = (): Reply | undefined => {
       if (!a.machines.has(m.id)) return states.includes('destroyed') ? { status: 200, body: { ok: true } } : { status: 404, body: { error: `machine not found: ${m.id}` } };
       if (instance !== undefined && instance !== m.instance_id) {
@@ -575,9 +639,14 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   }
 
   async function route(req: ParsedRequest): Promise<Reply> {
-    if (!authorised(req)) return { status: 401, body: { error: 'unauthorized' } };
+    // The real API's words for a token it cannot validate (test/fixtures/fly-real/README.md).
+    if (!authorised(req)) return { status: 401, body: { error: 'Authenticate: token validation error' } };
 
     const parts = req.path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (parts[0] === 'v1' && parts[1] === 'orgs' && parts[3] === 'machines' && parts.length === 4) {
+      if (req.method !== 'GET') throw bad(405, 'method not allowed');
+      return orgMachines(parts[2] ?? '', req);
+    }
     if (parts[0] !== 'v1' || parts[1] !== 'apps') throw bad(404, `no route for ${req.method} ${req.path}`);
     const [, , appName, collection, id, action, key] = parts;
     const method = req.method;
@@ -591,8 +660,8 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         return { status: 200, body: { total_apps: list.length, apps: list } };
       }
       if (method === 'POST') {
-        // The public API docs name it app_name; fly-go's CreateAppRequest tags it `name` (FLY_API.md).
-        const name = body['app_name'] ?? body['name'];
+        // `name`, as the description's CreateAppRequest and fly-go's flaps/flaps_apps.go CreateAppRequest have it.
+        const name = body['name'];
         const org = (body['org_slug'] as string | undefined) ?? 'personal';
         if (typeof name !== 'string' || !appNamePattern.test(name)) {
           throw bad(400, 'Name under 63 chars using numbers, lowercase letters and dashes');
@@ -628,8 +697,8 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     if (collection === undefined) {
       if (method === 'GET') return { status: 200, body: appJson(a) };
       if (method === 'DELETE') {
-        const running = [...a.machines.values()].some((m) => m.state === 'started' || m.state === 'starting');
-        if (running && req.query.get('force') !== 'true') throw bad(412, 'app has running machines; use force=true');
+        // No `force`: neither the description's Apps_delete nor fly-go's DeleteApp has one, and the
+        // app goes with its machines, volumes and IPs.
         for (const m of [...a.machines.values()]) removeMachine(a, m);
         apps.delete(a.name);
         return { status: 202 };
@@ -638,7 +707,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     }
 
     if (collection === 'ip_assignments') {
-      if (method === 'GET') return { status: 200, body: { ips: a.ips } };
+      if (method === 'GET') return { status: 200, body: { ips: a.ips.map(({ type: _type, ...json }) => json) } };
       if (method === 'POST') {
         const type = String(body['type'] ?? '');
         const orgSlug = body['org_slug'];
@@ -681,10 +750,19 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
           encrypted: body['encrypted'] !== false,
           attached_machine_id: null,
           attached_alloc_id: null,
-          created_at: isoSeconds(),
-          host_dedication_id: '',
+          // Milliseconds, unlike a machine's times (test/fixtures/fly-real/volume-create-2025-09-13.json).
+          created_at: new Date().toISOString(),
           snapshot_retention: typeof body['snapshot_retention'] === 'number' ? body['snapshot_retention'] : 5,
           auto_backup_enabled: body['auto_backup_enabled'] !== false,
+          // A new volume reports empty block counts (the same recording).
+          blocks: 0,
+          block_size: 0,
+          blocks_free: 0,
+          blocks_avail: 0,
+          bytes_used: 0,
+          bytes_total: 0,
+          fstype: typeof body['fstype'] === 'string' ? body['fstype'] : 'ext4',
+          host_status: 'ok',
         };
         a.volumes.set(v.id, v);
         return { status: 200, body: volumeJson(v) };
@@ -753,8 +831,14 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
           };
         }
         const bootSecrets = secretsFor(a, body);
+        const named = typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : undefined;
+        const holder = [...a.machines.values()].find((x) => x.name === named);
+        if (holder !== undefined) {
+          // The real API's text (test/fixtures/fly-real/README.md).
+          throw bad(409, `already_exists: unique machine name violation, machine ID ${holder.id} already exists with name "${named}"`);
+        }
         const m = newMachine({
-          name: typeof body['name'] === 'string' && body['name'] !== '' ? body['name'] : `machine-${hex(3)}`,
+          name: named ?? `machine-${hex(3)}`,
           region,
           state: 'created',
           config,
@@ -784,7 +868,8 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         const config = validateConfig(body['config']);
         const bootSecrets = secretsFor(a, body);
         attachVolumes(a, m.id, m.region, config);
-        m.config = config;
+        m.config = echoed(config);
+        m.image_ref = imageRef(config.image);
         m.bootSecrets = bootSecrets;
         delete m.checks;
         clearTimers(m);
@@ -802,22 +887,30 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         }
         event(m, 'destroy', 'destroying');
         removeMachine(a, m);
-        return { status: 200, body: { ok: true } };
+        // The description declares no body for Machines_delete, start and stop (200, `content: {}`).
+        return { status: 200 };
       }
       case 'POST start':
         checkLease(m, req);
-        if (m.state === 'started') return { status: 200, body: { ok: true } };
-        boot(m);
-        return { status: 200, body: { previous_state: m.state, migrated: false, new_host: '' } };
+        if (m.state !== 'started') boot(m);
+        return { status: 200 };
       case 'POST stop':
         checkLease(m, req);
         clearTimers(m);
         event(m, 'stop', 'stopping');
         setState(m, 'stopping');
-        later(m, Math.round(bootMs / 3), () => setState(m, 'stopped'));
-        return { status: 200, body: { ok: true } };
-      case 'GET events':
-        return { status: 200, body: structuredClone(m.events) };
+        later(m, Math.round(bootMs / 3), () => {
+          event(m, 'exit', 'stopped', {
+            request: { exit_event: { exit_code: 0, oom_killed: false, requested_stop: true, restarting: false, exited_at: new Date().toISOString() } },
+          });
+          setState(m, 'stopped');
+        });
+        return { status: 200 };
+      case 'GET events': {
+        // Newest first, 20 unless `limit` asks for more, 50 at most (description Machines_list_events).
+        const limit = Math.min(50, Math.max(1, Number(req.query.get('limit') ?? 20) || 20));
+        return { status: 200, body: structuredClone(m.events.slice(0, limit)) };
+      }
       case 'GET wait':
         return wait(a, m, req);
       case 'GET lease': {
@@ -849,13 +942,13 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         if (held === undefined) throw bad(404, 'lease not found');
         if (req.headers['fly-machine-lease-nonce'] !== held.nonce) throw bad(409, 'lease nonce does not match');
         m.lease = undefined;
-        return { status: 200, body: { ok: true } };
+        return { status: 200 };
       }
       case 'GET metadata': {
         if (key === undefined) return { status: 200, body: m.config.metadata ?? {} };
         const value = m.config.metadata?.[key];
         if (value === undefined) throw bad(404, `metadata key not found: ${key}`);
-        return { status: 200, body: value };
+        return { status: 200, body: { value } };
       }
       case 'POST metadata': {
         checkLease(m, req);
@@ -873,6 +966,57 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
     }
   }
 
+  /**
+   * `GET /v1/orgs/{org_slug}/machines` (description Machines_org_list, OrgMachinesResponse): every
+   * machine of the org's apps, oldest `updated_at` first, in pages of at most `limit` (1,000 when
+   * omitted or larger) with an opaque `next_cursor` while more remain. Only the fields of OrgMachine:
+   * its config is MachineOverviewConfig (guest, image, metadata).
+   */
+  function orgMachines(org: string, req: ParsedRequest): Reply {
+    if (orgListing.status !== 200) throw bad(orgListing.status, orgListing.status === 404 ? 'Not Found' : 'Method Not Allowed');
+    if (!orgs.has(org)) throw bad(404, `Could not find Organization "${org}"`);
+    const limitText = req.query.get('limit');
+    const limit = Math.min(1000, limitText === null ? 1000 : Math.max(1, Number(limitText) || 1000), orgListing.pageCap);
+    const all = [...apps.values()]
+      .filter((a) => !a.foreign && a.org === org && sees(a, req))
+      .flatMap((a) => [...a.machines.values()].filter((m) => Date.now() >= m.visibleAt).map((m) => ({ a, m })))
+      .sort((x, y) => x.m.updated_at.localeCompare(y.m.updated_at) || x.m.id.localeCompare(y.m.id));
+    const cursor = req.query.get('cursor');
+    let start = 0;
+    if (cursor !== null && cursor !== '') {
+      const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+      start = all.findIndex(({ m }) => m.updated_at > at || (m.updated_at === at && m.id > id));
+      if (start === -1) start = all.length;
+    }
+    const page = all.slice(start, start + limit);
+    const last = page.at(-1)?.m;
+    const more = start + page.length < all.length;
+    return {
+      status: 200,
+      body: {
+        machines: page.map(({ a, m }) => ({
+          id: m.id,
+          name: m.name,
+          state: m.state,
+          region: m.region,
+          instance_id: m.instance_id,
+          version: m.instance_id,
+          private_ip: m.private_ip,
+          app_name: a.name,
+          created_at: m.created_at,
+          updated_at: m.updated_at,
+          config: {
+            image: m.config.image,
+            metadata: { ...m.config.metadata },
+            ...(m.config.guest === undefined ? {} : { guest: { ...m.config.guest } }),
+          },
+        })),
+        ...(last === undefined ? {} : { last_machine_id: last.id, last_updated_at: last.updated_at }),
+        ...(more && last !== undefined ? { next_cursor: Buffer.from(JSON.stringify([last.updated_at, last.id])).toString('base64url') } : {}),
+      },
+    };
+  }
+
   const leaseJson = (lease: Lease) => ({
     nonce: lease.nonce,
     expires_at: Math.floor(lease.expiresAt / 1000),
@@ -881,7 +1025,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   });
 
   // Every answer carries a request id, as Fly's do (fly-go flaps/flaps.go headerFlyRequestId).
-  const server = new HttpDouble(route, () => ({ 'fly-request-id': `01SIM${ulid().slice(5)}-sim` }));
+  const server = new HttpDouble(route, { everyReply: () => ({ 'fly-request-id': `01SIM${ulid().slice(5)}-sim` }), spec: specCheck('fly') });
   await server.listen();
 
   return {
@@ -898,6 +1042,9 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       failsToLaunch.delete(image);
     },
     noCapacityIn: (region) => void fullRegions.add(region),
+    orgMachines(answer) {
+      orgListing = { status: answer.status ?? 200, pageCap: answer.pageCap ?? Number.POSITIVE_INFINITY };
+    },
     delayAppVisibility(ms, count = 1) {
       appDelays = { ms, count };
     },

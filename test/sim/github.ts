@@ -1,7 +1,9 @@
 // A small double of GitHub's REST API: issue comments (with real pagination), deployments, pull
 // requests (listed in Link-paginated pages, or one by one), collaborator permissions and reactions,
 // with the request log and fault injection of http-double.ts.
-import { bad, HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
+import { HttpDouble, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
+import { loadShapes } from './github-shapes.ts';
+import { specCheck } from './spec-check.ts';
 
 export interface CommentSnapshot {
   id: number;
@@ -17,10 +19,12 @@ export interface DeploymentSnapshot {
   id: number;
   ref: string;
   environment: string;
+  description: string;
+  created_at: string;
   transient_environment: boolean;
   production_environment: boolean;
   /** Oldest first. */
-  statuses: { id: number; state: string; environment_url: string; log_url: string }[];
+  statuses: { id: number; state: string; environment_url: string; log_url: string; description: string; created_at: string }[];
 }
 
 /** A seeded pull request; the sim answers with GitHub's pull request shape for it. */
@@ -60,6 +64,13 @@ export async function startGitHubSim(options: { token?: string; login?: string }
   const token = options.token ?? 'ghs_test';
   const login = options.login ?? 'github-actions[bot]';
   const threads = new Map<string, CommentSnapshot[]>();
+  const shapes = await loadShapes();
+  const at = (owner: string, repo: string) => ({ owner, repo, api: origin });
+  /** GitHub's error body: basic-error, or validation-error for 422 (which has no `status`). */
+  const failure = (status: number, message: string): Reply => ({
+    status,
+    body: { message, documentation_url: 'https://docs.github.com/rest', ...(status === 422 ? {} : { status: String(status) }) },
+  });
   let nextId = 1000;
   let origin = '';
 
@@ -130,30 +141,25 @@ export async function startGitHubSim(options: { token?: string; login?: string }
   const permissions = new Map<string, Permission>();
   const reactionsByComment = new Map<number, { content: string; user: string }[]>();
 
-  /** The fields of GitHub's pull request object that clients read. */
-  function pullJson(owner: string, repo: string, p: SeedPull) {
-    const base = { full_name: `${owner}/${repo}`, name: repo, owner: { login: owner }, fork: false };
-    const headRepo =
-      p.headRepo === null
-        ? null
-        : p.headRepo === undefined
-          ? base
-          : { full_name: p.headRepo, name: p.headRepo.split('/')[1] ?? '', owner: { login: p.headRepo.split('/')[0] ?? '' }, fork: true };
-    return {
-      url: `${origin}/repos/${owner}/${repo}/pulls/${p.number}`,
-      html_url: `https://github.com/${owner}/${repo}/pull/${p.number}`,
-      number: p.number,
-      state: p.state,
-      title: `PR ${p.number}`,
-      user: { login: 'octocat' },
-      labels: (p.labels ?? []).map((name, i) => ({ id: i + 1, name })),
-      created_at: p.updatedAt,
-      updated_at: p.updatedAt,
-      closed_at: p.state === 'closed' ? p.updatedAt : null,
-      merged_at: p.merged === true ? p.updatedAt : null,
-      head: { label: `${headRepo?.owner.login ?? 'unknown'}:branch-${p.number}`, ref: `branch-${p.number}`, sha: p.headSha ?? `${String(p.number).padStart(7, '0')}${'c'.repeat(33)}`, repo: headRepo },
-      base: { label: `${owner}:main`, ref: 'main', sha: 'b'.repeat(40), repo: base },
-    };
+  /** GitHub's pull request object (the list's simpler one with `simple`) for a seeded PR. */
+  function pullJson(owner: string, repo: string, p: SeedPull, simple: boolean) {
+    return shapes.pull(
+      {
+        number: p.number,
+        state: p.state,
+        title: `PR ${p.number}`,
+        login: 'octocat',
+        labels: p.labels ?? [],
+        createdAt: p.updatedAt,
+        updatedAt: p.updatedAt,
+        closedAt: p.state === 'closed' ? p.updatedAt : null,
+        mergedAt: p.merged === true ? p.updatedAt : null,
+        head: { ref: `branch-${p.number}`, sha: p.headSha ?? `${String(p.number).padStart(7, '0')}${'c'.repeat(33)}`, repo: p.headRepo === undefined ? `${owner}/${repo}` : p.headRepo },
+        base: { ref: 'main', sha: 'b'.repeat(40) },
+      },
+      at(owner, repo),
+      simple,
+    );
   }
 
   const deploymentsByRepo = new Map<string, DeploymentSnapshot[]>();
@@ -171,18 +177,19 @@ export async function startGitHubSim(options: { token?: string; login?: string }
     }
     const parts = req.path.split('/').filter(Boolean);
     const [root, owner = '', repo = '', kind, a, b, c] = parts;
-    if (root !== 'repos') throw bad(404, 'Not Found');
+    if (root !== 'repos') return failure(404, 'Not Found');
+    const comment = (x: CommentSnapshot): unknown => shapes.comment(x, { ...at(owner, repo), number: Number(/\/pull\/(\d+)#/.exec(x.html_url)?.[1] ?? 0) });
     const body = (req.body ?? {}) as Record<string, unknown>;
     try {
       if (kind === 'issues' && a === 'comments' && b !== undefined) {
         const { list, index } = findComment(owner, repo, Number(b));
-        const comment = list[index] as CommentSnapshot;
-        if (req.method === 'GET') return { status: 200, body: comment };
+        const found = list[index] as CommentSnapshot;
+        if (req.method === 'GET') return { status: 200, body: comment(found) };
         if (req.method === 'PATCH') {
-          if (typeof body['body'] !== 'string') return { status: 422, body: { message: 'body is required' } };
-          comment.body = body['body'];
-          comment.updated_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-          return { status: 200, body: comment };
+          if (typeof body['body'] !== 'string') return failure(422, 'body is required');
+          found.body = body['body'];
+          found.updated_at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+          return { status: 200, body: comment(found) };
         }
         if (req.method === 'DELETE') {
           list.splice(index, 1);
@@ -191,10 +198,10 @@ export async function startGitHubSim(options: { token?: string; login?: string }
       }
       if (kind === 'issues' && a !== undefined && b === 'comments' && c === undefined) {
         const number = Number(a);
-        if (req.method === 'GET') return page(req, thread(owner, repo, number));
+        if (req.method === 'GET') return page(req, thread(owner, repo, number).map(comment));
         if (req.method === 'POST') {
-          if (typeof body['body'] !== 'string' || body['body'] === '') return { status: 422, body: { message: 'body is required' } };
-          return { status: 201, body: make(owner, repo, number, body['body'], login) };
+          if (typeof body['body'] !== 'string' || body['body'] === '') return failure(422, 'body is required');
+          return { status: 201, body: comment(make(owner, repo, number, body['body'], login)) };
         }
       }
       if (kind === 'pulls' && a === undefined && req.method === 'GET') {
@@ -206,75 +213,110 @@ export async function startGitHubSim(options: { token?: string; login?: string }
           .filter((p) => state === 'all' || p.state === state)
           .sort((x, y) => (sort === 'updated' ? Date.parse(x.updatedAt) - Date.parse(y.updatedAt) || x.number - y.number : x.number - y.number));
         if (direction === 'desc') list.reverse();
-        return page(req, list.map((p) => pullJson(owner, repo, p)));
+        return page(req, list.map((p) => pullJson(owner, repo, p, true)));
       }
       if (kind === 'pulls' && a !== undefined && b === undefined && req.method === 'GET') {
         const pull = pullsOf(owner, repo).get(Number(a));
-        return pull === undefined ? { status: 404, body: { message: 'Not Found' } } : { status: 200, body: pullJson(owner, repo, pull) };
+        return pull === undefined ? failure(404, 'Not Found') : { status: 200, body: pullJson(owner, repo, pull, false) };
       }
       if (kind === 'collaborators' && a !== undefined && b === 'permission' && req.method === 'GET') {
         const role = permissions.get(`${owner}/${repo}/${a}`.toLowerCase()) ?? 'read';
         // `permission` is the older field: maintain reads as write, triage as read.
         const permission = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
-        return { status: 200, body: { permission, role_name: role, user: { login: a } } };
+        return { status: 200, body: shapes.permission(permission, role, a) };
       }
       if (kind === 'issues' && a === 'comments' && b !== undefined && c === 'reactions' && req.method === 'POST') {
         findComment(owner, repo, Number(b));
         const content = String(body['content'] ?? '');
         if (!['+1', '-1', 'laugh', 'confused', 'heart', 'hooray', 'rocket', 'eyes'].includes(content)) {
-          return { status: 422, body: { message: 'Validation Failed' } };
+          return failure(422, 'Validation Failed');
         }
         const list = reactionsByComment.get(Number(b)) ?? [];
         reactionsByComment.set(Number(b), list);
         const existing = list.findIndex((r) => r.content === content && r.user === login);
         // GitHub answers 200 with the existing reaction when the same user reacts the same way again.
-        if (existing !== -1) return { status: 200, body: { id: existing + 1, content, user: { login } } };
+        if (existing !== -1) return { status: 200, body: shapes.reaction({ id: existing + 1, content, login }) };
         list.push({ content, user: login });
-        return { status: 201, body: { id: list.length, content, user: { login } } };
+        return { status: 201, body: shapes.reaction({ id: list.length, content, login }) };
       }
       if (kind === 'deployments' && a === undefined) {
         const list = deploymentsOf(owner, repo);
         if (req.method === 'GET') {
           const environment = req.query.get('environment');
           // GitHub lists the newest first.
-          return page(req, list.filter((d) => environment === null || d.environment === environment).reverse());
+          return page(
+            req,
+            list
+              .filter((d) => environment === null || d.environment === environment)
+              .reverse()
+              .map((d) => deploymentJson(owner, repo, d)),
+          );
         }
         if (req.method === 'POST') {
-          if (typeof body['ref'] !== 'string' || body['ref'] === '') return { status: 422, body: { message: 'ref is required' } };
+          if (typeof body['ref'] !== 'string' || body['ref'] === '') return failure(422, 'ref is required');
           const deployment: DeploymentSnapshot = {
             id: nextId++,
             ref: body['ref'],
             environment: typeof body['environment'] === 'string' ? body['environment'] : 'production',
+            description: typeof body['description'] === 'string' ? body['description'] : '',
+            created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
             transient_environment: body['transient_environment'] === true,
             production_environment: body['production_environment'] === true,
             statuses: [],
           };
           list.push(deployment);
-          return { status: 201, body: deployment };
+          return { status: 201, body: deploymentJson(owner, repo, deployment) };
         }
       }
       if (kind === 'deployments' && a !== undefined && b === 'statuses' && req.method === 'POST') {
         const deployment = deploymentsOf(owner, repo).find((d) => d.id === Number(a));
         if (deployment === undefined) throw new BadComment();
         const states = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
-        if (typeof body['state'] !== 'string' || !states.includes(body['state'])) return { status: 422, body: { message: 'invalid state' } };
+        if (typeof body['state'] !== 'string' || !states.includes(body['state'])) return failure(422, 'invalid state');
         const status = {
           id: nextId++,
           state: body['state'],
           environment_url: typeof body['environment_url'] === 'string' ? body['environment_url'] : '',
           log_url: typeof body['log_url'] === 'string' ? body['log_url'] : '',
+          description: typeof body['description'] === 'string' ? body['description'] : '',
+          created_at: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
         };
         deployment.statuses.push(status);
-        return { status: 201, body: status };
+        const answer = shapes.status(
+          {
+            id: status.id,
+            state: status.state,
+            environmentUrl: status.environment_url,
+            logUrl: status.log_url,
+            description: status.description,
+            environment: deployment.environment,
+            deploymentId: deployment.id,
+            createdAt: status.created_at,
+          },
+          at(owner, repo),
+          login,
+        );
+        return { status: 201, body: answer };
       }
     } catch (error) {
-      if (error instanceof BadComment) return { status: 404, body: { message: 'Not Found' } };
+      if (error instanceof BadComment) return failure(404, 'Not Found');
       throw error;
     }
-    return { status: 404, body: { message: 'Not Found' } };
+    return failure(404, 'Not Found');
   }
 
-  const server = new HttpDouble(route);
+  function deploymentJson(owner: string, repo: string, d: DeploymentSnapshot) {
+    return shapes.deployment(
+      { id: d.id, ref: d.ref, environment: d.environment, description: d.description, transient: d.transient_environment, production: d.production_environment, createdAt: d.created_at },
+      at(owner, repo),
+      login,
+    );
+  }
+
+  const server = new HttpDouble(route, {
+    spec: specCheck('github'),
+    faultBody: (status) => ({ message: `injected ${status}`, documentation_url: 'https://docs.github.com/rest' }),
+  });
   await server.listen();
   origin = server.url;
 

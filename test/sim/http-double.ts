@@ -4,6 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Finding, SpecCheck } from './spec-check.ts';
+import { forgive, record as tally, takeFindings } from './spec-tally.ts';
 
 export interface RequestRecord {
   method: string;
@@ -83,6 +85,21 @@ export interface DoubleControls {
   dropNext(match: Match, times?: number): void;
   loseAnswerNext(match: Match, times?: number): void;
   delayNext(match: Match, ms: number, times?: number): void;
+  /**
+   * The findings of the API description check (test/sim/SPEC_CHECK.md) this double made and the
+   * allow-list does not cover, claimed by a test that provoked them on purpose; unclaimed, they
+   * fail the test.
+   */
+  takeFindings(): Finding[];
+}
+
+export interface DoubleOptions {
+  /** Headers added to every answer, faults included (Fly's `fly-request-id`, say). */
+  everyReply?: () => Record<string, string>;
+  /** Holds every request and answer against the platform's API description. */
+  spec?: SpecCheck;
+  /** The body of an injected error when the test gives none, in the platform's error shape. */
+  faultBody?: (status: number) => unknown;
 }
 
 export class HttpDouble {
@@ -92,13 +109,16 @@ export class HttpDouble {
   readonly #started = Date.now();
   readonly #server;
   readonly #handler: Handler;
-  /** Headers added to every answer, faults included (Fly's `fly-request-id`, say). */
   readonly #everyReply: () => Record<string, string>;
+  readonly #spec: SpecCheck | undefined;
+  readonly #faultBody: (status: number) => unknown;
   url = '';
 
-  constructor(handler: Handler, everyReply: () => Record<string, string> = () => ({})) {
+  constructor(handler: Handler, options: DoubleOptions = {}) {
     this.#handler = handler;
-    this.#everyReply = everyReply;
+    this.#everyReply = options.everyReply ?? (() => ({}));
+    this.#spec = options.spec;
+    this.#faultBody = options.faultBody ?? ((status) => ({ error: `injected ${status}` }));
     this.#server = createServer((req, res) => void this.#serve(req, res));
     this.#server.on('connection', (socket) => {
       this.#sockets.add(socket);
@@ -130,6 +150,11 @@ export class HttpDouble {
       dropNext: (match, times) => this.dropNext(match, times),
       loseAnswerNext: (match, times) => this.loseAnswerNext(match, times),
       delayNext: (match, ms, times) => this.delayNext(match, ms, times),
+      takeFindings: () => {
+        const taken = takeFindings(this);
+        forgive(taken);
+        return taken;
+      },
     };
   }
 
@@ -194,6 +219,24 @@ export class HttpDouble {
       });
     };
 
+    const exchange = { method, path: url.pathname, query: url.searchParams, body: sent };
+    const spec = this.#spec;
+    const checked = async (direction: 'request' | 'answer', check: (s: SpecCheck) => Promise<Finding[]>): Promise<void> => {
+      if (spec === undefined) return;
+      const began = performance.now();
+      let findings: Finding[];
+      try {
+        findings = await check(spec);
+      } catch (error) {
+        // A check that cannot run is a finding too, not a request left hanging.
+        const operation = `${method} ${url.pathname}`;
+        findings = [{ platform: spec.platform, direction, operation, operationKey: operation, in: 'operation', field: url.pathname, message: `could not be checked: ${String(error)}` }];
+      }
+      tally(this, spec.platform, direction, findings, performance.now() - began);
+    };
+    await checked('request', (s) => s.request(exchange));
+    const answered = (status: number, body: unknown): Promise<void> => checked('answer', (s) => s.answer(exchange, status, body));
+
     const fault = this.#takeFault(method, url.pathname);
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
     if (fault?.kind === 'drop') {
@@ -204,7 +247,9 @@ export class HttpDouble {
     if (fault?.kind === 'status') {
       const extra: Record<string, string> = { ...this.#everyReply(), ...(fault.retryAfter === undefined ? {} : { 'retry-after': fault.retryAfter }) };
       record(fault.status);
-      send(res, { status: fault.status, body: fault.body ?? { error: `injected ${fault.status}` }, headers: extra });
+      const body = fault.body ?? this.#faultBody(fault.status);
+      await answered(fault.status, body);
+      send(res, { status: fault.status, body, headers: extra });
       return;
     }
 
@@ -226,6 +271,8 @@ export class HttpDouble {
       reply = error.reply;
     }
     record(reply.status);
+    // An answer the client went away from is never given; a lost one was (it just never arrives).
+    if (!res.destroyed || fault?.kind === 'lose') await answered(reply.status, reply.body);
     if (fault?.kind === 'lose') {
       // The change is made; only the answer never arrives.
       req.socket.destroy();

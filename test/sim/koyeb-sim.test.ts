@@ -146,7 +146,8 @@ describe('Koyeb simulator', () => {
   });
 
   it('injects a 429 with Retry-After through the shared fault controls', async () => {
-    sim.failNext({ path: '/v1/apps' }, { status: 429, retryAfter: '2', body: { status: 429, code: 'resource_exhausted', message: 'Too Many Requests' } });
+    // No 429 is declared, so its body is the `default` google.rpc.Status (8: RESOURCE_EXHAUSTED).
+    sim.failNext({ path: '/v1/apps' }, { status: 429, retryAfter: '2', body: { code: 8, message: 'Too Many Requests', details: [] } });
     const limited = await call('GET', '/v1/apps');
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('2');

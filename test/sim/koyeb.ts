@@ -4,6 +4,7 @@
 // auth, and the fault injection and request log of http-double.ts.
 import { randomUUID } from 'node:crypto';
 import { BadRequest, HttpDouble, withRequestIds, type DoubleControls, type ParsedRequest, type Reply } from './http-double.ts';
+import { specCheck } from './spec-check.ts';
 
 export interface KoyebSimOptions {
   tokens?: string[];
@@ -349,7 +350,13 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
       case 'GET apps': {
         const name = q.get('name') ?? '';
         // The name filter is not an exact match (koyeb-cli deploy.go compares names itself).
-        const list = [...apps.values()].filter((a) => visible(a) && a.name.includes(name)).map(appJson);
+        // Listed as AppListItem: the app without its life cycle or version (openapi.json ListAppsReply).
+        const list = [...apps.values()]
+          .filter((a) => visible(a) && a.name.includes(name))
+          .map((a) => {
+            const { life_cycle: _lifeCycle, ...item } = appJson(a);
+            return item;
+          });
         return page(list, q, 'apps');
       }
       case 'POST apps': {
@@ -476,7 +483,13 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
     }
   }
 
-  const server = new HttpDouble(withRequestIds(route, 'x-request-id'));
+  const server = new HttpDouble(withRequestIds(route, 'x-request-id'), {
+    spec: specCheck('koyeb'),
+    // The description declares `Error` for 401, 403, 404, 500 and 503, `ErrorWithFields` for 400, and
+    // google.rpc.Status for every other status (`default`).
+    faultBody: (status) =>
+      [400, 401, 403, 404, 500, 503].includes(status) ? { status, code: 'injected', message: `injected ${status}` } : { code: 2, message: `injected ${status}`, details: [] },
+  });
   await server.listen();
 
   const appByName = (name: string): SimApp | undefined => [...apps.values()].find((a) => a.name === name);

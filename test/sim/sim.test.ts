@@ -25,7 +25,7 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 }
 
 async function machine(app = 'demo', image = 'nginx') {
-  await call('POST', '/v1/apps?wait=true', { app_name: app, org_slug: 'personal' });
+  await call('POST', '/v1/apps?wait=true', { name: app, org_slug: 'personal' });
   const created = await call('POST', `/v1/apps/${app}/machines`, { region: 'iad', config: { image } });
   return created.body as { id: string; instance_id: string; state: string };
 }
@@ -34,17 +34,18 @@ describe('Fly simulator', () => {
   it('refuses a missing or unknown token with 401 and Fly’s error body', async () => {
     const response = await fetch(`${sim.url}/v1/apps/demo`, { headers: { authorization: 'Bearer nope' } });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ error: 'unauthorized' });
+    // The real API's answer (test/fixtures/fly-real/README.md).
+    expect(await response.json()).toEqual({ error: 'Authenticate: token validation error' });
   });
 
   it('creates an app once: a second create is 422 name_taken, a bad name 400', async () => {
     const [a, b] = await Promise.all([
-      call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' }),
-      call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' }),
+      call('POST', '/v1/apps?wait=true', { name: 'demo', org_slug: 'personal' }),
+      call('POST', '/v1/apps?wait=true', { name: 'demo', org_slug: 'personal' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([201, 422]);
     expect([a.body, b.body]).toContainEqual({ error: 'Name has already been taken', status: 'name_taken' });
-    expect((await call('POST', '/v1/apps', { app_name: 'Bad_Name', org_slug: 'personal' })).status).toBe(400);
+    expect((await call('POST', '/v1/apps', { name: 'Bad_Name', org_slug: 'personal' })).status).toBe(400);
     expect((await call('GET', '/v1/apps?org_slug=personal')).body).toMatchObject({ total_apps: 1 });
   });
 
@@ -94,14 +95,14 @@ describe('Fly simulator', () => {
   });
 
   it('hides a new app for a while (404 on it, 401 under it) unless created with ?wait=true or read with its cookie', async () => {
-    await call('POST', '/v1/apps', { app_name: 'late', org_slug: 'personal' });
+    await call('POST', '/v1/apps', { name: 'late', org_slug: 'personal' });
     expect((await call('GET', '/v1/apps/late')).status).toBe(404);
     expect((await call('GET', '/v1/apps/late/machines')).status).toBe(401);
-    const created = await call('POST', '/v1/apps?wait=true', { app_name: 'ready', org_slug: 'personal' });
+    const created = await call('POST', '/v1/apps?wait=true', { name: 'ready', org_slug: 'personal' });
     expect(created.headers.get('set-cookie')).toMatch(/^fly_flaps_affinity=\w+; Path=\/v1\/apps\/ready/);
     expect((await call('GET', '/v1/apps/ready')).status).toBe(200);
     sim.delayAppVisibility(300);
-    const lagging = await call('POST', '/v1/apps?wait=true', { app_name: 'lagging', org_slug: 'personal' });
+    const lagging = await call('POST', '/v1/apps?wait=true', { name: 'lagging', org_slug: 'personal' });
     expect(lagging.status).toBe(201);
     expect((await call('GET', '/v1/apps/lagging/machines')).status).toBe(401);
     await new Promise((r) => setTimeout(r, 350));
@@ -109,7 +110,7 @@ describe('Fly simulator', () => {
   });
 
   it('answers 404 for a machine just created when told to (flyctl #4618), then shows it', async () => {
-    await call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' });
+    await call('POST', '/v1/apps?wait=true', { name: 'demo', org_slug: 'personal' });
     sim.delayMachineVisibility(200);
     const m = (await call('POST', '/v1/apps/demo/machines', { region: 'iad', config: { image: 'nginx' } })).body as { id: string };
     expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).status).toBe(404);
@@ -129,9 +130,9 @@ describe('Fly simulator', () => {
 
   it('crashes a started machine and restarts it by its restart policy, counting restarts, until the policy gives up', async () => {
     sim.imageCrashesAfterStart('flaky', { afterMs: 40, exitCode: 3 });
-    await call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' });
+    await call('POST', '/v1/apps?wait=true', { name: 'demo', org_slug: 'personal' });
     const m = (await call('POST', '/v1/apps/demo/machines', { region: 'iad', config: { image: 'flaky', restart: { policy: 'on-failure', max_retries: 2 } } })).body as { id: string; instance_id: string };
-    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&timeout=10`)).status).toBe(200);
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&version=${m.instance_id}&timeout=10`)).status).toBe(200);
     const got = (await call('GET', `/v1/apps/demo/machines/${m.id}`)).body as { instance_id: string; events: { type: string; request?: { restart_count?: number; exit_event?: { restarting: boolean; exit_code: number } } }[] };
     const exits = got.events.filter((e) => e.type === 'exit');
     expect(exits.map((e) => [e.request?.exit_event?.restarting, e.request?.restart_count])).toEqual([[false, 2], [true, 2], [true, 1]]);
@@ -142,7 +143,7 @@ describe('Fly simulator', () => {
 
   it('answers a machine create in a full region with 5xx insufficient_capacity', async () => {
     sim.noCapacityIn('syd');
-    await call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' });
+    await call('POST', '/v1/apps?wait=true', { name: 'demo', org_slug: 'personal' });
     const created = await call('POST', '/v1/apps/demo/machines', { region: 'syd', config: { image: 'nginx' } });
     expect(created.status).toBeGreaterThanOrEqual(500);
     expect(created.body).toMatchObject({ status: 'insufficient_capacity' });
@@ -196,12 +197,13 @@ describe('Fly simulator', () => {
     expect((await call('POST', `/v1/apps/demo/machines/${m.id}/lease?ttl=30`)).status).toBe(201);
   });
 
-  it('refuses to delete an app with running machines unless forced', async () => {
+  it('deletes an app with its running machines: 202, no body, no force parameter (Apps_delete, fly-go DeleteApp)', async () => {
     const m = await machine();
     await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=started`);
-    expect((await call('DELETE', '/v1/apps/demo')).status).toBe(412);
-    expect((await call('DELETE', '/v1/apps/demo?force=true')).status).toBe(202);
+    const deleted = await call('DELETE', '/v1/apps/demo');
+    expect(deleted).toMatchObject({ status: 202, body: undefined });
     expect((await call('GET', '/v1/apps/demo')).status).toBe(404);
+    expect(sim.machines('demo')).toEqual([]);
   });
 
   it('injects faults: a status with Retry-After, a dropped connection, an answer lost after the change', async () => {
@@ -212,17 +214,27 @@ describe('Fly simulator', () => {
     sim.dropNext({ path: '/v1/apps/demo' });
     await expect(call('GET', '/v1/apps/demo')).rejects.toThrow();
     sim.loseAnswerNext({ method: 'POST', path: '/v1/apps' });
-    await expect(call('POST', '/v1/apps?wait=true', { app_name: 'lost', org_slug: 'personal' })).rejects.toThrow();
+    await expect(call('POST', '/v1/apps?wait=true', { name: 'lost', org_slug: 'personal' })).rejects.toThrow();
     expect(sim.apps().map((a) => a.name)).toContain('lost');
   });
 
   it('rejects what the real API rejects: no image, bad JSON, an unknown wait state', async () => {
-    await call('POST', '/v1/apps?wait=true', { app_name: 'demo', org_slug: 'personal' });
+    await call('POST', '/v1/apps?wait=true', { name: 'demo', org_slug: 'personal' });
     expect(await call('POST', '/v1/apps/demo/machines', { config: {} })).toMatchObject({ status: 400, body: { error: 'config.image is required' } });
     const raw = await fetch(`${sim.url}/v1/apps/demo/machines`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{' });
     expect(raw.status).toBe(400);
     const m = await machine();
     expect((await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=running`)).status).toBe(400);
+    // The API's refusal of a wait for `stopped` without the instance (test/fixtures/fly-real/README.md).
+    expect(await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped`)).toMatchObject({
+      status: 400,
+      body: { error: 'instance_id required when waiting for stopped machine' },
+    });
+    // The description check saw the same faults: each names the operation and the field.
+    expect(sim.takeFindings().map((f) => `${f.operation} ${f.in} ${f.field}: ${f.message}`)).toEqual([
+      'POST /v1/apps/{app_name}/machines (Machines_create) body $: must be object',
+      'GET /v1/apps/{app_name}/machines/{machine_id}/wait (Machines_wait) query state: must be equal to one of the allowed values',
+    ]);
   });
 });
 
@@ -248,7 +260,7 @@ describe('Fly simulator, for sweeps', () => {
 
 describe('Fly simulator: volumes, secrets, checks, one-off machines', () => {
   async function app(name = 'demo') {
-    await call('POST', '/v1/apps?wait=true', { app_name: name, org_slug: 'personal' });
+    await call('POST', '/v1/apps?wait=true', { name: name, org_slug: 'personal' });
   }
 
   it('creates a volume, attaches it to one machine at a time, and deletes it only when detached', async () => {
@@ -361,6 +373,9 @@ describe('GitHub simulator', () => {
       expect((await react(id, 'eyes')).status).toBe(201);
       expect((await react(id, 'eyes')).status).toBe(200);
       expect((await react(id, 'thumbsup')).status).toBe(422);
+      expect(github.takeFindings().map((f) => `${f.operation} ${f.field}`)).toEqual([
+        'POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions (reactions/create-for-issue-comment) $.content',
+      ]);
       expect((await react(999_999, 'eyes')).status).toBe(404);
       expect(github.reactions(id)).toEqual([{ content: 'eyes', user: 'github-actions[bot]' }]);
     } finally {

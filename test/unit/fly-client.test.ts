@@ -53,7 +53,7 @@ describe('FlyClient', () => {
 
   it('creates an app with ?wait=true and keeps the affinity cookie for the calls on that app', async () => {
     nock(api)
-      .post('/v1/apps', { app_name: 'demo', org_slug: 'personal' })
+      .post('/v1/apps', { name: 'demo', org_slug: 'personal' })
       .query({ wait: 'true' })
       .reply(201, { id: 'a', name: 'demo' }, { 'set-cookie': 'fly_flaps_affinity=node-a; Path=/v1/apps/demo; HttpOnly' });
     nock(api, { reqheaders: { cookie: 'fly_flaps_affinity=node-a' } })
@@ -178,7 +178,7 @@ describe('FlyClient', () => {
   });
 
   it('reads an app name taken (422 name_taken) as an answer, not an error', async () => {
-    nock(api).post('/v1/apps', { app_name: 'demo', org_slug: 'personal' }).query(true).reply(422, { error: 'Name has already been taken', status: 'name_taken' });
+    nock(api).post('/v1/apps', { name: 'demo', org_slug: 'personal' }).query(true).reply(422, { error: 'Name has already been taken', status: 'name_taken' });
     expect(await client().createApp('demo', 'personal')).toBe('taken');
   });
 

@@ -2,6 +2,7 @@
 import { errorText, FlyApiError, FlyHttp, type FlyHttpOptions } from './http.js';
 import type {
   AppSecret,
+  CreateAppRequest,
   CreateMachineRequest,
   CreateVolumeRequest,
   FlyApp,
@@ -12,6 +13,9 @@ import type {
   LeaseResponse,
   Machine,
   MachineEvent,
+  OrgMachine,
+  OrgMachinesPage,
+  OrgMachinesResponse,
   UpdateAppSecretsResponse,
   UpdateMachineRequest,
   Volume,
@@ -29,6 +33,9 @@ const leaseHeader = (nonce: string | undefined): Record<string, string> =>
 export type WaitResult = 'reached' | 'timeout' | 'replaced' | 'gone';
 
 export type WaitState = 'started' | 'stopped' | 'failed' | 'suspended' | 'destroyed';
+
+/** The most machines one page of the org listing holds (description Machines_org_list `limit`). */
+export const orgMachinesPageLimit = 1000;
 
 /** The API refuses a wait longer than this (fly-go flaps/flaps_machines_wait.go proxyTimeoutThreshold). */
 export const maxWaitSeconds = 60;
@@ -62,12 +69,14 @@ export class FlyClient {
 
   /**
    * 'taken' when the name already exists: created by a racing run, or by somebody else. `wait=true`
-   * asks the API to answer only once the app is usable, as fly-go's CreateApp does.
+   * asks the API to answer only once the app is usable, and the name goes as `name`, as fly-go's
+   * CreateApp sends them (flaps/flaps_apps.go; the description's CreateAppRequest names it so too).
    */
   async createApp(name: string, org: string): Promise<'created' | 'taken'> {
+    const body: CreateAppRequest = { name, org_slug: org };
     const { status, data, requestId } = await this.#http.call<FlyApp | FlyErrorBody>('POST', '/v1/apps', {
       query: { wait: true },
-      body: { app_name: name, org_slug: org },
+      body,
       expect: [422],
     });
     if (status !== 422) return 'created';
@@ -101,10 +110,57 @@ export class FlyClient {
     return status === 404 ? undefined : data?.data;
   }
 
-  /** 'absent' when it was already gone. */
+  /**
+   * 'absent' when it was already gone. The app goes with its machines, volumes and IPs; no `force`
+   * parameter exists (the description's Apps_delete and fly-go's DeleteApp send none).
+   */
   async deleteApp(name: string): Promise<'deleted' | 'absent'> {
-    const { status } = await this.#http.call('DELETE', app(name), { query: { force: true }, expect: [404] });
+    const { status } = await this.#http.call('DELETE', app(name), { expect: [404] });
     return status === 404 ? 'absent' : 'deleted';
+  }
+
+  /**
+   * One page of every machine in the org, with its app's name and its config's metadata
+   * (`GET /v1/orgs/{org}/machines`, description Machines_org_list). undefined when the API has no
+   * such endpoint (404 or 405), so the caller can list app by app instead. A page may be shorter
+   * than `limit`, even empty, while more remain: only a missing or empty `next_cursor` ends the list.
+   */
+  async listOrgMachinesPage(org: string, options: { cursor?: string; limit?: number } = {}): Promise<OrgMachinesPage | undefined> {
+    const query: Record<string, string | number> = { limit: Math.min(orgMachinesPageLimit, options.limit ?? orgMachinesPageLimit) };
+    if (options.cursor !== undefined) query['cursor'] = options.cursor;
+    const { status, data } = await this.#http.call<OrgMachinesResponse>('GET', `/v1/orgs/${encodeURIComponent(org)}/machines`, { query, expect: [404, 405] });
+    if (status === 404 || status === 405) return undefined;
+    const next = data?.next_cursor;
+    return {
+      machines: data?.machines ?? [],
+      errorRegions: data?.error_regions ?? [],
+      ...(next === undefined || next === '' ? {} : { nextCursor: next }),
+    };
+  }
+
+  /**
+   * Every machine in the org, page after page (one request per 1,000 machines), with the regions any
+   * page named in `error_regions`; undefined when the endpoint is missing (see listOrgMachinesPage).
+   * A list cut short is never answered as whole: the endpoint vanishing after the first page, or a
+   * listing that has not ended after `maxPages`, throws.
+   */
+  async listOrgMachines(org: string, maxPages = 1000): Promise<{ machines: OrgMachine[]; errorRegions: string[] } | undefined> {
+    const call = `GET /v1/orgs/${org}/machines`;
+    const machines: OrgMachine[] = [];
+    const errorRegions = new Set<string>();
+    let cursor: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const answer = await this.listOrgMachinesPage(org, cursor === undefined ? {} : { cursor });
+      if (answer === undefined) {
+        if (page === 0) return undefined;
+        throw new FlyApiError(call, undefined, `the listing stopped answering after ${page} page(s)`);
+      }
+      machines.push(...answer.machines);
+      for (const region of answer.errorRegions) errorRegions.add(region);
+      if (answer.nextCursor === undefined) return { machines, errorRegions: [...errorRegions] };
+      cursor = answer.nextCursor;
+    }
+    throw new FlyApiError(call, undefined, `the listing did not end after ${maxPages} pages`);
   }
 
   async listIps(appName: string): Promise<IpAssignment[]> {

@@ -9,8 +9,9 @@ export interface FlyApp {
   organization?: { name?: string; slug: string };
 }
 
+/** The description's CreateAppRequest and fly-go's (flaps/flaps_apps.go): the app's name is `name`. */
 export interface CreateAppRequest {
-  app_name: string;
+  name: string;
   org_slug: string;
 }
 
@@ -97,8 +98,21 @@ export interface MachineCheckStatus {
   updated_at?: string;
 }
 
+/** The image a machine runs as the API resolved it (description ImageRef); `labels` is null when the image has none. */
+export interface ImageRef {
+  registry?: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  labels?: Record<string, string> | null;
+}
+
 export interface Machine {
   checks?: MachineCheckStatus[];
+  /** Set when the stored config could not be read whole; null otherwise (recorded answers). */
+  incomplete_config?: MachineConfig | null;
+  image_ref?: ImageRef;
+  host_status?: 'ok' | 'unknown' | 'unreachable' | string;
   id: string;
   name: string;
   state: MachineState | string;
@@ -109,6 +123,45 @@ export interface Machine {
   created_at: string;
   updated_at?: string;
   events?: MachineEvent[];
+}
+
+/**
+ * A machine in the org-wide listing (description OrgMachine): its app's name, and a config of only
+ * guest, image and metadata (MachineOverviewConfig).
+ */
+export interface OrgMachine {
+  id: string;
+  name?: string;
+  app_name: string;
+  state: MachineState | string;
+  region?: string;
+  instance_id?: string;
+  /** The instance id by its newer name. */
+  version?: string;
+  private_ip?: string;
+  created_at?: string;
+  updated_at?: string;
+  config?: { image?: string; guest?: MachineGuest; metadata?: Record<string, string> };
+}
+
+/** Description OrgMachinesResponse. */
+export interface OrgMachinesResponse {
+  machines?: OrgMachine[];
+  next_cursor?: string;
+  last_machine_id?: string;
+  last_updated_at?: string;
+  error_regions?: string[];
+}
+
+/**
+ * One page of the org listing; `nextCursor` only while more may remain. `errorRegions` is the
+ * description's `error_regions`, which it names without explaining (presumably regions whose
+ * machines could not be listed this time): a caller should say so rather than take the list as whole.
+ */
+export interface OrgMachinesPage {
+  machines: OrgMachine[];
+  errorRegions: string[];
+  nextCursor?: string;
 }
 
 export interface CreateMachineRequest {
@@ -305,9 +358,16 @@ export interface Volume {
   attached_machine_id: string | null;
   attached_alloc_id?: string | null;
   created_at: string;
-  host_dedication_id?: string;
   snapshot_retention?: number;
   auto_backup_enabled?: boolean;
+  fstype?: string;
+  host_status?: 'ok' | 'unknown' | 'unreachable' | string;
+  blocks?: number;
+  block_size?: number;
+  blocks_free?: number;
+  blocks_avail?: number;
+  bytes_used?: number;
+  bytes_total?: number;
 }
 
 export interface CreateVolumeRequest {
