@@ -10,6 +10,13 @@ export interface RepoRef {
 
 export type DeploymentOutcome = 'success' | 'failure' | 'inactive';
 
+/**
+ * The repository as Octokit's path parameters, and nothing else: callers pass an issue reference
+ * ({owner, repo, number}), and any other field would go out as a body field or query parameter
+ * that the REST description does not have.
+ */
+const at = (repo: RepoRef): RepoRef => ({ owner: repo.owner, repo: repo.repo });
+
 /** One environment per PR: GitHub marks older deployments of an environment inactive by itself. */
 export function previewEnvironment(prefix: string, pullNumber: number): string {
   return `${prefix}-pr-${pullNumber}`;
@@ -22,7 +29,7 @@ export async function startDeployment(
   deployment: { environment: string; sha: string; description: string; logUrl: string | undefined },
 ): Promise<number> {
   const created = await gh.rest.repos.createDeployment({
-    ...repo,
+    ...at(repo),
     ref: deployment.sha,
     environment: deployment.environment,
     description: deployment.description,
@@ -34,7 +41,7 @@ export async function startDeployment(
   });
   if (!('id' in created.data)) throw new Error(`GitHub did not create a deployment: ${created.data.message ?? 'no id returned'}`);
   const id = created.data.id;
-  await gh.rest.repos.createDeploymentStatus({ ...repo, deployment_id: id, state: 'in_progress', log_url: deployment.logUrl });
+  await gh.rest.repos.createDeploymentStatus({ ...at(repo), deployment_id: id, state: 'in_progress', log_url: deployment.logUrl });
   return id;
 }
 
@@ -46,7 +53,7 @@ export async function finishDeployment(
   urls: { environmentUrl: string | undefined; logUrl: string | undefined },
 ): Promise<void> {
   await gh.rest.repos.createDeploymentStatus({
-    ...repo,
+    ...at(repo),
     deployment_id: id,
     state: outcome,
     environment_url: urls.environmentUrl,
@@ -56,7 +63,7 @@ export async function finishDeployment(
 
 /** The preview is gone: its latest deployment becomes inactive (older ones already are). */
 export async function deactivateEnvironment(gh: GitHubClient, repo: RepoRef, environment: string, logUrl: string | undefined): Promise<void> {
-  const latest = await gh.rest.repos.listDeployments({ ...repo, environment, per_page: 1 });
+  const latest = await gh.rest.repos.listDeployments({ ...at(repo), environment, per_page: 1 });
   const deployment = latest.data[0];
   if (deployment === undefined) return;
   await finishDeployment(gh, repo, deployment.id, 'inactive', { environmentUrl: undefined, logUrl });

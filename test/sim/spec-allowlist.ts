@@ -28,12 +28,6 @@ export interface Allowance {
   says: string;
   /** The file (and symbol) that shows it. */
   source: string;
-  /**
-   * Set for a fault of this project's own code that no source excuses, whose fix belongs in a file
-   * this entry names (another branch owns it): kept visible, counted apart from the allow-list, to
-   * be removed with the fix.
-   */
-  awaitingFix?: string;
 }
 
 const isBoolean = (v: unknown): boolean => typeof v === 'boolean';
@@ -262,22 +256,4 @@ export const allowances: readonly Allowance[] = [
       source: 'github/rest-api-description issues #424 (pull-request, reproduced on api.github.com) and #1811 (pull-request-simple, open)',
     };
   }),
-
-  // ---- GitHub: requests of ours that no source excuses (reported; the fix is not this branch's)
-  ...[
-    ['POST /repos/{owner}/{repo}/deployments', 'body', '$.number'],
-    ['POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', 'body', '$.number'],
-    ['GET /repos/{owner}/{repo}/deployments', 'query', 'number'],
-  ].map(
-    ([operation = '', place = '', field = '']): Allowance => ({
-      platform: 'github',
-      operation,
-      direction: 'request',
-      in: place as Place,
-      field,
-      says: "src/main.ts passes the issue ({owner, repo, number}) where src/github/deployment.ts spreads a RepoRef into Octokit's parameters, so `number` goes out as a body field or query parameter the description does not have.",
-      source: 'none: our fault',
-      awaitingFix: 'src/github/deployment.ts (spread only {owner, repo}) or src/main.ts (pass a RepoRef)',
-    }),
-  ),
 ];

@@ -14,15 +14,13 @@ export interface Counts {
   ms: number;
   /** Findings covered by the allow-list, by entry (`fly POST /apps query wait`). */
   allowed: Record<string, number>;
-  /** Findings of our own code awaiting a fix another branch owns (spec-allowlist.ts `awaitingFix`). */
-  awaitingFix: Record<string, number>;
   /** Findings outside the allow-list, by their grouped description: each also failed a test. */
   unallowed: Record<string, number>;
 }
 
 const platforms: Platform[] = ['fly', 'koyeb', 'github'];
 const empty = (): Record<Platform, Counts> =>
-  Object.fromEntries(platforms.map((p) => [p, { requests: 0, answers: 0, ms: 0, allowed: {}, awaitingFix: {}, unallowed: {} }])) as unknown as Record<Platform, Counts>;
+  Object.fromEntries(platforms.map((p) => [p, { requests: 0, answers: 0, ms: 0, allowed: {}, unallowed: {} }])) as unknown as Record<Platform, Counts>;
 
 /** This module instance's own file name, so re-imported copies (vitest isolates test files) never overwrite each other. */
 const instance = `${process.pid}-${randomUUID()}`;
@@ -36,11 +34,6 @@ export function record(owner: object, platform: Platform, direction: 'request' |
   if (direction === 'request') c.requests++;
   else c.answers++;
   for (const f of findings) {
-    if (f.allowedBy?.awaitingFix !== undefined) {
-      const key = `${describeFinding(f, true)} — fix in ${f.allowedBy.awaitingFix}`;
-      c.awaitingFix[key] = (c.awaitingFix[key] ?? 0) + 1;
-      continue;
-    }
     if (f.allowedBy !== undefined) {
       const key = `${f.allowedBy.operation} ${f.allowedBy.direction} ${f.allowedBy.in} ${f.allowedBy.field}`;
       c.allowed[key] = (c.allowed[key] ?? 0) + 1;
@@ -101,7 +94,7 @@ export function readCounts(dir: string): Record<Platform, Counts> {
       to.requests += from.requests;
       to.answers += from.answers;
       to.ms += from.ms ?? 0;
-      for (const field of ['allowed', 'awaitingFix', 'unallowed'] as const) {
+      for (const field of ['allowed', 'unallowed'] as const) {
         for (const [key, n] of Object.entries(from[field])) to[field][key] = (to[field][key] ?? 0) + n;
       }
     }
@@ -119,7 +112,6 @@ export function formatCounts(total: Record<Platform, Counts>): string {
     lines.push(
       `  ${p.padEnd(6)} ${String(c.requests).padStart(6)} requests and ${String(c.answers).padStart(6)} answers checked against ${descriptionFile(p)} in ${(c.ms / 1000).toFixed(1)} s of checking: ${sum(c.allowed)} allow-listed finding(s), ${verdict}`,
     );
-    for (const [text, n] of Object.entries(c.awaitingFix)) lines.push(`      ${n}× awaiting a fix: ${text}`);
     const distinct = Object.entries(c.unallowed);
     for (const [text, n] of distinct.slice(0, 30)) lines.push(`      ${n}× ${text}`);
     if (distinct.length > 30) lines.push(`      … and ${distinct.length - 30} more`);
