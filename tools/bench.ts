@@ -216,6 +216,8 @@ async function koyebFigures(): Promise<{ fresh: KoyebFigures; update: KoyebFigur
 }
 
 interface SweepFigures {
+  /** Requests that find the previews: the org listing, or the app list and each app's machines. */
+  discovery: number;
   flyReads: number;
   flyDeletes: number;
   pullReads: number;
@@ -228,9 +230,11 @@ interface SweepFigures {
  * A nightly sweep of an org with 100 apps (60 previews of this repository: 20 of closed PRs, 10 idle
  * past the ttl, 30 of active PRs; 40 apps that are not its) and a repository with 500 PRs.
  */
-async function sweepFigures(): Promise<SweepFigures> {
+async function sweepFigures(orgListing: boolean): Promise<SweepFigures> {
   const [fly, github] = await Promise.all([startFlySim({ tokens: [flyToken], bootMs }), startGitHubSim({ token: githubToken })]);
   try {
+    // Without the org listing the sweep falls back to what it did before: the app list, then each app.
+    if (!orgListing) fly.orgMachines({ status: 404 });
     const day = 86_400_000;
     const iso = (msAgo: number): string => new Date(Date.now() - msAgo).toISOString().replace(/\.\d+Z$/, 'Z');
     github.seedPulls(
@@ -260,7 +264,11 @@ async function sweepFigures(): Promise<SweepFigures> {
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     if (run.exitCode !== 0) throw new Error(`sweep failed:\n${run.stdout}${run.stderr}`);
+    const discovery = fly.requests.filter(
+      (r) => r.path.startsWith('/v1/orgs/') || r.path === '/v1/apps' || (r.path.endsWith('/machines') && r.query['metadata.fly_preview_repo'] !== undefined),
+    ).length;
     return {
+      discovery,
       flyReads: fly.requests.filter((r) => r.method === 'GET').length,
       flyDeletes: fly.requests.filter((r) => r.method === 'DELETE').length,
       pullReads: github.requests.filter((r) => r.path.includes('/pulls')).length,
@@ -281,7 +289,8 @@ const smokeRuns = 3;
 const smoked = (await deployFigures('', smokeRuns)).fresh;
 const smokeAddsMs = smoked.wallMs - fresh.wallMs;
 const smokeRequests = smoked.fly - fresh.fly;
-const swept = await sweepFigures();
+const swept = await sweepFigures(true);
+const sweptPerApp = await sweepFigures(false);
 const twoGroups = await flyTomlFigures();
 const koyebRuns = await koyebFigures();
 const ownFresh = fresh.wallMs - fresh.bootWaitMs;
@@ -314,6 +323,12 @@ const rows: [string, string, string, string][] = [
     `${swept.destroyed} destroyed; Fly ${swept.flyReads} reads + ${swept.flyDeletes} deletes; GitHub ${swept.pullReads} PR list pages + ${swept.commentCalls} comment calls; ${ms(swept.wallMs)} wall`,
     'PR reads ≤ 5 pages',
     check(swept.destroyed === 30 && swept.pullReads <= 5),
+  ],
+  [
+    'sweep discovery: requests to find the previews of 100 apps',
+    `${swept.discovery} (one org listing of every machine); ${sweptPerApp.discovery} where that listing is not served (the app list + one per app), ${sweptPerApp.destroyed} destroyed the same`,
+    '≤ 2',
+    check(swept.discovery <= 2 && sweptPerApp.destroyed === swept.destroyed),
   ],
   [
     'Koyeb: requests, fresh deploy to `HEALTHY`',

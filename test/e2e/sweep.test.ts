@@ -105,12 +105,12 @@ describe('a nightly sweep', () => {
 
     // Only the four app deletes changed anything at Fly.
     expect(flyMutations().map((r) => `${r.method} ${r.path}`).sort()).toEqual(expected.map((a) => `DELETE /v1/apps/${a}`));
-    // Every app's machines listed once with the API's metadata filter; unfiltered only by the
-    // destroys, which look at everything in the app before deleting it, as a close run does.
-    const lists = fly.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/machines'));
-    const filtered = lists.filter((r) => r.query['metadata.fly_preview_repo'] === 'acme/shop');
-    expect(filtered.length).toBe(before.length);
-    expect(lists.filter((r) => !filtered.includes(r)).map((r) => r.path.split('/')[3]).sort()).toEqual(expected);
+    // The previews are found in one listing of the org's machines, not one request per app; each
+    // destroy then looks at everything in its app before deleting it, as a close run does.
+    expect(fly.requests.filter((r) => r.path === '/v1/orgs/personal/machines').length).toBe(1);
+    expect(fly.requests.some((r) => r.path === '/v1/apps')).toBe(false);
+    const lists = fly.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/machines') && r.path.startsWith('/v1/apps/'));
+    expect(lists.map((r) => r.path.split('/')[3]).sort()).toEqual(expected);
     // Leases are looked at only for previews about to go.
     const leaseReads = fly.requests.filter((r) => r.path.endsWith('/lease')).map((r) => r.path.split('/')[3]);
     expect(leaseReads.sort()).toEqual([...expected, app(leasedClosed)].sort());
@@ -141,7 +141,9 @@ describe('a nightly sweep', () => {
     expect(result.summary).toMatch(/\| #6 \| merged \|.*\| destroyed \| PR merged \|/);
     expect(result.summary).toMatch(/\| #100 \| open \|.*\| kept \| PR open, active within ttl 7 days \|/);
     // 40 open + 4 gone + the leased one + PR 9999, out of every app; the rest left alone.
-    expect(result.stdout).toMatch(new RegExp(`::notice::Sweep of acme/shop: destroyed 4 previews .*; kept 42; ${before.length - 46} of ${before.length} apps`));
+    // Apps are seen through their machines: the empty app is not among those looked at, and the
+    // other repository's preview and the two look-alikes are the ones left alone.
+    expect(result.stdout).toMatch(new RegExp(`::notice::Sweep of acme/shop: destroyed 4 previews .*; kept 42; 3 of ${before.length - 1} apps`));
     const visible = result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
     for (const text of [visible, result.stderr, result.summary]) {
       expect(text).not.toContain(flyToken);
@@ -159,6 +161,31 @@ describe('a nightly sweep', () => {
     expect(flyMutations()).toEqual([]);
     expect(github.requests.filter((r) => r.method !== 'GET')).toEqual([]);
     expect(everyApp()).toEqual(standing);
+  });
+
+  it('finds the same previews in short pages of the org listing, and through each app where that listing is not served', async () => {
+    const rows = (run: ActionRun): string[] => run.summary.split('\n').filter((line) => line.startsWith('| #'));
+    const whole = await sweep({ 'dry-run': 'true' });
+    try {
+      fly.orgMachines({ pageCap: 7 });
+      fly.clearRequests();
+      const paged = await sweep({ 'dry-run': 'true' });
+      expect(paged.exitCode, paged.stdout + paged.stderr).toBe(0);
+      const machines = fly.apps().reduce((n, a) => n + fly.machines(a.name).length, 0);
+      expect(fly.requests.filter((r) => r.path === '/v1/orgs/personal/machines').length).toBeGreaterThanOrEqual(Math.ceil(machines / 7));
+      expect(rows(paged)).toEqual(rows(whole));
+
+      fly.orgMachines({ status: 404 });
+      fly.clearRequests();
+      const perApp = await sweep({ 'dry-run': 'true' });
+      expect(perApp.exitCode, perApp.stdout + perApp.stderr).toBe(0);
+      expect(perApp.stdout).toContain('::debug::GET /v1/orgs/personal/machines is not served (404/405)');
+      const filtered = fly.requests.filter((r) => r.path.endsWith('/machines') && r.query['metadata.fly_preview_repo'] === 'acme/shop');
+      expect(filtered.length).toBe(fly.apps().length);
+      expect(rows(perApp)).toEqual(rows(whole));
+    } finally {
+      fly.orgMachines({});
+    }
   });
 
   it('the other repository, the look-alikes and the empty app are untouched', () => {

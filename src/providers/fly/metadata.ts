@@ -10,18 +10,24 @@ const groupKey = 'fly_process_group';
 /** flyctl's group name for the release command's machine. */
 export const releaseGroup = 'fly_app_release_command';
 
-export const gone = (m: Machine): boolean => m.state === 'destroyed' || m.state === 'destroying';
+export const gone = (m: Pick<Machine, 'state'>): boolean => m.state === 'destroyed' || m.state === 'destroying';
 
-export function carries(m: Machine, labels: Readonly<Record<string, string>>): boolean {
-  const metadata = m.config.metadata ?? {};
+/** What carries() reads: a machine as any listing answers it (the org listing's config is an overview). */
+type Labelled = { config?: { metadata?: Record<string, string> } };
+
+export function carries(m: Labelled, labels: Readonly<Record<string, string>>): boolean {
+  const metadata = m.config?.metadata ?? {};
   return Object.entries(labels).every(([key, value]) => metadata[key] === value);
 }
+
+/** What byAge() reads: the org listing answers machines without events, an app's listing with them. */
+type Aged = Pick<Machine, 'id' | 'events'> & { created_at?: string };
 
 /**
  * When Fly launched the machine, to the millisecond: its `launch` event (the recorded create answer
  * carries it; events are newest first and at most 20, so a long-lived machine may have lost it).
  */
-function launchedAt(m: Machine): number | undefined {
+function launchedAt(m: Aged): number | undefined {
   const launches = (m.events ?? []).filter((e) => e.type === 'launch').map((e) => e.timestamp);
   return launches.length === 0 ? undefined : Math.min(...launches);
 }
@@ -32,8 +38,9 @@ function launchedAt(m: Machine): number | undefined {
  * one), and the id settles the rest. Without the launch time, a run whose create landed after the
  * other run had finished could keep its own machine as the "oldest" and leave two.
  */
-export function byAge(a: Machine, b: Machine): number {
-  if (a.created_at !== b.created_at) return a.created_at < b.created_at ? -1 : 1;
+export function byAge(a: Aged, b: Aged): number {
+  const [createdA, createdB] = [a.created_at ?? '', b.created_at ?? ''];
+  if (createdA !== createdB) return createdA < createdB ? -1 : 1;
   const [launchedA, launchedB] = [launchedAt(a), launchedAt(b)];
   if (launchedA !== undefined && launchedB !== undefined && launchedA !== launchedB) return launchedA - launchedB;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
