@@ -111,6 +111,13 @@ export interface Machine {
   events?: MachineEvent[];
 }
 
+/** The answer to a start (fly-go machine_types.go MachineStartResponse). */
+export interface MachineStartResponse {
+  message?: string;
+  status?: string;
+  previous_state?: string;
+}
+
 export interface CreateMachineRequest {
   name?: string;
   region: string;
