@@ -31,17 +31,21 @@ export function evictionOrder<T extends CountedPreview>(previews: readonly T[]):
   return previews.filter((p) => p.pr !== undefined).sort(byActivity);
 }
 
-export type CapVerdict<T extends CountedPreview = CountedPreview> =
-  | { kind: 'room' }
+/** Whether a new preview fits beside `count` live ones without anything going. */
+export const hasRoom = (count: number, cap: number): boolean => count < cap;
+
+export type FullVerdict<T extends CountedPreview = CountedPreview> =
   /** Evict `excess` of the candidates, in order (the run passes over one a deploy is changing). */
   | { kind: 'evict'; excess: number; candidates: T[] }
   /** No place: these hold them, least recently active first. */
   | { kind: 'refuse'; holders: T[] };
 
-/** Whether a new preview fits beside `others` (this repository's live previews, not this PR's). */
-export function capVerdict<T extends CountedPreview>(others: readonly T[], cap: number, policy: CapPolicy): CapVerdict<T> {
-  if (others.length < cap) return { kind: 'room' };
-  const excess = others.length - cap + 1;
+/**
+ * What a new preview does when `others` (this repository's live previews, not this PR's) leave no
+ * room (`hasRoom` is false): evict the least recently active, or be refused.
+ */
+export function fullVerdict<T extends CountedPreview>(others: readonly T[], cap: number, policy: CapPolicy): FullVerdict<T> {
+  const excess = Math.max(1, others.length - cap + 1);
   const candidates = evictionOrder(others);
   if (policy === 'refuse' || candidates.length < excess) return { kind: 'refuse', holders: [...others].sort(byActivity) };
   return { kind: 'evict', excess, candidates };

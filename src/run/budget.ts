@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import type { CountedRow, GitHubClient, PlaceHolder, PullSummary } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import { inWords, type PullRequest } from '../plan.js';
-import { byActivity, capVerdict, type CountedPreview } from '../plan/budget.js';
+import { byActivity, fullVerdict, hasRoom, type CountedPreview } from '../plan/budget.js';
 import type { PreviewProvider } from '../provider.js';
 import { Report } from '../report.js';
 import type { GitHubModule } from './context.js';
@@ -36,19 +36,21 @@ export async function makeRoom(budget: Budget, report: Report, pr: PullRequest, 
   const { previews } = await repositoryPreviews(provider, settings.org, repo);
   // Only a deploy that creates a preview counts against the cap.
   if (previews.some((p) => p.pr === pr.number)) return true;
+  if (hasRoom(previews.length, cap)) {
+    // Room: when each was last active does not matter, so the PRs are not read.
+    const kept: CountedRow[] = previews.map((p) => ({ pr: p.pr === undefined ? undefined : { number: p.pr, url: pullUrl(repo, p.pr) }, appName: p.appName, idle: '', action: 'kept' }));
+    await summary(budget, [...kept, newRow(repo, pr, appName, 'new preview')], `There is room: this PR's preview is number ${previews.length + 1} of ${cap}.`);
+    return true;
+  }
   const numbers = [...new Set(previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])))];
   const pulls = await github.readPulls(budget.reader, repo, numbers);
   const others: Counted[] = previews.map((p) => {
     const pull = p.pr === undefined ? undefined : pulls.get(p.pr);
     return { ...counted(p, pull), preview: p, pull };
   });
-  const verdict = capVerdict(others, cap, settings.maxPreviewsPolicy);
+  const verdict = fullVerdict(others, cap, settings.maxPreviewsPolicy);
   const now = Date.now();
   const rows = (action: (c: Counted) => string): CountedRow[] => others.map((c) => row(repo, c, now, action(c)));
-  if (verdict.kind === 'room') {
-    await summary(budget, [...rows(() => 'kept'), newRow(repo, pr, appName, 'new preview')], `There is room: this PR's preview is number ${others.length + 1} of ${cap}.`);
-    return true;
-  }
   if (verdict.kind === 'evict') {
     const evicted = await evict(budget, pr, verdict.candidates, verdict.excess);
     if (evicted.size >= verdict.excess) {

@@ -147,7 +147,7 @@ describe('max-previews-policy: refuse', () => {
     expect(appNames(fly)).toEqual([...otherRepo, app(10), app(11), app(12)].sort());
     expect(result.stdout).toContain('::notice::No preview for PR #2: 3 live previews already hold the max-previews 3 places (#10, #11, #12)');
     const [comment] = github.comments(owner, repo, 2);
-    expect(comment?.body).toContain('No preview for `ec26c3e`: all 3 live previews are taken');
+    expect(comment?.body).toContain('No preview for `ec26c3e`: the cap of 3 live previews is reached');
     expect(comment?.body).toContain('- [#10](https://github.com/Codertocat/Hello-World/pull/10): `pr-10-codertocat-hello-world`, last active 3 days ago');
     expect(comment?.body).toContain('- [#12](https://github.com/Codertocat/Hello-World/pull/12)');
     expect(comment?.body).toContain('To free one, close or merge one of those PRs, remove its opt-in label, or comment `/preview destroy` on it');

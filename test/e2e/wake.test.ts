@@ -99,6 +99,18 @@ describe('a review starting on Fly', () => {
     expect(comment()).toContain('already running');
   });
 
+  it('a machine a deploy holds the lease of is left to that deploy, which starts it', async () => {
+    fly.idle(flyApp, machineId, 'stop');
+    fly.holdLease(flyApp, machineId, 30);
+    fly.clearRequests();
+    const result = await onFly('review_requested');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('skipped');
+    expect(result.stdout).toContain(`::notice::Nothing to wake for PR #2: a deploy is changing machine ${machineId} and starts it itself.`);
+    expect(fly.requests.find((r) => r.path.endsWith('/start'))?.status).toBe(409);
+    expect(fly.machines(flyApp)[0]?.state).toBe('stopped');
+  });
+
   it('without a preview there is nothing to wake: a skip with a notice', async () => {
     const closed = await onFly('closed');
     expect(closed.exitCode, closed.stdout + closed.stderr).toBe(0);

@@ -41,6 +41,8 @@ export async function wake(ctx: KoyebContext, target: PreviewTarget, waitTimeout
   const ours = await ourService(ctx, target);
   if (ours === undefined) return { kind: 'absent', appName };
   const { app, service, deployment } = ours;
+  const reported = reportedHostname(app);
+  if (reported !== undefined) ctx.hostnames.set(appName, reported);
   const deadline = ctx.now() + waitTimeoutMs;
   const machineIds = [service.id];
   if (service.status === 'PAUSED') {
@@ -51,7 +53,7 @@ export async function wake(ctx: KoyebContext, target: PreviewTarget, waitTimeout
   if (service.status === 'PAUSING') return { kind: 'failed', appName, reason: `service ${service.id} is being paused; resume it in Koyeb, or push to deploy it again` };
   if (progressing.has(deployment.status)) return { kind: 'busy', appName, reason: `deployment ${deployment.id} is still rolling out` };
   if (deployment.status !== 'SLEEPING') return { kind: 'awake', appName, machineIds, started: [] };
-  const hostname = reportedHostname(app) ?? reportedHostname(await ctx.client.getApp(app.id));
+  const hostname = reported ?? reportedHostname(await ctx.client.getApp(app.id));
   if (hostname === undefined) return { kind: 'failed', appName, reason: `Koyeb reports no domain for app ${appName}, so no request can wake it` };
   await visit(ctx, `https://${hostname}/`, deadline, log);
   const result = await pollUntilEnded(ctx, () => ctx.client.getDeployment(deployment.id), (d) => d.status !== 'SLEEPING' && !progressing.has(d.status), {
