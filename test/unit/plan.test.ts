@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/common-inputs.js';
 import { readSettings, type Settings } from '../../src/inputs.js';
 import { inWords, parseCommand, planResolved, planRun, previewName, sweepVerdict, type PullRequestState, type SweptPull } from '../../src/plan.js';
-import { capVerdict, lastActive, type CountedPreview } from '../../src/plan/budget.js';
+import { fullVerdict, hasRoom, lastActive, type CountedPreview } from '../../src/plan/budget.js';
 import { appNameRule } from '../../src/providers/fly/names.js';
 import { pullRequestPayload, webhookExample } from '../sim/action-runner.ts';
 
@@ -425,15 +425,16 @@ describe('a review starting, and drafts', () => {
 describe('the cap on live previews', () => {
   const preview = (pr: number | undefined, lastActiveMs: number): CountedPreview => ({ appName: `pr-${pr ?? 'x'}-acme-shop`, pr, lastActiveMs });
 
-  it('has room below the cap', () => {
-    expect(capVerdict([preview(1, 10), preview(2, 20)], 3, 'evict')).toEqual({ kind: 'room' });
+  it('has room below the cap, none at it', () => {
+    expect(hasRoom(2, 3)).toBe(true);
+    expect(hasRoom(3, 3)).toBe(false);
   });
 
   it('evicts the least recently active first, as many as it takes to fit one more', () => {
     const others = [preview(1, 30), preview(2, 10), preview(3, 20)];
-    expect(capVerdict(others, 3, 'evict')).toEqual({ kind: 'evict', excess: 1, candidates: [preview(2, 10), preview(3, 20), preview(1, 30)] });
+    expect(fullVerdict(others, 3, 'evict')).toEqual({ kind: 'evict', excess: 1, candidates: [preview(2, 10), preview(3, 20), preview(1, 30)] });
     // Over the cap already (two new previews raced): two go.
-    expect(capVerdict([...others, preview(4, 40)], 3, 'evict')).toMatchObject({ kind: 'evict', excess: 2 });
+    expect(fullVerdict([...others, preview(4, 40)], 3, 'evict')).toMatchObject({ kind: 'evict', excess: 2 });
   });
 
   it('least recently active is the latest of the PR update and the last deploy', () => {
@@ -443,15 +444,15 @@ describe('the cap on live previews', () => {
   });
 
   it('ties go by PR number, so racing runs evict the same preview', () => {
-    expect(capVerdict([preview(7, 10), preview(3, 10)], 2, 'evict')).toMatchObject({ candidates: [preview(3, 10), preview(7, 10)] });
+    expect(fullVerdict([preview(7, 10), preview(3, 10)], 2, 'evict')).toMatchObject({ candidates: [preview(3, 10), preview(7, 10)] });
   });
 
   it('never evicts a preview whose PR this repository does not have; refuses when nothing else can go', () => {
-    expect(capVerdict([preview(undefined, 1), preview(2, 50)], 2, 'evict')).toMatchObject({ kind: 'evict', candidates: [preview(2, 50)] });
-    expect(capVerdict([preview(undefined, 1)], 1, 'evict')).toEqual({ kind: 'refuse', holders: [preview(undefined, 1)] });
+    expect(fullVerdict([preview(undefined, 1), preview(2, 50)], 2, 'evict')).toMatchObject({ kind: 'evict', candidates: [preview(2, 50)] });
+    expect(fullVerdict([preview(undefined, 1)], 1, 'evict')).toEqual({ kind: 'refuse', holders: [preview(undefined, 1)] });
   });
 
   it('refuse lists the holders, least recently active first', () => {
-    expect(capVerdict([preview(1, 30), preview(2, 10)], 2, 'refuse')).toEqual({ kind: 'refuse', holders: [preview(2, 10), preview(1, 30)] });
+    expect(fullVerdict([preview(1, 30), preview(2, 10)], 2, 'refuse')).toEqual({ kind: 'refuse', holders: [preview(2, 10), preview(1, 30)] });
   });
 });
