@@ -2,13 +2,14 @@
 // run acts at all. The platform's own settings (a fly.toml, ComfyDeploy's build) are read by
 // inputs.ts once it does; both happen before any network call. Of the platform folders it reads
 // only their name rules (import-free names.ts files), so that a skipped run starts fast.
+import { readBudgetSettings, type BudgetSettings } from './budget-inputs.js';
 import type { NameRule } from './provider.js';
 import { nameRules } from './providers/names.js';
 
 export type ProviderName = 'fly' | 'koyeb' | 'comfydeploy';
 
 /** The inputs every platform reads the same way. */
-export interface CommonSettings {
+export interface CommonSettings extends BudgetSettings {
   mode: 'auto' | 'deploy' | 'destroy' | 'sweep';
   /** The platform previews run on. */
   provider: ProviderName;
@@ -350,5 +351,6 @@ export function readCommonSettings(read: (name: string) => string): CommonSettin
     dryRun: boolean('dry-run', value('dry-run', 'false')),
     label: label(value('label', '')),
     prNumber: prNumber(value('pr-number', '')),
+    ...readBudgetSettings(value),
   };
 }

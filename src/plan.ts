@@ -1,7 +1,8 @@
-// What this event means for the preview: deploy, destroy, or skip (and why), and the name the preview
-// goes by. Pure: no I/O.
+// What this event means for the preview: deploy, destroy, wake it for a review, or skip (and why),
+// and the name the preview goes by. Pure: no I/O.
 import { createHash } from 'node:crypto';
 import { InputError, type CommonSettings, type ProviderName } from './common-inputs.js';
+import { eventVerdict, type EventVerdict } from './plan/events.js';
 import type { NameRule } from './provider.js';
 
 export interface PullRequest {
@@ -43,7 +44,10 @@ export type Intent = 'auto' | 'deploy' | 'destroy';
 export type Plan =
   /** image: undefined where the platform builds from the PR's source (ComfyDeploy). */
   | { action: 'deploy'; pr: PullRequest; appName: string; image: string | undefined; apiToken: string }
-  | { action: 'destroy'; pr: PullRequest; appName: string; apiToken: string }
+  /** cause: why, when not a close or `/preview destroy` (the comment says so). */
+  | { action: 'destroy'; pr: PullRequest; appName: string; apiToken: string; cause?: 'draft' }
+  /** A review started: start the preview's stopped machines, if it has one. Never a deploy. */
+  | { action: 'wake'; pr: PullRequest; appName: string; apiToken: string }
   | { action: 'skip'; reason: string }
   | { action: 'sweep'; owner: string; repo: string; apiToken: string; githubToken: string }
   /** The PR is not in the payload: run/command.ts reads it (and the commenter's permission), then calls planResolved. */
@@ -102,7 +106,10 @@ function field<T>(from: Json, path: string, check: (v: unknown) => v is T): T {
 const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
 
-function readPullRequest(payload: Json): PullRequest & { state: string; sender: string | undefined } {
+/** The payload's PR, with what only the plan reads: its state, who sent the event, whether it is a draft. */
+type PayloadPull = PullRequest & { state: string; sender: string | undefined; draft: boolean };
+
+function readPullRequest(payload: Json): PayloadPull {
   const pr = field(payload, 'pull_request', isObject);
   const fullName = field(pr, 'base.repo.full_name', isString);
   const [owner = '', repo = ''] = fullName.split('/');
@@ -120,6 +127,7 @@ function readPullRequest(payload: Json): PullRequest & { state: string; sender: 
     updatedAtMs: Number.isNaN(updatedAt) ? 0 : updatedAt,
     state: isString(pr['state']) ? pr['state'] : 'open',
     sender,
+    draft: pr['draft'] === true,
   };
 }
 
@@ -138,7 +146,7 @@ const tokenHint = (provider: ProviderName): string => {
 const imageHint = 'the image reference your workflow built and pushed, e.g. registry.fly.io/myapp:pr-12-<sha>';
 
 /** Why a run without the platform's token is a skip rather than a mistake, when GitHub withheld the secret. */
-function withheldSecret(provider: ProviderName, pr: ReturnType<typeof readPullRequest>, eventName: string, action: 'deploy' | 'destroy'): string | undefined {
+function withheldSecret(provider: ProviderName, pr: PullRequest & { sender: string | undefined }, eventName: string, action: 'deploy' | 'destroy' | 'wake'): string | undefined {
   const { input, secret } = tokenInputs[provider];
   if (pr.sender === 'dependabot[bot]') {
     return (
@@ -148,7 +156,7 @@ function withheldSecret(provider: ProviderName, pr: ReturnType<typeof readPullRe
   }
   if (pr.isFork && eventName === 'pull_request') {
     const from = pr.headRepoFullName ?? 'a deleted fork';
-    return action === 'deploy'
+    return action !== 'destroy'
       ? `PR #${pr.number} comes from the fork ${from}, and GitHub gives pull_request runs from forks no secrets, so there is no ${input}. See the README's Safety section for deploying fork PRs safely.`
       : `PR #${pr.number} comes from the fork ${from}, and GitHub gives pull_request runs from forks no secrets, so its preview cannot be cleaned up here. Run the closed event under pull_request_target to clean up fork previews (see the README's Safety section).`;
   }
@@ -257,7 +265,8 @@ export function planRun(settings: CommonSettings, event: EventContext): Plan {
     );
   }
   const pr = readPullRequest(payload);
-  const verdict = settings.mode === 'auto' ? labelVerdict(settings, event, payload, field(payload, 'pull_request', isObject)) : undefined;
+  if (settings.mode !== 'auto') return decide(settings, pr, settings.mode, event.eventName, event.action);
+  const verdict = labelVerdict(settings, event, payload, field(payload, 'pull_request', isObject));
   if (verdict === 'skip') {
     return {
       action: 'skip',
@@ -266,13 +275,15 @@ export function planRun(settings: CommonSettings, event: EventContext): Plan {
         `Add the label '${settings.label ?? ''}' to the PR to deploy one.`,
     };
   }
-  const action: 'deploy' | 'destroy' =
-    verdict ?? (settings.mode === 'auto' ? (event.action === 'closed' ? 'destroy' : 'deploy') : settings.mode);
-  return decide(settings, pr, action, event.eventName, event.action);
+  // Removing the label destroys a draft's preview too; adding it is one more PR activity.
+  const next: EventVerdict = verdict === 'destroy' ? { action: 'destroy' } : eventVerdict(settings.drafts, event.action, pr.draft, pr.number);
+  if (next.action === 'skip') return next;
+  const plan = decide(settings, pr, next.action, event.eventName, event.action);
+  return plan.action === 'destroy' && next.action === 'destroy' && next.draft === true ? { ...plan, cause: 'draft' } : plan;
 }
 
 /** What one PR's event comes down to, once the PR is known. */
-export type PullRequestPlan = Extract<Plan, { action: 'deploy' | 'destroy' | 'skip' }>;
+export type PullRequestPlan = Extract<Plan, { action: 'deploy' | 'destroy' | 'wake' | 'skip' }>;
 
 /** The PR run/command.ts read through the API for a `resolve` plan, planned as its pull_request event would be. */
 export function planResolved(settings: CommonSettings, pr: PullRequestState, intent: Intent, eventName: string): PullRequestPlan {
@@ -280,18 +291,13 @@ export function planResolved(settings: CommonSettings, pr: PullRequestState, int
   if (action === 'deploy' && pr.state === 'closed') {
     return { action: 'skip', reason: `PR #${pr.number} is closed; reopen it to get a preview again.` };
   }
-  return decide(settings, { ...pr, sender: undefined }, action, eventName, undefined);
+  // Asked for by name (a `/preview`, a dispatch): drafts and the label do not stand in the way.
+  return decide(settings, { ...pr, sender: undefined, draft: false }, action, eventName, undefined);
 }
 
-function decide(
-  settings: CommonSettings,
-  pr: PullRequest & { state: string; sender: string | undefined },
-  action: 'deploy' | 'destroy',
-  eventName: string,
-  eventAction: string | undefined,
-): PullRequestPlan {
-  const { state, sender: _sender, ...pullRequest } = pr;
-  if (action === 'deploy' && settings.mode === 'auto' && state === 'closed') {
+function decide(settings: CommonSettings, pr: PayloadPull, action: 'deploy' | 'destroy' | 'wake', eventName: string, eventAction: string | undefined): PullRequestPlan {
+  const { state, sender: _sender, draft: _draft, ...pullRequest } = pr;
+  if (action !== 'destroy' && settings.mode === 'auto' && state === 'closed') {
     return { action: 'skip', reason: `PR #${pr.number} is closed; '${eventAction ?? eventName}' does not bring its preview back.` };
   }
   if (action === 'deploy' && pr.isFork && !settings.allowForks) {
@@ -308,9 +314,12 @@ function decide(
     throw new InputError(tokenInputs[settings.provider].input, `is required to ${action} a preview; ${tokenHint(settings.provider)}`);
   }
   const appName = settings.appName ?? previewName(settings.nameRule, pr.owner, pr.repo, pr.number);
-  if (action === 'destroy') return { action, pr: pullRequest, appName, apiToken: settings.apiToken };
+  if (action !== 'deploy') return { action, pr: pullRequest, appName, apiToken: settings.apiToken };
   if (settings.image === undefined && settings.provider !== 'comfydeploy') {
     throw new InputError('image', `is required to deploy: ${imageHint}`);
+  }
+  if (settings.maxPreviews !== undefined && settings.githubToken === undefined) {
+    throw new InputError('github-token', "is required with max-previews: it reads when each preview's PR was last active (the default `${{ github.token }}` will do)");
   }
   return { action, pr: pullRequest, appName, image: settings.image, apiToken: settings.apiToken };
 }

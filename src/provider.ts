@@ -142,6 +142,21 @@ export type DestroyOutcome =
       foreignMachines: { id: string; name: string }[];
     };
 
+/** What waking a preview for a review found and did. Nothing is ever deployed by it. */
+export type WakeOutcome =
+  /** This PR has no preview to wake. */
+  | { kind: 'absent'; appName: string }
+  /** The platform has nothing that sleeps between uses (ComfyDeploy's serverless machines). */
+  | { kind: 'unsupported'; appName: string; reason: string }
+  /** A deploy is changing the preview right now, and brings it up itself. */
+  | { kind: 'busy'; appName: string; reason: string }
+  /**
+   * The preview's machines (Koyeb: its service) are running. `started`: those this call woke, with
+   * the state each was in; empty when all were already up.
+   */
+  | { kind: 'awake'; appName: string; machineIds: string[]; started: { id: string; from: string }[] }
+  | { kind: 'failed'; appName: string; reason: string };
+
 /** Which previews to list: those in `org` with a machine carrying every one of these labels. */
 export interface PreviewScope {
   org: string;
@@ -190,6 +205,11 @@ export interface PreviewProvider {
    */
   hostnameFor(appName: string): string | undefined;
   deploy(request: DeployRequest, log: ProgressLog): Promise<DeployOutcome>;
+  /**
+   * Starts what of this preview sleeps (only machines carrying the owner labels) and waits, within
+   * `waitTimeoutMs`, until it runs. Never redeploys.
+   */
+  wake(target: PreviewTarget, waitTimeoutMs: number, log: ProgressLog): Promise<WakeOutcome>;
   /**
    * Removes this preview, deleting only machines carrying the owner labels. Calls are spaced to
    * the platform's rate limits, so a sweep may call it many times in a row.

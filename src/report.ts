@@ -57,14 +57,15 @@ export class Report {
     return prefix === undefined ? undefined : this.#github.previewEnvironment(prefix, this.#issue.number);
   }
 
-  async #comment(view: PreviewView, final: boolean): Promise<void> {
+  async #comment(view: PreviewView, final: boolean, order = this.#revisionOrder): Promise<void> {
     if (this.#gh === undefined || !this.#options.comment) return;
     try {
       const result = await this.#github.upsertComment(this.#gh, this.#issue, {
         appName: this.#appName,
-        revisionOrder: this.#revisionOrder,
+        revisionOrder: order,
         body: this.#github.renderPreview(view, this.#footer),
         final,
+        view,
       });
       core.info(`PR comment ${result.action}: ${result.url}`);
     } catch (error) {
@@ -118,6 +119,28 @@ export class Report {
     await Promise.all([this.#comment(view, true), this.#summary(view), deactivate]);
   }
 
+  /**
+   * What the comment last showed, to be shown again with one fact added (a wake); undefined when
+   * there is no comment to read, or it keeps no view (written before views were kept).
+   */
+  async lastShown(): Promise<{ view: PreviewView; order: number } | undefined> {
+    if (this.#gh === undefined || !this.#options.comment) return undefined;
+    try {
+      return await this.#github.readPreviewComment(this.#gh, this.#issue, this.#appName);
+    } catch (error) {
+      core.warning(`Could not read the PR comment: ${errorMessage(error)}. The job needs \`permissions: pull-requests: write\`.`);
+      return undefined;
+    }
+  }
+
+  /**
+   * The comment again, written as by the revision that wrote `order`, so a newer deploy's comment is
+   * never overwritten and a re-run of the deploy that wrote it may still write it.
+   */
+  async refresh(view: PreviewView, order: number): Promise<void> {
+    await Promise.all([this.#comment(view, false, order), this.#summary(view)]);
+  }
+
   #summary(view: PreviewView): Promise<void> {
     if (!this.#options.summary) return Promise.resolve();
     return this.#github.writeSummary(this.#github.renderPreview(view, this.#footer));
@@ -125,7 +148,7 @@ export class Report {
 
   async #settleDeployment(view: PreviewView): Promise<void> {
     const id = await this.#deployment;
-    if (id === undefined || view.state === 'deploying' || view.state === 'destroyed') return;
+    if (id === undefined || view.state === 'deploying' || view.state === 'destroyed' || view.state === 'refused') return;
     const outcome = view.state === 'ready' ? 'success' : view.state === 'failed' ? 'failure' : 'inactive';
     await this.#deploymentCall((gh) =>
       this.#github.finishDeployment(gh, this.#issue, id, outcome, {

@@ -166,6 +166,51 @@ async function flyTomlFigures(runs = 3): Promise<{ fly: number; calls: string; w
   return { fly: middle.fly, calls: middle.calls, wallMs: median(figures.map((f) => f.wallMs)) };
 }
 
+interface WakeFigures {
+  fly: number;
+  /** From the first Fly request's start to the last one's end. */
+  wakeMs: number;
+  /** The blocking wait that saw the machine resume: the machine's own time. */
+  resumeMs: number;
+  wallMs: number;
+}
+
+/**
+ * A review starting on a preview whose machine fly-proxy suspended: the Fly requests of the wake,
+ * the wake's own time beyond the machine's resume, and the whole run (process start and the
+ * GitHub comment included).
+ */
+async function wakeFigures(): Promise<WakeFigures> {
+  const figures: WakeFigures[] = [];
+  for (let i = 0; i < deployRuns; i++) {
+    const [fly, github] = await Promise.all([startFlySim({ tokens: [flyToken], bootMs }), startGitHubSim({ token: githubToken })]);
+    try {
+      const inputs = { 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, image: 'registry.fly.io/bench:one', 'smoke-window': '0' };
+      const base = { eventName: 'pull_request', repository: 'Codertocat/Hello-World', githubApiUrl: github.url, inputs };
+      const deployed = await runAction({ ...base, payload: pullRequestPayload('opened') });
+      if (deployed.exitCode !== 0) throw new Error(`deploy failed:\n${deployed.stdout}${deployed.stderr}`);
+      fly.idle('pr-2-codertocat-hello-world', deployed.outputs['machine-id'] ?? '', 'suspend');
+      fly.clearRequests();
+      const started = process.hrtime.bigint();
+      const woke = await runAction({ ...base, payload: webhookExample('pull_request', 'review_requested') });
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      if (woke.exitCode !== 0 || woke.outputs['status'] !== 'woken') throw new Error(`wake failed:\n${woke.stdout}${woke.stderr}`);
+      const first = Math.min(...fly.requests.map((r) => r.startedAt));
+      const last = Math.max(...fly.requests.map((r) => r.startedAt + r.durationMs));
+      const resumeMs = fly.requests.filter((r) => r.path.endsWith('/wait')).reduce((longest, r) => Math.max(longest, r.durationMs), 0);
+      figures.push({ fly: fly.requests.length, wakeMs: last - first, resumeMs, wallMs });
+    } finally {
+      await Promise.all([fly.close(), github.close()]);
+    }
+  }
+  return {
+    fly: median(figures.map((f) => f.fly)),
+    wakeMs: median(figures.map((f) => f.wakeMs)),
+    resumeMs: median(figures.map((f) => f.resumeMs)),
+    wallMs: median(figures.map((f) => f.wallMs)),
+  };
+}
+
 interface KoyebFigures {
   koyeb: number;
   /** Deployment reads: the polls until HEALTHY. */
@@ -293,6 +338,8 @@ const swept = await sweepFigures(true);
 const sweptPerApp = await sweepFigures(false);
 const twoGroups = await flyTomlFigures();
 const koyebRuns = await koyebFigures();
+const woke = await wakeFigures();
+const ownWake = woke.wakeMs - woke.resumeMs;
 const ownFresh = fresh.wallMs - fresh.bootWaitMs;
 const ownUpdate = update.wallMs - update.bootWaitMs;
 const ms = (n: number): string => `${Math.round(n)} ms`;
@@ -329,6 +376,12 @@ const rows: [string, string, string, string][] = [
     `${swept.discovery} (one org listing of every machine); ${sweptPerApp.discovery} where that listing is not served (the app list + one per app), ${sweptPerApp.destroyed} destroyed the same`,
     '≤ 2',
     check(swept.discovery <= 2 && sweptPerApp.destroyed === swept.destroyed),
+  ],
+  [
+    'Fly: wake on review (`review_requested`, a suspended machine)',
+    `${woke.fly} Fly requests; ${ms(ownWake)} beyond the resume (${ms(woke.wakeMs)} from first to last request − ${ms(woke.resumeMs)} resume wait); ${ms(woke.wallMs)} the whole run`,
+    '≤ 3 requests, resume + ≤ 100 ms',
+    check(woke.fly <= 3 && ownWake <= 100),
   ],
   [
     'Koyeb: requests, fresh deploy to `HEALTHY`',

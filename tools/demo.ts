@@ -86,7 +86,8 @@ function showComment(github: GitHubSim, number = 2): void {
   const comments = github.comments('Codertocat', 'Hello-World', number);
   console.log(`  ${bold(`The PR has ${comments.length} comment${comments.length === 1 ? '' : 's'}; it reads:`)}`);
   const body = comments[0]?.body ?? '(none)';
-  for (const line of body.split('\n')) console.log(`    ${dim('│')} ${line}`);
+  // GitHub does not show HTML comments: the marker and the view the comment keeps.
+  for (const line of body.split('\n').filter((l) => !/^<!--.*-->$/.test(l))) console.log(`    ${dim('│')} ${line}`);
 }
 
 async function main(): Promise<void> {
@@ -148,6 +149,13 @@ async function main(): Promise<void> {
     run = await step(fly, github, '7. The fix is pushed', 'The same machine recovers.', 'synchronize',
       { image: 'registry.fly.io/hello:pr-2-fixed' }, { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:29:00Z' });
     expect(run, 'deployed');
+
+    const [idle] = fly.machines('pr-2-codertocat-hello-world');
+    fly.idle('pr-2-codertocat-hello-world', idle?.id ?? '', 'suspend');
+    run = await step(fly, github, '7b. A review is requested', 'fly-proxy had suspended the idle machine: it is resumed (no redeploy), and the comment shows when.', 'review_requested',
+      {}, { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:30:00Z' });
+    expect(run, 'woken');
+    showComment(github);
 
     run = await step(fly, github, '8. PR closed', 'The app and everything in it are deleted; the comment says so.', 'closed', {},
       { headSha: 'f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1f1', updatedAt: '2019-05-15T15:31:00Z' });

@@ -1,5 +1,7 @@
 // The one sticky PR comment per preview: found again by a hidden marker, edited in place, and
-// converged to one when racing runs each created their own.
+// converged to one when racing runs each created their own. It also keeps, hidden, the view it was
+// rendered from, so a run that only wakes the preview can render the same content again with one
+// fact added, instead of editing another run's text.
 import { GitHubApiError, type GitHubClient } from './octokit.js';
 
 export interface IssueRef {
@@ -28,11 +30,26 @@ export interface PreviewDetails {
   phasesMs: { name: string; ms: number }[];
 }
 
+/** When a review start last woke the preview: an ISO time, and how many machines it started. */
+export interface Woken {
+  at: string;
+  started: number;
+}
+
+/** A live preview holding a place under the cap, as a refused PR is told of it. */
+export interface PlaceHolder {
+  number: number;
+  url: string;
+  appName: string;
+  /** Since its last activity, in words ("3 days"). */
+  idle: string;
+}
+
 /** What the comment (and the job summary) shows. Plain data: no platform or API types. */
 export type PreviewView =
   | (Place & { state: 'deploying'; sha: string })
-  | (Place & { state: 'ready'; sha: string; machineId: string })
-  | (Place & { state: 'superseded'; sha: string; machineId: string; deployedSha: string })
+  | (Place & { state: 'ready'; sha: string; machineId: string; woken?: Woken })
+  | (Place & { state: 'superseded'; sha: string; machineId: string; deployedSha: string; woken?: Woken })
   | (Place & {
       state: 'failed';
       sha: string;
@@ -47,9 +64,20 @@ export type PreviewView =
       appName: string;
       sha: string;
       keptMachines: string[];
-      /** Why, when not the close run: a sweep found the PR closed, or the preview idle past its ttl. */
-      cause?: { kind: 'sweep' } | { kind: 'expired'; idleFor: string };
-    };
+      /**
+       * Why, when not the close run: a sweep found the PR closed, the preview idle past its ttl,
+       * it was the least recently active when PR `by` needed a place under the cap (`by` undefined:
+       * a sweep brought the count down to it), or the PR became a draft.
+       */
+      cause?:
+        | { kind: 'sweep' }
+        | { kind: 'expired'; idleFor: string }
+        | { kind: 'evicted'; cap: number; by: { number: number; url: string } | undefined }
+        /** The PR became a draft, and drafts get no preview (`drafts: skip`). */
+        | { kind: 'draft' };
+    }
+  /** No preview was created: `max-previews` live previews hold every place, and the policy is refuse. */
+  | { state: 'refused'; appName: string; sha: string; cap: number; holders: PlaceHolder[] };
 
 export interface Footer {
   /** Link to this workflow run, so a reader can open the log. */
@@ -103,6 +131,62 @@ function renderDetails(details: PreviewDetails | undefined): string[] {
   return parts;
 }
 
+/** "2026-05-01 09:30 UTC" */
+const utc = (iso: string): string => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+function wokenRow(woken: Woken | undefined): [string, string][] {
+  if (woken === undefined) return [];
+  const what = woken.started === 0 ? 'already running' : `${woken.started} machine${woken.started === 1 ? '' : 's'} started`;
+  return [['Last woken', `${utc(woken.at)}, when a review started (${what})`]];
+}
+
+const mention = (pr: { number: number; url: string }): string => `[#${pr.number}](${pr.url})`;
+
+function renderDestroyed(view: Extract<PreviewView, { state: 'destroyed' }>): string[] {
+  const cause = view.cause;
+  if (cause?.kind === 'expired') {
+    return [
+      '### 💤 Preview expired',
+      `The preview expired after ${cause.idleFor} without activity on this PR, so the app \`${view.appName}\` was removed. ` +
+        'A push, a re-run of the preview workflow or reopening the PR brings it back.',
+    ];
+  }
+  if (cause?.kind === 'evicted') {
+    const needed = cause.by === undefined ? 'a sweep brought the count back down to it' : `${mention(cause.by)} needed a place`;
+    return [
+      '### ♻️ Preview evicted',
+      `This repository keeps at most ${cause.cap} live preview${cause.cap === 1 ? '' : 's'} (\`max-previews\`), and ${needed}; ` +
+        `this PR's preview was the least recently active, so the app \`${view.appName}\` was removed.`,
+      'A push, a re-run of the preview workflow or a `/preview` comment brings it back (the least recently active preview then makes room in turn).',
+    ];
+  }
+  if (cause?.kind === 'draft' && view.keptMachines.length === 0) {
+    return [
+      '### 📝 Preview removed: this PR is a draft again',
+      `Drafts get no preview here (\`drafts: skip\`), so the app \`${view.appName}\` and everything in it were removed. ` +
+        'Marking the PR ready for review deploys it again, or a maintainer can comment `/preview`.',
+    ];
+  }
+  return [
+    '### 🧹 Preview destroyed',
+    view.keptMachines.length === 0
+      ? cause?.kind === 'sweep'
+        ? `The app \`${view.appName}\` and everything in it were removed by a cleanup sweep: this PR is closed.`
+        : `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
+      : `This preview's machines were removed. The app \`${view.appName}\` was kept because it also holds machines fly-preview did not create: ${view.keptMachines.map((m) => `\`${m}\``).join(', ')}.`,
+  ];
+}
+
+function renderRefused(view: Extract<PreviewView, { state: 'refused' }>): string[] {
+  const places = `${view.cap} live preview${view.cap === 1 ? '' : 's'}`;
+  return [
+    `### 🚫 No preview for \`${shortSha(view.sha)}\`: the cap of ${places} is reached`,
+    `This repository keeps at most ${places} (\`max-previews\`, policy \`refuse\`), and these hold the places, least recently active first:`,
+    view.holders.map((h) => `- ${mention(h)}: \`${h.appName}\`, last active ${h.idle} ago`).join('\n'),
+    'To free one, close or merge one of those PRs, remove its opt-in label, or comment `/preview destroy` on it; then push, re-run the preview workflow or comment `/preview` here.',
+  ];
+}
+
 /** The visible Markdown, shared by the PR comment and the job summary. */
 export function renderPreview(view: PreviewView, footer: Footer): string {
   const parts: string[] = [];
@@ -124,6 +208,7 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
           ['Commit', `\`${shortSha(view.state === 'ready' ? view.sha : view.deployedSha)}\``],
           ['App', `\`${view.appName}\``],
           ['Machine', `\`${view.machineId}\`${inRegion(view.region)}`],
+          ...wokenRow(view.woken),
         ]),
       );
       if (view.access !== undefined) parts.push(view.access);
@@ -150,21 +235,10 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
       parts.push('The app is left in place so you can inspect it; the next push retries.');
       break;
     case 'destroyed':
-      parts.push(view.cause?.kind === 'expired' ? `### 💤 Preview expired` : `### 🧹 Preview destroyed`);
-      if (view.cause?.kind === 'expired') {
-        parts.push(
-          `The preview expired after ${view.cause.idleFor} without activity on this PR, so the app \`${view.appName}\` was removed. ` +
-            'A push, a re-run of the preview workflow or reopening the PR brings it back.',
-        );
-        break;
-      }
-      parts.push(
-        view.keptMachines.length === 0
-          ? view.cause?.kind === 'sweep'
-            ? `The app \`${view.appName}\` and everything in it were removed by a cleanup sweep: this PR is closed.`
-            : `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
-          : `This preview's machines were removed. The app \`${view.appName}\` was kept because it also holds machines fly-preview did not create: ${view.keptMachines.map((m) => `\`${m}\``).join(', ')}.`,
-      );
+      parts.push(...renderDestroyed(view));
+      break;
+    case 'refused':
+      parts.push(...renderRefused(view));
       break;
   }
   const where = footer.runUrl === undefined ? '' : ` · [run log](${footer.runUrl})`;
@@ -177,6 +251,36 @@ const markerPrefix = '<!-- fly-preview ';
 /** The hidden first line: which preview this comment belongs to, and which revision wrote it last. */
 export function commentMarker(appName: string, revisionOrder: number): string {
   return `${markerPrefix}app="${appName}" order="${revisionOrder}" -->`;
+}
+
+const viewPrefix = '<!-- fly-preview-view ';
+/** GitHub refuses comments over 65,536 characters; the hidden view is left out well before that. */
+const longestBody = 60_000;
+
+/**
+ * The view a comment was rendered from, on its second line as base64url JSON (no `-->` can end the
+ * HTML comment early). Comments written before it was kept, or too long to carry it, have none.
+ */
+function viewLine(view: PreviewView, bodyLength: number): string | undefined {
+  const line = `${viewPrefix}${Buffer.from(JSON.stringify(view)).toString('base64url')} -->`;
+  return bodyLength + line.length > longestBody ? undefined : line;
+}
+
+const viewStates = new Set(['deploying', 'ready', 'superseded', 'failed', 'destroyed', 'refused']);
+
+/** The stored view of this preview's comment, when it has one that names this app. */
+function storedView(body: string | undefined, appName: string): PreviewView | undefined {
+  const line = body?.split('\n', 2)[1];
+  if (line === undefined || !line.startsWith(viewPrefix) || !line.endsWith(' -->')) return undefined;
+  try {
+    const view: unknown = JSON.parse(Buffer.from(line.slice(viewPrefix.length, -' -->'.length), 'base64url').toString('utf8'));
+    if (typeof view !== 'object' || view === null) return undefined;
+    const { state, appName: named } = view as { state?: unknown; appName?: unknown };
+    return typeof state === 'string' && viewStates.has(state) && named === appName ? (view as PreviewView) : undefined;
+  } catch {
+    // Someone edited the hidden line: the comment is still the preview's, its view is just unknown.
+    return undefined;
+  }
 }
 
 function readMarker(body: string | undefined, appName: string): { order: number } | undefined {
@@ -193,6 +297,8 @@ export interface StickyComment {
   body: string;
   /** The preview is gone (PR closed): say so whatever revision wrote last. */
   final?: boolean;
+  /** What `body` was rendered from, kept hidden in the comment so a wake run can render it again. */
+  view?: PreviewView;
 }
 
 export type UpsertResult =
@@ -233,7 +339,8 @@ async function deleteComment(gh: GitHubClient, issue: IssueRef, id: number): Pro
  * and the others are deleted, so every run converges on the same single comment.
  */
 export async function upsertComment(gh: GitHubClient, issue: IssueRef, comment: StickyComment): Promise<UpsertResult> {
-  const body = `${commentMarker(comment.appName, comment.revisionOrder)}\n${comment.body}`;
+  const kept = comment.view === undefined ? undefined : viewLine(comment.view, comment.body.length);
+  const body = [commentMarker(comment.appName, comment.revisionOrder), ...(kept === undefined ? [] : [kept]), comment.body].join('\n');
   const [keeper, ...duplicates] = await findMarked(gh, issue, comment.appName);
   await Promise.all(duplicates.map((d) => deleteComment(gh, issue, d.id)));
   if (keeper === undefined) {
@@ -252,4 +359,12 @@ export async function upsertComment(gh: GitHubClient, issue: IssueRef, comment: 
   if (keeper.body === body) return { action: 'unchanged', id: keeper.id, url: keeper.html_url };
   await gh.rest.issues.updateComment({ owner: issue.owner, repo: issue.repo, comment_id: keeper.id, body });
   return { action: 'updated', id: keeper.id, url: keeper.html_url };
+}
+
+/** The view this preview's comment was last rendered from, and the revision that wrote it. */
+export async function readPreviewComment(gh: GitHubClient, issue: IssueRef, appName: string): Promise<{ view: PreviewView; order: number } | undefined> {
+  const [keeper] = await findMarked(gh, issue, appName);
+  const marker = readMarker(keeper?.body, appName);
+  const view = storedView(keeper?.body, appName);
+  return marker === undefined || view === undefined ? undefined : { view, order: marker.order };
 }

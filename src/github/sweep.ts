@@ -19,6 +19,8 @@ export interface SweepReport {
   appsExamined: number;
   appsLeftAlone: number;
   dryRun: boolean;
+  /** `max-previews`, when set: the sweep evicts down to it. */
+  cap?: number | undefined;
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -32,6 +34,10 @@ export function renderSweep(report: SweepReport): string {
       `${report.appsLeftAlone === 1 ? 'is' : 'are'} not and ${report.appsLeftAlone === 1 ? 'was' : 'were'} left alone. ` +
       `${report.dryRun ? 'Would destroy' : 'Destroyed'}: ${destroyed}.`,
   ];
+  if (report.cap !== undefined) {
+    const live = report.rows.length - destroyed;
+    parts.push(`Live previews counted against \`max-previews: ${report.cap}\`: ${live}${report.dryRun ? ' after this sweep would run' : ' after this sweep'}.`);
+  }
   if (report.rows.length > 0) {
     parts.push(
       [

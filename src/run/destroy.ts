@@ -21,8 +21,8 @@ export async function removePreview(provider: PreviewProvider, report: Report, t
 }
 
 /** A run that destroys one PR's preview: the outputs and the notice say what happened. */
-export async function destroy(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest): Promise<void> {
-  const outcome = await removePreview(provider, report, target, pr);
+export async function destroy(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest, cause?: DestroyCause): Promise<void> {
+  const outcome = await removePreview(provider, report, target, pr, cause);
   setOutputs({ status: 'destroyed', appName: target.appName });
   core.notice(
     outcome.kind === 'absent'

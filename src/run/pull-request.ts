@@ -1,19 +1,22 @@
 // One PR's run, whether its event named it or the API read it (pr-number, `/preview`): what the PR
-// will show, which preview it is, then a deploy or a destroy.
+// will show, which preview it is, then a deploy (after making room under `max-previews`), a destroy,
+// or waking it for a review.
 import type { GitHubClient } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import type { Plan } from '../plan.js';
 import type { PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report } from '../report.js';
+import { makeRoom } from './budget.js';
 import type { GitHubModule } from './context.js';
 import { deploy } from './deploy.js';
 import { destroy } from './destroy.js';
 import { ownerLabels } from './owner-labels.js';
+import { wakePreview } from './wake.js';
 
-/** Deploys or destroys one PR's preview; false when the preview failed (the step is already marked failed). */
+/** Deploys, destroys or wakes one PR's preview; false when the preview failed (the step is already marked failed). */
 export async function actOnPullRequest(
   settings: Settings,
-  plan: Extract<Plan, { action: 'deploy' | 'destroy' }>,
+  plan: Extract<Plan, { action: 'deploy' | 'destroy' | 'wake' }>,
   provider: PreviewProvider,
   github: GitHubModule,
   gh: GitHubClient | undefined,
@@ -26,7 +29,20 @@ export async function actOnPullRequest(
     plan.appName,
   );
   const target: PreviewTarget = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
-  if (plan.action === 'deploy') return deploy(settings, provider, report, target, plan.pr, plan.image);
-  await destroy(provider, report, target, plan.pr);
-  return true;
+  switch (plan.action) {
+    case 'wake':
+      return wakePreview(provider, report, target, plan.pr, settings.waitTimeoutSeconds * 1000);
+    case 'destroy':
+      await destroy(provider, report, target, plan.pr, plan.cause === 'draft' ? { kind: 'draft' } : undefined);
+      return true;
+    case 'deploy': {
+      const cap = settings.maxPreviews;
+      // The plan requires github-token whenever there is a cap: the PRs' activity is read with it.
+      if (cap !== undefined && settings.githubToken !== undefined) {
+        const reader = gh ?? github.createGitHubClient(settings.githubToken);
+        if (!(await makeRoom({ settings, cap, provider, github, reader, reporting: gh }, report, plan.pr, plan.appName))) return true;
+      }
+      return deploy(settings, provider, report, target, plan.pr, plan.image);
+    }
+  }
 }

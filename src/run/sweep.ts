@@ -1,24 +1,25 @@
 // A sweep: every preview of this repository the platform holds, each kept or destroyed by its PR's
-// state and the ttl, one job summary table of them all.
+// state and the ttl, then, over `max-previews`, the least recently active evicted down to it; one
+// job summary table of them all.
 import * as core from '@actions/core';
 import type { GitHubClient, PullSummary, SweepRow } from '../github/index.js';
 import type { Settings } from '../inputs.js';
-import { inWords, sweepVerdict, type Plan, type PullRequest, type SweepVerdict } from '../plan.js';
-import type { PreviewListing, PreviewProvider, PreviewTarget } from '../provider.js';
+import { inWords, sweepVerdict, type Plan } from '../plan.js';
+import { evictionOrder } from '../plan/budget.js';
+import type { PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report, reportsToPr } from '../report.js';
 import type { GitHubModule } from './context.js';
 import { removePreview, type DestroyCause } from './destroy.js';
-import { errorMessage, log } from './log.js';
-import { ownerLabels, prLabel, repoLabel } from './owner-labels.js';
+import { errorMessage } from './log.js';
+import { ownerLabels } from './owner-labels.js';
+import { counted, pullRequestOf, repositoryPreviews, type LivePreview } from './previews.js';
 
 type SweepPlan = Extract<Plan, { action: 'sweep' }>;
 
-interface SweptPreview {
-  appName: string;
-  pr: number | undefined;
-  machineIds: string[];
-  createdAtMs: number;
-  lastDeployMs: number;
+/** Why a preview goes, in the summary's words and in its PR's comment. */
+interface Condemned {
+  why: string;
+  cause: DestroyCause;
 }
 
 /** What destroying one preview needs: the run's settings, its platform, and how to tell the PR. */
@@ -34,19 +35,20 @@ interface Sweeper {
 export async function sweep(settings: Settings, plan: SweepPlan, provider: PreviewProvider, github: GitHubModule): Promise<void> {
   const gh = github.createGitHubClient(plan.githubToken);
   const repo = { owner: plan.owner, repo: plan.repo };
-  const inventory = await provider.listPreviews({ org: settings.org, labels: { [repoLabel]: `${plan.owner}/${plan.repo}` }, keys: [prLabel] }, log);
-  const previews = inventory.previews.flatMap(previewsOf).sort((a, b) => (a.pr ?? 0) - (b.pr ?? 0) || (a.appName < b.appName ? -1 : 1));
+  const { previews, inventory } = await repositoryPreviews(provider, settings.org, repo);
   const numbers = [...new Set(previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])))];
   const pulls = await github.readPulls(gh, repo, numbers);
   const now = Date.now();
   const sweeper: Sweeper = { settings, plan, provider, github, reporting: reportsToPr(settings) ? gh : undefined };
   const rows: SweepRow[] = [];
-  for (const preview of previews) rows.push(await sweepOne(sweeper, preview, preview.pr === undefined ? undefined : pulls.get(preview.pr), now));
+  const pullOf = (p: LivePreview): PullSummary | undefined => (p.pr === undefined ? undefined : pulls.get(p.pr));
+  for (const preview of previews) rows.push(await sweepOne(sweeper, preview, pullOf(preview), now));
+  if (settings.maxPreviews !== undefined) await enforceCap(sweeper, settings.maxPreviews, previews.map((p) => ({ preview: p, pull: pullOf(p) })), rows);
   const destroyed = rows.filter((r) => r.action === 'destroyed' || r.action === 'would destroy').map((r) => r.appName);
   const failures = rows.filter((r) => r.action === 'failed').length;
   core.setOutput('destroyed', JSON.stringify(destroyed));
   core.setOutput('status', failures > 0 ? 'failed' : 'swept');
-  await github.writeSweepSummary({ rows, appsExamined: inventory.appsExamined, appsLeftAlone: inventory.appsLeftAlone, dryRun: settings.dryRun });
+  await github.writeSweepSummary({ rows, appsExamined: inventory.appsExamined, appsLeftAlone: inventory.appsLeftAlone, dryRun: settings.dryRun, cap: settings.maxPreviews });
   const kept = rows.length - destroyed.length;
   core.notice(
     `Sweep of ${plan.owner}/${plan.repo}: ${settings.dryRun ? 'would destroy' : 'destroyed'} ${destroyed.length} preview${destroyed.length === 1 ? '' : 's'}` +
@@ -55,27 +57,8 @@ export async function sweep(settings: Settings, plan: SweepPlan, provider: Previ
   if (failures > 0) core.setFailed(`The sweep could not destroy ${failures} preview${failures === 1 ? '' : 's'}; see the errors above. The next sweep tries again.`);
 }
 
-/** One preview per (app, PR): an app named by app-name can hold several PRs' machines. */
-function previewsOf(listing: PreviewListing): SweptPreview[] {
-  const byPr = new Map<string, PreviewListing['machines']>();
-  for (const m of listing.machines) {
-    const key = m.labels[prLabel] ?? '';
-    byPr.set(key, [...(byPr.get(key) ?? []), m]);
-  }
-  return [...byPr].map(([key, machines]) => {
-    const times = machines.flatMap((m) => [Date.parse(m.createdAt), Date.parse(m.updatedAt ?? '')]).filter((t) => !Number.isNaN(t));
-    return {
-      appName: listing.appName,
-      pr: /^[1-9][0-9]*$/.test(key) ? Number(key) : undefined,
-      machineIds: machines.map((m) => m.id),
-      createdAtMs: Math.min(...machines.map((m) => Date.parse(m.createdAt) || Date.now())),
-      lastDeployMs: times.length === 0 ? 0 : Math.max(...times),
-    };
-  });
-}
-
 /** The verdict on one preview and what came of it, as its summary row says. */
-async function sweepOne(sweeper: Sweeper, preview: SweptPreview, pull: PullSummary | undefined, now: number): Promise<SweepRow> {
+async function sweepOne(sweeper: Sweeper, preview: LivePreview, pull: PullSummary | undefined, now: number): Promise<SweepRow> {
   const { settings } = sweeper;
   const row = {
     appName: preview.appName,
@@ -94,43 +77,54 @@ async function sweepOne(sweeper: Sweeper, preview: SweptPreview, pull: PullSumma
           now,
         );
   if (!verdict.destroy || pull === undefined || preview.pr === undefined) return { ...row, action: 'kept', why: verdict.why };
+  const cause: DestroyCause = verdict.cause === 'expired' ? { kind: 'expired', idleFor: inWords(settings.ttlMs ?? 0) } : { kind: 'sweep' };
+  return { ...row, ...(await destroyOrReport(sweeper, preview, preview.pr, pull, { why: verdict.why, cause })) };
+}
+
+/** One preview that cannot be removed must not keep the others running: it is reported, and the sweep goes on. */
+async function destroyOrReport(sweeper: Sweeper, preview: LivePreview, number: number, pull: PullSummary, condemned: Condemned): Promise<Pick<SweepRow, 'action' | 'why'>> {
   try {
-    return { ...row, ...(await destroyPreview(sweeper, preview, preview.pr, pull, verdict)) };
+    return await destroyPreview(sweeper, preview, number, pull, condemned);
   } catch (error) {
-    // One preview that cannot be removed must not keep the others running: report it and go on.
-    core.error(`Could not destroy ${preview.appName} (PR #${preview.pr}): ${errorMessage(error)}`);
-    return { ...row, action: 'failed', why: `${verdict.why}; ${errorMessage(error)}` };
+    core.error(`Could not destroy ${preview.appName} (PR #${number}): ${errorMessage(error)}`);
+    return { action: 'failed', why: `${condemned.why}; ${errorMessage(error)}` };
   }
 }
 
-/** Destroys a preview the verdict condemned, unless a deploy holds it or this is a dry run. */
-async function destroyPreview(
-  sweeper: Sweeper,
-  preview: SweptPreview,
-  number: number,
-  pull: PullSummary,
-  verdict: Extract<SweepVerdict, { destroy: true }>,
-): Promise<Pick<SweepRow, 'action' | 'why'>> {
+/**
+ * Over the cap after the verdicts, the least recently active of the previews kept are evicted until
+ * the previews still live number `cap` (in a dry run, listed). What a deploy holds is passed over.
+ */
+async function enforceCap(sweeper: Sweeper, cap: number, found: { preview: LivePreview; pull: PullSummary | undefined }[], rows: SweepRow[]): Promise<void> {
+  const live = found.map((f, index) => ({ ...f, index })).filter(({ index }) => rows[index]?.action !== 'destroyed' && rows[index]?.action !== 'would destroy');
+  let excess = live.length - cap;
+  if (excess <= 0) return;
+  const kept = live.flatMap(({ preview, pull, index }) =>
+    rows[index]?.action === 'kept' && pull !== undefined && preview.pr !== undefined ? [{ ...counted(preview, pull), preview, pull, number: preview.pr, index }] : [],
+  );
+  const condemned: Condemned = { why: `over max-previews ${cap}: among the least recently active`, cause: { kind: 'evicted', cap, by: undefined } };
+  for (const { preview, pull, number, index } of evictionOrder(kept)) {
+    if (excess <= 0) break;
+    const done = await destroyOrReport(sweeper, preview, number, pull, condemned);
+    rows[index] = { ...(rows[index] as SweepRow), ...done };
+    if (done.action === 'destroyed' || done.action === 'would destroy') excess--;
+  }
+}
+
+/** Destroys a condemned preview, unless a deploy holds it or this is a dry run. */
+async function destroyPreview(sweeper: Sweeper, preview: LivePreview, number: number, pull: PullSummary, condemned: Condemned): Promise<Pick<SweepRow, 'action' | 'why'>> {
   const { settings, plan, provider } = sweeper;
+  const { why } = condemned;
   if (await provider.busy(preview.appName, preview.machineIds)) {
     const holds = settings.provider === 'fly' ? "a deploy holds its machine's lease" : 'a deploy is still under way on it';
-    return { action: 'skipped', why: `${verdict.why}, but ${holds}; the next sweep looks again` };
+    return { action: 'skipped', why: `${why}, but ${holds}; the next sweep looks again` };
   }
-  if (settings.dryRun) return { action: 'would destroy', why: verdict.why };
-  const pr: PullRequest = {
-    number,
-    owner: plan.owner,
-    repo: plan.repo,
-    headSha: pull.headSha,
-    headRepoFullName: pull.headRepoFullName,
-    isFork: pull.headRepoFullName?.toLowerCase() !== pull.baseRepoFullName.toLowerCase(),
-    updatedAtMs: Date.parse(pull.updatedAt) || 0,
-  };
+  if (settings.dryRun) return { action: 'would destroy', why };
+  const pr = pullRequestOf(plan, number, pull);
   const target: PreviewTarget = { appName: preview.appName, org: settings.org, ownerLabels: ownerLabels(pr) };
   const report = new Report(sweeper.github, sweeper.reporting, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: false }, pr, preview.appName);
-  const cause: DestroyCause = verdict.cause === 'expired' ? { kind: 'expired', idleFor: inWords(settings.ttlMs ?? 0) } : { kind: 'sweep' };
-  const outcome = await removePreview(provider, report, target, pr, cause);
-  if (outcome.kind === 'absent') return { action: 'skipped', why: `${verdict.why}; already gone (a close run got there first)` };
-  core.info(`Destroyed ${preview.appName} (PR #${preview.pr}: ${verdict.why})`);
-  return { action: 'destroyed', why: verdict.why };
+  const outcome = await removePreview(provider, report, target, pr, condemned.cause);
+  if (outcome.kind === 'absent') return { action: 'skipped', why: `${why}; already gone (a close run got there first)` };
+  core.info(`Destroyed ${preview.appName} (PR #${number}: ${why})`);
+  return { action: 'destroyed', why };
 }

@@ -19,6 +19,8 @@ export interface FlySimOptions {
   orgs?: string[];
   /** How long a machine takes from launch to `started`. */
   bootMs?: number;
+  /** How long a suspended machine takes to resume from its snapshot (default: a fifth of bootMs). */
+  resumeMs?: number;
   /** The longest any wait lasts (the real API refuses timeouts over 60 s); tests shorten it. */
   maxWaitMs?: number;
   /**
@@ -211,6 +213,8 @@ export interface FlySim extends DoubleControls {
    * endpoint would; `pageCap` makes its pages shorter than `limit`, which the description allows.
    */
   orgMachines(answer: { status?: 200 | 404 | 405; pageCap?: number }): void;
+  /** fly-proxy's autostop on an idle machine: it stops (`stop`) or suspends (`suspend`), keeping its instance. */
+  idle(app: string, machineId: string, how: 'stop' | 'suspend'): void;
   close(): Promise<void>;
 }
 
@@ -256,6 +260,7 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
   const tokens = new Set((options.tokens ?? ['test-token']).map(credential));
   const orgs = new Set(['personal', ...(options.orgs ?? [])]);
   const bootMs = options.bootMs ?? 150;
+  const resumeMs = options.resumeMs ?? Math.round(bootMs / 5);
   const maxWaitMs = options.maxWaitMs ?? 60_000;
   const appLagMs = options.appLagMs ?? 1_000;
   const apps = new Map<string, SimApp>();
@@ -373,6 +378,20 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         });
         setState(m, 'stopped');
       });
+    });
+  }
+
+  /** suspended → starting → started from the snapshot: the same instance, no launch, faster than a boot. */
+  function resume(m: SimMachine): void {
+    clearTimers(m);
+    const instance = m.instance_id;
+    event(m, 'start', 'starting');
+    setState(m, 'starting');
+    later(m, resumeMs, () => {
+      if (m.instance_id !== instance) return;
+      event(m, 'start', 'started');
+      setState(m, 'started');
+      runProcess(m, instance);
     });
   }
 
@@ -890,10 +909,15 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
         // The description declares no body for Machines_delete, start and stop (200, `content: {}`).
         return { status: 200 };
       }
-      case 'POST start':
+      case 'POST start': {
         checkLease(m, req);
-        if (m.state !== 'started') boot(m);
-        return { status: 200 };
+        if (m.state === 'started') return { status: 200, body: { previous_state: 'started', migrated: false, new_host: '' } };
+        // fly-go MachineStartResponse; a suspended machine resumes, a stopped one boots again.
+        const previous = m.state;
+        if (previous === 'suspended') resume(m);
+        else boot(m);
+        return { status: 200, body: { previous_state: previous, migrated: false, new_host: '' } };
+      }
       case 'POST stop':
         checkLease(m, req);
         clearTimers(m);
@@ -1094,6 +1118,18 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       if (opts.createdAt !== undefined) m.created_at = m.updated_at = opts.createdAt;
       a.machines.set(m.id, m);
       return snapshot(m);
+    },
+    idle(app, machineId, how) {
+      const m = apps.get(app)?.machines.get(machineId);
+      if (m === undefined) throw new Error(`no machine ${machineId} in ${app}`);
+      clearTimers(m);
+      if (how === 'suspend') event(m, 'suspend', 'suspended', { source: 'flyd' });
+      else {
+        event(m, 'exit', 'stopped', {
+          request: { exit_event: { exit_code: 0, oom_killed: false, requested_stop: true, restarting: false, exited_at: new Date().toISOString() } },
+        });
+      }
+      setState(m, how === 'suspend' ? 'suspended' : 'stopped');
     },
     holdLease(app, machineId, ttlSeconds) {
       const m = apps.get(app)?.machines.get(machineId);

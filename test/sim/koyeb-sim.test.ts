@@ -154,3 +154,31 @@ describe('Koyeb simulator', () => {
     expect((await call('GET', '/v1/apps')).status).toBe(200);
   });
 });
+
+describe('Koyeb simulator, pausing and waking', () => {
+  it('resumes only a paused service (400 otherwise), through RESUMING to HEALTHY with the same definition', async () => {
+    const created = await service('nginx');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refused = await call('POST', `/v1/services/${created.id}/resume`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.fields).toEqual([{ field: 'status', description: expect.stringContaining('paused services only') }]);
+    sim.pauseService('demo');
+    expect((await call('GET', `/v1/services/${created.id}`)).body.service.status).toBe('PAUSED');
+    expect((await call('POST', `/v1/services/${created.id}/resume`)).status).toBe(200);
+    expect((await call('GET', `/v1/services/${created.id}`)).body.service.status).toBe('RESUMING');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const resumed = (await call('GET', `/v1/services/${created.id}`)).body.service;
+    expect(resumed.status).toBe('HEALTHY');
+    const deployment = (await call('GET', `/v1/deployments/${resumed.latest_deployment_id}`)).body.deployment;
+    expect(deployment).toMatchObject({ status: 'HEALTHY', definition: { docker: { image: 'nginx' } } });
+  });
+
+  it('a sleeping deployment wakes on a request to the app, not on resume', async () => {
+    const created = await service('nginx', 0);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect((await call('GET', `/v1/deployments/${created.latest_deployment_id}`)).body.deployment.status).toBe('SLEEPING');
+    expect((await call('POST', `/v1/services/${created.id}/resume`)).status).toBe(400);
+    await sim.receiveRequest('demo');
+    expect((await call('GET', `/v1/deployments/${created.latest_deployment_id}`)).body.deployment.status).toBe('HEALTHY');
+  });
+});

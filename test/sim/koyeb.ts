@@ -71,6 +71,8 @@ interface SimService {
   latest_deployment_id: string;
   active_deployment_id: string;
   life_cycle?: unknown;
+  /** Paused by its owner (`pauseService`), or on its way back from a resume until its deployment is healthy. */
+  rest?: 'PAUSED' | 'RESUMING';
 }
 
 interface SimApp {
@@ -111,6 +113,15 @@ export interface KoyebSim extends DoubleControls {
   addApp(name: string): { id: string };
   /** Seeds a HEALTHY service directly, e.g. one this action did not create. */
   addService(appName: string, options: { name: string; image: string; env?: Record<string, string> }): { id: string };
+  /** The app's service is paused, as by its owner in the console: status PAUSED, its deployment STOPPED. */
+  pauseService(appName: string): void;
+  /** The app's scaled-to-zero service goes to sleep now: its deployment and instance SLEEPING. */
+  sleepService(appName: string): void;
+  /**
+   * A request reached the app's public domain: a SLEEPING deployment wakes (STARTING, then HEALTHY
+   * after half a rollout). Resolves once it serves, as Koyeb's edge holds the request until then.
+   */
+  receiveRequest(appName: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -160,7 +171,9 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
   }
 
   function serviceStatus(s: SimService): string {
+    if (s.rest === 'PAUSED') return 'PAUSED';
     const d = deployments.get(s.latest_deployment_id);
+    if (s.rest === 'RESUMING' && d !== undefined && progressing.has(d.status)) return 'RESUMING';
     if (d === undefined) return 'STARTING';
     if (d.status === 'HEALTHY' || d.status === 'SLEEPING') return 'HEALTHY';
     if (progressing.has(d.status)) return 'STARTING';
@@ -413,12 +426,24 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
         const s = findService(id ?? '');
         const definition = validateDefinition(body['definition']);
         if (body['life_cycle'] !== undefined) s.life_cycle = body['life_cycle'];
+        // Assumption: a new deployment of a paused service runs it again.
+        s.rest = undefined;
         deploy(s, definition);
         return { status: 200, body: { service: serviceJson(s) } };
       }
       case 'DELETE services/:id':
         removeService(findService(id ?? ''));
         return { status: 200, body: {} };
+      case 'POST services/:id/resume': {
+        const s = findService(id ?? '');
+        // "Service resume action is allowed for the following status: paused" (openapi.json).
+        if (s.rest !== 'PAUSED') throw invalid('status', `service is ${serviceStatus(s)}; resume is allowed for paused services only`);
+        const previous = deployments.get(s.latest_deployment_id);
+        // Assumption: a resume deploys the last definition again (its skip_build parameter reuses the last build).
+        s.rest = 'RESUMING';
+        deploy(s, structuredClone(previous?.definition ?? {}));
+        return { status: 200, body: {} };
+      }
       case 'GET deployments/:id': {
         const d = deployments.get(id ?? '');
         if (d === undefined) throw notFound('deployment');
@@ -493,6 +518,12 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
   await server.listen();
 
   const appByName = (name: string): SimApp | undefined => [...apps.values()].find((a) => a.name === name);
+  const serviceOf = (appName: string): SimService => {
+    const a = appByName(appName);
+    const s = [...services.values()].find((x) => x.app_id === a?.id);
+    if (s === undefined) throw new Error(`no service in app ${appName}`);
+    return s;
+  };
 
   return {
     ...server.controls(),
@@ -543,6 +574,31 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
       s.latest_deployment_id = d.id;
       s.active_deployment_id = d.id;
       return { id: s.id };
+    },
+    pauseService(appName) {
+      const s = serviceOf(appName);
+      s.rest = 'PAUSED';
+      const d = deployments.get(s.latest_deployment_id);
+      if (d !== undefined) stop(d, 'STOPPED');
+      for (const instance of instances.values()) if (instance.deployment_id === d?.id) instance.status = 'STOPPED';
+    },
+    sleepService(appName) {
+      const d = deployments.get(serviceOf(appName).latest_deployment_id);
+      if (d === undefined || d.status !== 'HEALTHY') throw new Error(`${appName}'s deployment is ${d?.status ?? 'missing'}, not HEALTHY`);
+      d.status = 'SLEEPING';
+      for (const instance of instances.values()) if (instance.deployment_id === d.id) instance.status = 'SLEEPING';
+    },
+    receiveRequest(appName) {
+      const d = deployments.get(serviceOf(appName).latest_deployment_id);
+      if (d === undefined || d.status !== 'SLEEPING') return Promise.resolve();
+      d.status = 'STARTING';
+      return new Promise<void>((resolve) =>
+        later(d, Math.round(deployMs / 2), () => {
+          d.status = 'HEALTHY';
+          for (const instance of instances.values()) if (instance.deployment_id === d.id) instance.status = 'HEALTHY';
+          resolve();
+        }),
+      );
     },
     async close() {
       for (const d of deployments.values()) for (const timer of d.timers) clearTimeout(timer);

@@ -238,6 +238,32 @@ describe('Fly simulator', () => {
   });
 });
 
+describe('Fly simulator, waking idle machines', () => {
+  const wait = (app: string, id: string, instance: string) => call('GET', `/v1/apps/${app}/machines/${id}/wait?state=started&version=${instance}&timeout=5`);
+
+  it('starts a stopped machine (a boot) and resumes a suspended one (faster), keeping its instance, answering previous_state', async () => {
+    const m = await machine();
+    expect((await wait('demo', m.id, m.instance_id)).status).toBe(200);
+    for (const how of ['stop', 'suspend'] as const) {
+      sim.idle('demo', m.id, how);
+      const state = how === 'stop' ? 'stopped' : 'suspended';
+      expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).body).toMatchObject({ state, instance_id: m.instance_id });
+      const started = await call('POST', `/v1/apps/demo/machines/${m.id}/start`);
+      expect(started).toMatchObject({ status: 200, body: { previous_state: state } });
+      expect((await wait('demo', m.id, m.instance_id)).status).toBe(200);
+      expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).body).toMatchObject({ state: 'started', instance_id: m.instance_id });
+    }
+  });
+
+  it('refuses a start on a machine another client leases with 409', async () => {
+    const m = await machine();
+    await wait('demo', m.id, m.instance_id);
+    sim.idle('demo', m.id, 'stop');
+    sim.holdLease('demo', m.id, 30);
+    expect((await call('POST', `/v1/apps/demo/machines/${m.id}/start`)).status).toBe(409);
+  });
+});
+
 describe('Fly simulator, for sweeps', () => {
   it('filters the machine list by metadata, every metadata.* parameter at once', async () => {
     sim.seedPreview('pr-1-o-r', { metadata: { fly_preview_repo: 'o/r', fly_preview_pr: '1' } });

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { commentMarker, renderPreview, upsertComment, type PreviewView } from '../../src/github/comment.js';
+import { commentMarker, readPreviewComment, renderPreview, upsertComment, type PreviewView } from '../../src/github/comment.js';
 import { createGitHubClient } from '../../src/github/octokit.js';
 import { scriptedHttp } from '../support/scripted-http.ts';
 
@@ -211,5 +211,86 @@ describe('upsertComment', () => {
     await expect(upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body })).rejects.toThrow(
       /POST \/repos\/octo\/shop\/issues\/7\/comments failed: ECONNRESET/,
     );
+  });
+});
+
+describe('what the budget and a wake add to the comment', () => {
+  it('an evicted preview says why (the cap, which PR took the place) and how to get it back', () => {
+    const text = renderPreview(
+      { state: 'destroyed', appName: 'pr-7-octo-shop', sha: 'abc', keptMachines: [], cause: { kind: 'evicted', cap: 3, by: { number: 12, url: 'https://github.com/octo/shop/pull/12' } } },
+      { runUrl: undefined },
+    );
+    expect(text).toContain('### ♻️ Preview evicted');
+    expect(text).toContain('at most 3 live previews (`max-previews`), and [#12](https://github.com/octo/shop/pull/12) needed a place');
+    expect(text).toContain('the app `pr-7-octo-shop` was removed');
+    expect(text).toContain('A push, a re-run of the preview workflow or a `/preview` comment brings it back');
+  });
+
+  it('a refused PR is told which previews hold the places, with links, and how to free one', () => {
+    const text = renderPreview(
+      {
+        state: 'refused',
+        appName: 'pr-7-octo-shop',
+        sha: 'abcdef1234567890',
+        cap: 1,
+        holders: [{ number: 3, url: 'https://github.com/octo/shop/pull/3', appName: 'pr-3-octo-shop', idle: '2 days' }],
+      },
+      { runUrl: undefined },
+    );
+    expect(text).toContain('### 🚫 No preview for `abcdef1`: the cap of 1 live preview is reached');
+    expect(text).toContain('- [#3](https://github.com/octo/shop/pull/3): `pr-3-octo-shop`, last active 2 days ago');
+    expect(text).toContain('comment `/preview destroy` on it');
+  });
+
+  it('a woken preview keeps its table and adds when it was last woken', () => {
+    const text = renderPreview({ ...ready, woken: { at: '2026-05-01T09:30:12.345Z', started: 2 } }, { runUrl: undefined });
+    expect(text).toContain('| **Machine** | `148e21ea7d4689` in `iad` |');
+    expect(text).toContain('| **Last woken** | 2026-05-01 09:30 UTC, when a review started (2 machines started) |');
+  });
+
+  it('keeps the view it was rendered from on a hidden second line, and reads it back', async () => {
+    const body = renderPreview(ready, { runUrl: undefined });
+    let sent = '';
+    nock(api).get(commentsPath).query(true).reply(200, []);
+    nock(api)
+      .post(commentsPath, (b: { body: string }) => {
+        sent = b.body;
+        return true;
+      })
+      .reply(201, comment(2, 'x'));
+    await upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body, view: ready });
+    const [marker, hidden, ...visible] = sent.split('\n');
+    expect(marker).toBe(commentMarker('pr-7-octo-shop', 5));
+    expect(hidden).toMatch(/^<!-- fly-preview-view [A-Za-z0-9_-]+ -->$/);
+    expect(visible.join('\n')).toBe(body);
+
+    nock(api).get(commentsPath).query(true).reply(200, [comment(2, sent)]);
+    expect(await readPreviewComment(gh(), issue, 'pr-7-octo-shop')).toEqual({ view: ready, order: 5 });
+  });
+
+  it('a comment without a view, with an edited one, or of another app gives none', async () => {
+    const edited = `${commentMarker('pr-7-octo-shop', 5)}\n<!-- fly-preview-view not*base64 -->\ntext`;
+    for (const body of [`${commentMarker('pr-7-octo-shop', 5)}\nold text`, edited]) {
+      nock(api).get(commentsPath).query(true).reply(200, [comment(2, body)]);
+      expect(await readPreviewComment(gh(), issue, 'pr-7-octo-shop')).toBeUndefined();
+    }
+    const other = `${commentMarker('pr-7-octo-shop', 5)}\n<!-- fly-preview-view ${Buffer.from(JSON.stringify({ ...ready, appName: 'x' })).toString('base64url')} -->\ntext`;
+    nock(api).get(commentsPath).query(true).reply(200, [comment(2, other)]);
+    expect(await readPreviewComment(gh(), issue, 'pr-7-octo-shop')).toBeUndefined();
+  });
+
+  it('leaves the view out of a comment that would grow too long for GitHub', async () => {
+    const long: PreviewView = { ...ready, details: { groups: [], checks: [{ group: 'app', name: 'http', status: 'critical', output: 'x'.repeat(40_000) }], phasesMs: [] } };
+    let sent = '';
+    nock(api).get(commentsPath).query(true).reply(200, []);
+    nock(api)
+      .post(commentsPath, (b: { body: string }) => {
+        sent = b.body;
+        return true;
+      })
+      .reply(201, comment(2, 'x'));
+    await upsertComment(gh(), issue, { appName: 'pr-7-octo-shop', revisionOrder: 5, body: renderPreview(long, { runUrl: undefined }), view: long });
+    expect(sent).not.toContain('fly-preview-view');
+    expect(sent.length).toBeLessThan(65_536);
   });
 });

@@ -129,7 +129,38 @@ describe('readSettings', () => {
       dryRun: false,
       label: undefined,
       prNumber: undefined,
+      maxPreviews: undefined,
+      maxPreviewsPolicy: 'evict',
+      drafts: 'deploy',
     });
+  });
+
+  it('reads the budget inputs: max-previews, its policy and drafts', () => {
+    expect(readSettings(read({ 'max-previews': '3', 'max-previews-policy': 'refuse', drafts: 'skip' }), undefined)).toMatchObject({
+      maxPreviews: 3,
+      maxPreviewsPolicy: 'refuse',
+      drafts: 'skip',
+    });
+  });
+
+  it.each<[string, Record<string, string>, RegExp]>([
+    ['max-previews', { 'max-previews': '0' }, /^Input 'max-previews' must be a whole number from 1 to 10000 \(the most live previews at once\), or empty for no cap; got "0"$/],
+    ['max-previews', { 'max-previews': '-1' }, /^Input 'max-previews' must be a whole number from 1 .*; got "-1"$/],
+    ['max-previews', { 'max-previews': '3.5' }, /^Input 'max-previews' .*; got "3.5"$/],
+    ['max-previews', { 'max-previews': 'three' }, /^Input 'max-previews' .*; got "three"$/],
+    ['max-previews', { 'max-previews': '10001' }, /^Input 'max-previews' .*; got "10001"$/],
+    ['max-previews-policy', { 'max-previews-policy': 'oldest' }, /^Input 'max-previews-policy' must be one of evict, refuse; got "oldest"$/],
+    ['drafts', { drafts: 'no' }, /^Input 'drafts' must be one of deploy, skip; got "no"$/],
+  ])('refuses a bad %s, naming it and the accepted form', (input, values, message) => {
+    let thrown: unknown;
+    try {
+      readSettings(read(values), undefined);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as InputError).input).toBe(input);
+    expect((thrown as InputError).message).toMatch(message);
   });
 
   it('reads the sweep, label and pr-number inputs', () => {

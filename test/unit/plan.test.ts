@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/common-inputs.js';
 import { readSettings, type Settings } from '../../src/inputs.js';
 import { inWords, parseCommand, planResolved, planRun, previewName, sweepVerdict, type PullRequestState, type SweptPull } from '../../src/plan.js';
+import { fullVerdict, hasRoom, lastActive, type CountedPreview } from '../../src/plan/budget.js';
 import { appNameRule } from '../../src/providers/fly/names.js';
 import { pullRequestPayload, webhookExample } from '../sim/action-runner.ts';
 
@@ -18,7 +19,7 @@ const pullRequest = (action: string, payload: unknown = pullRequestPayload(actio
 });
 
 describe('planRun in auto mode, with GitHub example payloads', () => {
-  it.each(['opened', 'reopened', 'synchronize', 'ready_for_review', 'labeled', 'converted_to_draft'])(
+  it.each(['opened', 'reopened', 'synchronize', 'labeled', 'assigned'])(
     '%s deploys the PR preview',
     (action) => {
       const plan = planRun(settings(), pullRequest(action));
@@ -319,5 +320,139 @@ describe('PRs named outside pull_request events', () => {
     const fork = { ...resolved, headRepoFullName: 'mallory/Hello-World', isFork: true };
     expect(planResolved(settings(), fork, 'deploy', 'issue_comment')).toMatchObject({ action: 'skip', reason: expect.stringContaining('allow-forks: true') });
     expect(planResolved(settings({ 'allow-forks': 'true' }), fork, 'deploy', 'issue_comment').action).toBe('deploy');
+  });
+});
+
+/**
+ * A draft PR's `opened`: every `opened` example in @octokit/webhooks-examples has `draft: false`,
+ * so this is that payload with `draft: true`, as GitHub sends it for a PR opened as a draft.
+ */
+function draftPayload(action: string): Record<string, unknown> {
+  const payload = webhookExample('pull_request', action);
+  (payload['pull_request'] as Record<string, unknown>)['draft'] = true;
+  return payload;
+}
+
+describe('a review starting, and drafts', () => {
+  const example = (action: string) => pullRequest(action, webhookExample('pull_request', action));
+
+  it('review_requested and ready_for_review wake the preview, and need no image (nothing is deployed)', () => {
+    const noImage = settings({ image: '' });
+    expect(planRun(noImage, example('review_requested'))).toMatchObject({ action: 'wake', appName: 'pr-2-codertocat-hello-world', apiToken: 'fly-token', pr: { number: 2 } });
+    expect(planRun(noImage, example('ready_for_review'))).toMatchObject({ action: 'wake' });
+  });
+
+  it('drafts: deploy (the default) previews a draft like any PR, and converted_to_draft leaves the preview alone with a notice', () => {
+    expect(planRun(settings(), pullRequest('opened', draftPayload('opened'))).action).toBe('deploy');
+    expect(example('converted_to_draft').payload).toMatchObject({ pull_request: { draft: true } });
+    expect(planRun(settings(), example('converted_to_draft'))).toEqual({ action: 'skip', reason: expect.stringMatching(/PR #2 is a draft again; its preview stays .*drafts: skip/) });
+  });
+
+  it('drafts: skip gives a draft no preview, saying how to get one; ready_for_review deploys it; converted_to_draft destroys it', () => {
+    const skip = settings({ drafts: 'skip' });
+    for (const action of ['opened', 'synchronize', 'reopened', 'assigned']) {
+      expect(planRun(skip, pullRequest(action, draftPayload(action)))).toEqual({
+        action: 'skip',
+        reason: expect.stringMatching(/PR #2 is a draft.*drafts: skip.*ready for review deploys one.*\/preview/),
+      });
+    }
+    expect(planRun(skip, example('ready_for_review'))).toMatchObject({ action: 'deploy', image: 'registry.fly.io/app:pr-2' });
+    expect(planRun(skip, example('converted_to_draft'))).toMatchObject({ action: 'destroy', appName: 'pr-2-codertocat-hello-world', cause: 'draft' });
+    expect(planRun(skip, pullRequest('closed', draftPayload('closed'))).action).toBe('destroy');
+    // A ready PR is not held back by drafts: skip.
+    expect(planRun(skip, example('opened')).action).toBe('deploy');
+  });
+
+  it('drafts: skip still wakes a draft a review is requested on: only a maintainer’s /preview can have deployed it', () => {
+    expect(planRun(settings({ drafts: 'skip' }), pullRequest('review_requested', draftPayload('review_requested'))).action).toBe('wake');
+  });
+
+  it('a maintainer’s /preview deploys a draft under drafts: skip, as it overrides label', () => {
+    const pr: PullRequestState = {
+      number: 2,
+      owner: 'Codertocat',
+      repo: 'Hello-World',
+      headSha: 'a'.repeat(40),
+      headRepoFullName: 'Codertocat/Hello-World',
+      isFork: false,
+      updatedAtMs: 0,
+      state: 'open',
+    };
+    expect(planResolved(settings({ drafts: 'skip', label: 'preview' }), pr, 'deploy', 'issue_comment').action).toBe('deploy');
+  });
+
+  it('with label: a draft under drafts: skip is not deployed by adding the label, but removing it destroys; converted_to_draft destroys only labelled PRs', () => {
+    const both = settings({ drafts: 'skip', label: 'bug' });
+    expect(planRun(both, pullRequest('labeled', draftPayload('labeled')))).toMatchObject({ action: 'skip', reason: expect.stringContaining('is a draft') });
+    expect(planRun(both, pullRequest('unlabeled', draftPayload('unlabeled'))).action).toBe('destroy');
+    // The example converted_to_draft PR carries the label `bug`.
+    expect(planRun(both, example('converted_to_draft')).action).toBe('destroy');
+    expect(planRun(settings({ drafts: 'skip', label: 'preview' }), example('converted_to_draft'))).toMatchObject({ action: 'skip', reason: expect.stringContaining("no 'preview' label") });
+  });
+
+  it('with label: a review on an unlabelled PR has nothing to wake', () => {
+    expect(planRun(settings({ label: 'preview' }), example('review_requested'))).toMatchObject({ action: 'skip', reason: expect.stringContaining("no 'preview' label") });
+    expect(planRun(settings({ label: 'bug' }), example('review_requested')).action).toBe('wake');
+  });
+
+  it('a review on a fork PR wakes its preview when the token is there (nothing of the fork is deployed by it)', () => {
+    const fork = pullRequestPayload('review_requested', { headRepo: 'mallory/Hello-World' });
+    expect(planRun(settings(), pullRequest('review_requested', fork, 'pull_request_target')).action).toBe('wake');
+    // Under pull_request a fork's run has no secrets: a skip that says why.
+    expect(planRun(settings({ 'fly-api-token': '' }), pullRequest('review_requested', fork))).toMatchObject({ action: 'skip', reason: expect.stringContaining('fork mallory/Hello-World') });
+  });
+
+  it('a closed PR is not woken', () => {
+    const payload = webhookExample('pull_request', 'review_requested');
+    (payload['pull_request'] as Record<string, unknown>)['state'] = 'closed';
+    expect(planRun(settings(), pullRequest('review_requested', payload))).toMatchObject({ action: 'skip', reason: expect.stringContaining('is closed') });
+  });
+
+  it('mode deploy and mode destroy are not changed by drafts or reviews', () => {
+    expect(planRun(settings({ mode: 'deploy', drafts: 'skip' }), pullRequest('opened', draftPayload('opened'))).action).toBe('deploy');
+    expect(planRun(settings({ mode: 'deploy' }), example('review_requested')).action).toBe('deploy');
+    expect(planRun(settings({ mode: 'destroy' }), example('ready_for_review')).action).toBe('destroy');
+  });
+
+  it('max-previews needs github-token on a deploy, naming it before any call', () => {
+    expect(() => planRun(settings({ 'max-previews': '3', 'github-token': '' }), example('opened'))).toThrow(/Input 'github-token' is required with max-previews/);
+    expect(planRun(settings({ 'max-previews': '3', 'github-token': 'ghs_x' }), example('opened')).action).toBe('deploy');
+    // A destroy or a wake creates nothing, so it needs no count.
+    expect(planRun(settings({ 'max-previews': '3', 'github-token': '' }), example('closed')).action).toBe('destroy');
+  });
+});
+
+describe('the cap on live previews', () => {
+  const preview = (pr: number | undefined, lastActiveMs: number): CountedPreview => ({ appName: `pr-${pr ?? 'x'}-acme-shop`, pr, lastActiveMs });
+
+  it('has room below the cap, none at it', () => {
+    expect(hasRoom(2, 3)).toBe(true);
+    expect(hasRoom(3, 3)).toBe(false);
+  });
+
+  it('evicts the least recently active first, as many as it takes to fit one more', () => {
+    const others = [preview(1, 30), preview(2, 10), preview(3, 20)];
+    expect(fullVerdict(others, 3, 'evict')).toEqual({ kind: 'evict', excess: 1, candidates: [preview(2, 10), preview(3, 20), preview(1, 30)] });
+    // Over the cap already (two new previews raced): two go.
+    expect(fullVerdict([...others, preview(4, 40)], 3, 'evict')).toMatchObject({ kind: 'evict', excess: 2 });
+  });
+
+  it('least recently active is the latest of the PR update and the last deploy', () => {
+    expect(lastActive(1_000, 5_000)).toBe(5_000);
+    expect(lastActive(9_000, 5_000)).toBe(9_000);
+    expect(lastActive(undefined, 5_000)).toBe(5_000);
+  });
+
+  it('ties go by PR number, so racing runs evict the same preview', () => {
+    expect(fullVerdict([preview(7, 10), preview(3, 10)], 2, 'evict')).toMatchObject({ candidates: [preview(3, 10), preview(7, 10)] });
+  });
+
+  it('never evicts a preview whose PR this repository does not have; refuses when nothing else can go', () => {
+    expect(fullVerdict([preview(undefined, 1), preview(2, 50)], 2, 'evict')).toMatchObject({ kind: 'evict', candidates: [preview(2, 50)] });
+    expect(fullVerdict([preview(undefined, 1)], 1, 'evict')).toEqual({ kind: 'refuse', holders: [preview(undefined, 1)] });
+  });
+
+  it('refuse lists the holders, least recently active first', () => {
+    expect(fullVerdict([preview(1, 30), preview(2, 10)], 2, 'refuse')).toEqual({ kind: 'refuse', holders: [preview(2, 10), preview(1, 30)] });
   });
 });

@@ -44,6 +44,7 @@ export function createComfyDeployPreviewProvider(options: ComfyDeployProviderOpt
     busy: (appName, machineIds) => provider.busy(appName, machineIds),
     hostnameFor: (appName) => provider.hostnameFor(appName),
     destroy: (target, log) => provider.destroy(target, log),
+    wake: (target) => provider.wake(target),
     close: () => provider.close(),
     deploy: (request, log) => {
       const source = request.source;

@@ -4,9 +4,9 @@
 // minutes, so: the machine is marked as ours inside its docker_command_steps (which the API stores
 // as sent) and must also carry our node's step; every create looks first, and racing creates
 // converge on the oldest machine; a build is followed by polling its own version with growing pauses.
-// This file only sequences the phases: machine.ts, build.ts, import-failure.ts, destroy.ts and
-// inventory.ts do the work, each given the one ComfyDeployContext.
-import type { DestroyOutcome, PreviewInventory, PreviewScope, PreviewTarget, ProgressLog } from '../../provider.js';
+// This file only sequences the phases: machine.ts, build.ts, import-failure.ts, destroy.ts,
+// inventory.ts and wake.ts do the work, each given the one ComfyDeployContext.
+import type { DestroyOutcome, PreviewInventory, PreviewScope, PreviewTarget, ProgressLog, WakeOutcome } from '../../provider.js';
 import { supersedes } from '../revision.js';
 import { buildFailed, ended, followBuild } from './build.js';
 import {
@@ -23,6 +23,7 @@ import { anyBusy, listPreviews } from './inventory.js';
 import { createMachine, ourMachine, updateMachine } from './machine.js';
 import { checkSource, markedRevision, markerOf, sameBuild } from './steps.js';
 import type { Machine } from './types.js';
+import { wake } from './wake.js';
 
 const maxRounds = 6;
 
@@ -93,6 +94,10 @@ export class ComfyDeployProvider {
 
   destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome> {
     return destroyPreview(this.#ctx, target, log);
+  }
+
+  wake(target: PreviewTarget): Promise<WakeOutcome> {
+    return Promise.resolve(wake(target));
   }
 
   listPreviews(scope: PreviewScope, log: ProgressLog): Promise<PreviewInventory> {

@@ -16,6 +16,7 @@ import type {
   OrgMachine,
   OrgMachinesPage,
   OrgMachinesResponse,
+  MachineStartResponse,
   UpdateAppSecretsResponse,
   UpdateMachineRequest,
   Volume,
@@ -274,6 +275,20 @@ export class FlyClient {
   /** A lease that expired meanwhile (404, or 409 once another took it) is released all the same. */
   async releaseLease(appName: string, id: string, nonce: string): Promise<void> {
     await this.#http.call('DELETE', `${machine(appName, id)}/lease`, { headers: leaseHeader(nonce), expect: [404, 409] });
+  }
+
+  /**
+   * Starts a stopped machine, or resumes a suspended one from its snapshot, without a lease (as
+   * flyctl's leasableMachine.Start does when it holds none); 'leased' when a deploy holds the lease
+   * (409). The answer is fly-go's MachineStartResponse; a `status` of "error" is a refusal
+   * (superfly/fly-go flaps/flaps_machines.go Start, superfly/flyctl internal/command/machine/start.go).
+   */
+  async startMachine(appName: string, id: string): Promise<'started' | 'leased'> {
+    const path = `${machine(appName, id)}/start`;
+    const { status, data, requestId } = await this.#http.call<MachineStartResponse>('POST', path, { expect: [409] });
+    if (status === 409) return 'leased';
+    if (data?.status === 'error') throw new FlyApiError(`POST ${path}`, status, data.message ?? 'the machine could not be started', { requestId });
+    return 'started';
   }
 
   /**

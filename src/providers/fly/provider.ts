@@ -7,7 +7,7 @@
 // This file only sequences the phases of a deploy, as flyctl's internal/command/deploy does with
 // one file per phase: app.ts (app, org, IPs), secrets.ts, volumes.ts, release.ts, machines.ts
 // (converge under leases, region moves), readiness.ts (boot, smoke window, checks); destroy.ts and
-// inventory.ts serve close and the sweep. Everything they share is the FlyContext (context.ts).
+// inventory.ts serve close and the sweep, wake.ts a review's start. Everything they share is the FlyContext (context.ts).
 import type {
   DeployDetails,
   DeployOutcome,
@@ -19,6 +19,7 @@ import type {
   PreviewTarget,
   ProgressLog,
   ReleaseDetail,
+  WakeOutcome,
 } from '../../provider.js';
 import { settled } from '../settled.js';
 import { ensureApp, ensureIps } from './app.js';
@@ -34,6 +35,7 @@ import { Phases } from './phases.js';
 import { releaseStep } from './release.js';
 import { syncSecrets } from './secrets.js';
 import { volumesFor } from './volumes.js';
+import { wake } from './wake.js';
 
 export interface FlyProviderOptions extends FlyHttpOptions {
   now?: () => number;
@@ -84,6 +86,10 @@ export class FlyProvider implements PreviewProvider {
 
   destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome> {
     return destroy(this.#ctx, target, log);
+  }
+
+  wake(target: PreviewTarget, waitTimeoutMs: number, log: ProgressLog): Promise<WakeOutcome> {
+    return wake(this.#ctx, target, waitTimeoutMs, log);
   }
 
   async deploy(request: DeployRequest, log: ProgressLog): Promise<DeployOutcome> {

@@ -164,6 +164,13 @@ export interface OrgMachinesPage {
   nextCursor?: string;
 }
 
+/** The answer to a start (fly-go machine_types.go MachineStartResponse). */
+export interface MachineStartResponse {
+  message?: string;
+  status?: string;
+  previous_state?: string;
+}
+
 export interface CreateMachineRequest {
   name?: string;
   region: string;

@@ -36,7 +36,7 @@ export async function ensureApp(ctx: KoyebContext, request: KoyebDeployRequest, 
 }
 
 /** The public hostname as the API reports it; never built from the name, since its form has changed over time. */
-function reportedHostname(app: App | undefined): string | undefined {
+export function reportedHostname(app: App | undefined): string | undefined {
   return app?.domains?.find((d) => d.type === 'AUTOASSIGNED')?.name;
 }
 

@@ -135,6 +135,15 @@ export class KoyebClient {
     return data.service;
   }
 
+  /**
+   * Resumes a paused service; Koyeb allows it only from `PAUSED` (openapi.json
+   * `.paths["/v1/services/{id}/resume"].post.description`) and answers the 400 otherwise, so a
+   * resume whose answer was lost is resolved by reading the service, never by sending it again.
+   */
+  async resumeService(serviceId: string): Promise<void> {
+    await this.#http.call('POST', `/v1/services/${id(serviceId)}/resume`);
+  }
+
   async deleteService(serviceId: string): Promise<'deleted' | 'absent'> {
     const { status } = await this.#http.call('DELETE', `/v1/services/${id(serviceId)}`, { expect: [404] });
     return status === 404 ? 'absent' : 'deleted';

@@ -1,5 +1,6 @@
 // What a Koyeb deploy is asked for, and the one context every phase takes: the client, the clock,
 // the pauses, and the hostnames the API has reported so far.
+import type { Dispatcher } from 'undici';
 import type { DeployRequest } from '../../provider.js';
 import { phaseContext, type PhaseContext } from '../polling.js';
 import { KoyebClient, type KoyebClientOptions } from './client.js';
@@ -31,6 +32,8 @@ const defaultLookAgainDelaysMs = [500, 1_000, 2_000, 4_000];
 export interface KoyebContext extends PhaseContext<KoyebClient> {
   /** Hostnames as the API reported them, by app name, for hostnameFor. */
   readonly hostnames: Map<string, string>;
+  /** What a request to a preview's own URL goes through (tests pass a MockAgent); undefined: undici's default. */
+  readonly dispatcher: Dispatcher | undefined;
 }
 
 export function koyebContext(options: KoyebProviderOptions): KoyebContext {
@@ -38,5 +41,5 @@ export function koyebContext(options: KoyebProviderOptions): KoyebContext {
     pollIntervalsMs: defaultPollIntervalsMs,
     lookAgainDelaysMs: defaultLookAgainDelaysMs,
   });
-  return { ...phases, hostnames: new Map() };
+  return { ...phases, hostnames: new Map(), dispatcher: options.dispatcher };
 }

@@ -2,9 +2,9 @@
 // has no tags, no idempotency keys and no blocking wait, so: the service is marked as ours by env
 // vars naming the owner labels; every create looks first and, when the name turns out taken, looks
 // again; and a deployment is polled with backoff until it is HEALTHY (or SLEEPING) or fails.
-// This file only sequences the phases: app.ts, secrets.ts, service.ts, readiness.ts, destroy.ts
-// and inventory.ts do the work, each given the one KoyebContext.
-import type { DeployOutcome, DestroyOutcome, PreviewInventory, PreviewProvider, PreviewScope, PreviewTarget, ProgressLog } from '../../provider.js';
+// This file only sequences the phases: app.ts, secrets.ts, service.ts, readiness.ts, destroy.ts,
+// inventory.ts and wake.ts do the work, each given the one KoyebContext.
+import type { DeployOutcome, DestroyOutcome, PreviewInventory, PreviewProvider, PreviewScope, PreviewTarget, ProgressLog, WakeOutcome } from '../../provider.js';
 import { supersedes } from '../revision.js';
 import { ensureApp, place } from './app.js';
 import { koyebContext, type KoyebContext, type KoyebDeployExtras, type KoyebDeployRequest, type KoyebProviderOptions } from './context.js';
@@ -15,6 +15,7 @@ import { failed, progressing, ready, waitForDeployment } from './readiness.js';
 import { dropUnusedSecrets, ensureSecrets } from './secrets.js';
 import { createService, type FoundService, ourService, updateService } from './service.js';
 import type { App, DeploymentDefinition, Service } from './types.js';
+import { wake } from './wake.js';
 
 const maxRounds = 6;
 
@@ -54,6 +55,10 @@ export class KoyebProvider implements PreviewProvider {
 
   destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome> {
     return destroyPreview(this.#ctx, target, log);
+  }
+
+  wake(target: PreviewTarget, waitTimeoutMs: number, log: ProgressLog): Promise<WakeOutcome> {
+    return wake(this.#ctx, target, waitTimeoutMs, log);
   }
 
   listPreviews(scope: PreviewScope, log: ProgressLog): Promise<PreviewInventory> {
