@@ -911,12 +911,12 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       }
       case 'POST start': {
         checkLease(m, req);
-        if (m.state === 'started') return { status: 200, body: { previous_state: 'started', migrated: false, new_host: '' } };
+        if (m.state === 'started') return { status: 200, body: { previous_state: 'started' } };
         // fly-go MachineStartResponse; a suspended machine resumes, a stopped one boots again.
         const previous = m.state;
         if (previous === 'suspended') resume(m);
         else boot(m);
-        return { status: 200, body: { previous_state: previous, migrated: false, new_host: '' } };
+        return { status: 200, body: { previous_state: previous } };
       }
       case 'POST stop':
         checkLease(m, req);

@@ -54,6 +54,12 @@ const lease = {
   properties: { status: { type: 'string' }, data: { $ref: '#/components/schemas/Lease' }, message: { type: 'string' }, code: { type: 'string' } },
 };
 
+/** What fly-go decodes a start's answer into (machine_types.go MachineStartResponse). */
+const machineStart = {
+  type: 'object',
+  properties: { message: { type: 'string' }, status: { type: 'string' }, previous_state: { type: 'string' } },
+};
+
 export const allowances: readonly Allowance[] = [
   // ---- Fly: requests
   ...each(['POST /apps/{app_name}/machines', 'POST /apps/{app_name}/machines/{machine_id}'], {
@@ -146,6 +152,16 @@ export const allowances: readonly Allowance[] = [
     says: 'A lease is answered as {status, data: {nonce, expires_at, owner, version}, message?, code?}, not as the bare Lease.',
     source: 'superfly/fly-go machine_types.go MachineLease, MachineLeaseData; flaps/flaps_machines.go AcquireLease, FindLease',
   }),
+  {
+    platform: 'fly',
+    operation: 'POST /apps/{app_name}/machines/{machine_id}/start',
+    direction: 'answer',
+    in: 'body',
+    field: '$',
+    schema: machineStart,
+    says: 'A start is answered with a body, {message?, status?, previous_state?}, where the description declares none.',
+    source: 'superfly/fly-go flaps/flaps_machines.go Start (decodes the answer into fly.MachineStartResponse); machine_types.go MachineStartResponse',
+  },
   ...each([...machineAnswers], {
     platform: 'fly',
     direction: 'answer',
@@ -243,6 +259,16 @@ export const allowances: readonly Allowance[] = [
   },
 
   // ---- GitHub: answers
+  {
+    platform: 'github',
+    operation: 'POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses',
+    direction: 'answer',
+    in: 'body',
+    field: '$.target_url',
+    accept: (v) => v === '',
+    says: 'A status created without a log_url or target_url answers `target_url: ""`: the field is required, and the description itself gives it `default: ""` beside its `format: uri`.',
+    source: '@octokit/openapi generated/api.github.com.json components.schemas.deployment-status.properties.target_url (default "")',
+  },
   ...['GET /repos/{owner}/{repo}/pulls/{pull_number} $.head.repo', 'GET /repos/{owner}/{repo}/pulls $[].head.repo'].map((entry): Allowance => {
     const [method = '', template = '', field = ''] = entry.split(' ');
     return {

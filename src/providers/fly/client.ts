@@ -13,14 +13,12 @@ import type {
   LeaseResponse,
   Machine,
   MachineEvent,
-  OrgMachine,
-  OrgMachinesPage,
-  OrgMachinesResponse,
   MachineStartResponse,
   UpdateAppSecretsResponse,
   UpdateMachineRequest,
   Volume,
 } from './types.js';
+import type { OrgMachine, OrgMachinesPage, OrgMachinesResponse } from './org-types.js';
 
 const app = (name: string): string => `/v1/apps/${encodeURIComponent(name)}`;
 const machine = (appName: string, id: string): string => `${app(appName)}/machines/${encodeURIComponent(id)}`;

@@ -4,7 +4,8 @@ import type { PreviewInventory, PreviewListing, PreviewScope, ProgressLog } from
 import type { FlyContext } from './context.js';
 import { mapLimit } from './limits.js';
 import { byAge, carries, gone } from './metadata.js';
-import type { Machine, OrgMachine } from './types.js';
+import type { OrgMachine } from './org-types.js';
+import type { Machine } from './types.js';
 
 /** Apps whose machines a sweep lists at once, where the org listing is not served: quick over hundreds of apps, far from a storm. */
 const listConcurrency = 8;
