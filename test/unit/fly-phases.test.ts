@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { DeployRequest, ProgressLog } from '../../src/provider.js';
 import { parseAppConfig } from '../../src/providers/fly/appconfig/index.js';
 import { createFlyProvider } from '../../src/providers/fly/index.js';
-import { scriptedHttp } from '../support/scripted-http.ts';
+import { connectionReset, scriptedHttp } from '../support/scripted-http.ts';
 
 const api = 'https://api.machines.dev';
 scriptedHttp();
@@ -181,5 +181,27 @@ describe('the release command (flyctl internal/command/deploy/machines_releaseco
       kind: 'failed',
       reason: "The release command's machine r1 disappeared (404) before its exit could be read, so how `bin/migrate` ended is unknown; no app machine was changed. Re-run the job.",
     });
+  });
+});
+
+describe('a machine create on an app this run just created (flyctl #3112; test/sim/FLY_API.md "Apps")', () => {
+  it('after a lost create answer, the second create too takes a 404 as the app not visible yet and tries again', async () => {
+    const made = { id: 'm1', name: 'preview', state: 'created', region: 'iad', instance_id: 'I1', created_at: '2026-01-01T00:00:00Z', config: { image: request.image, metadata: ownerLabels } };
+    nock(api).get('/v1/apps/demo').reply(404, { error: 'Could not find App "demo"' });
+    nock(api).post('/v1/apps').query({ wait: 'true' }).reply(201, { id: 'a', name: 'demo' });
+    nock(api).post('/v1/apps/demo/ip_assignments').twice().reply(200, { ip: '2a09::1' });
+    nock(api).post('/v1/apps/demo/machines').replyWithError(connectionReset());
+    // The lost create did not go through, and the app is not yet visible to the create that follows.
+    nock(api).get('/v1/apps/demo/machines').reply(200, []);
+    nock(api).post('/v1/apps/demo/machines').reply(404, { error: 'app not found' });
+    nock(api).post('/v1/apps/demo/machines').reply(200, made);
+    nock(api).get('/v1/apps/demo/machines/m1/wait').query(true).reply(200, { ok: true });
+    nock(api).get('/v1/apps/demo/machines').reply(200, [{ ...made, state: 'started' }]);
+    const { provider } = onClock();
+    const log = progress();
+    const outcome = await provider.deploy(request, log);
+    await provider.close();
+    expect(outcome).toMatchObject({ kind: 'ready', machineId: 'm1', change: 'created' });
+    expect(log.lines).toContain('Created machine m1 in iad (instance I1)');
   });
 });
