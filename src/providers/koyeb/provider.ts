@@ -13,7 +13,7 @@ import { destroyPreview } from './destroy.js';
 import { anyBusy, listPreviews } from './inventory.js';
 import { failed, progressing, ready, waitForDeployment } from './readiness.js';
 import { dropUnusedSecrets, ensureSecrets } from './secrets.js';
-import { createService, type FoundService, ourService, updateService } from './service.js';
+import { createService, type FoundService, latestDeploymentId, ourService, updateService } from './service.js';
 import type { App, DeploymentDefinition, Service } from './types.js';
 
 const maxRounds = 6;
@@ -119,8 +119,8 @@ async function converge(
     }
 
     const { service, change } = step;
-    const deploymentId = service.latest_deployment_id;
-    if (deploymentId === undefined || deploymentId === '') {
+    const deploymentId = latestDeploymentId(service);
+    if (deploymentId === undefined) {
       run.found = await ourService(ctx, request, app.id);
       continue;
     }
@@ -133,8 +133,8 @@ async function converge(
     }
     // A newer deployment replacing ours shows first as ours ending (CANCELED, say): look before reporting.
     const now = await ourService(ctx, request, app.id);
-    if (now !== undefined && now.service.latest_deployment_id !== deploymentId) {
-      log.info(`Service ${service.id} was updated by another run (deployment ${now.service.latest_deployment_id}); looking again`);
+    if (now !== undefined && latestDeploymentId(now.service) !== deploymentId) {
+      log.info(`Service ${service.id} was updated by another run (deployment ${latestDeploymentId(now.service) ?? 'pending'}); looking again`);
       run.found = now;
       continue;
     }
