@@ -375,6 +375,16 @@ describe('Koyeb provider safety', () => {
     expect(sim.services('pr-7-shop')).toHaveLength(1);
   });
 
+  it('with a foreign service in the app, a service of ours already gone when deleted (404) is not named as destroyed', async () => {
+    await provider.deploy(request(), log);
+    const [ours] = sim.services('pr-7-shop');
+    sim.addService('pr-7-shop', { name: 'database', image: 'postgres:16' });
+    // Gone between the listing and the delete (Koyeb's delete_after_sleep, a racing close).
+    sim.failNext({ method: 'DELETE', path: `/v1/services/${ours?.id}` }, { status: 404, body: { status: 404, code: 'not_found', message: 'Service not found' } });
+    const outcome = await provider.destroy(target(), log);
+    expect(outcome).toMatchObject({ kind: 'machines-destroyed', machineIds: [] });
+  });
+
   it('refuses to deploy into a service of the same name that is not ours', async () => {
     sim.addApp('pr-7-shop');
     sim.addService('pr-7-shop', { name: 'preview', image: 'someone/else', env: { FLY_PREVIEW_REPO: 'other/repo', FLY_PREVIEW_PR: '7' } });
