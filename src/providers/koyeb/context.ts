@@ -31,6 +31,8 @@ const defaultLookAgainDelaysMs = [500, 1_000, 2_000, 4_000];
 export interface KoyebContext extends PhaseContext<KoyebClient> {
   /** Hostnames as the API reported them, by app name, for hostnameFor. */
   readonly hostnames: Map<string, string>;
+  /** The API token, which keys the digest of the secrets' values (secrets.ts). */
+  readonly token: string;
 }
 
 export function koyebContext(options: KoyebProviderOptions): KoyebContext {
@@ -38,5 +40,5 @@ export function koyebContext(options: KoyebProviderOptions): KoyebContext {
     pollIntervalsMs: defaultPollIntervalsMs,
     lookAgainDelaysMs: defaultLookAgainDelaysMs,
   });
-  return { ...phases, hostnames: new Map() };
+  return { ...phases, hostnames: new Map(), token: options.token };
 }
