@@ -1,6 +1,7 @@
 /**
  * JSON with sorted keys, so what the platform echoes compares by content whatever order it puts the
- * keys in (Koyeb's service definitions, ComfyDeploy's docker_command_steps).
+ * keys in (Fly's machine configs and the secrets digest, Koyeb's service definitions, ComfyDeploy's
+ * docker_command_steps).
  */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>

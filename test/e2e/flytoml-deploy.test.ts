@@ -242,6 +242,16 @@ describe('health checks', () => {
     expect(reads.length).toBeLessThanOrEqual(6);
   });
 
+  it('with a smoke window the checks get it on top of wait-timeout, and the failure says so', async () => {
+    fly.imageCheckFails(image, 'alive', 'HTTP GET http://10.0.0.2:3000/up: 503 Service Unavailable');
+    const toml = 'app = "hello"\n[http_service]\n  internal_port = 3000\n[checks.alive]\n  type = "http"\n  port = 3000\n  path = "/up"\n';
+    const result = await run(workspaceWith(toml), { 'wait-timeout': '3', 'smoke-window': '1' });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toContain(
+      '::error::Preview failed: The app machine started, but "alive" (critical) did not pass within 4 s (wait-timeout 3 s plus smoke-window 1 s).',
+    );
+  });
+
   it('passing checks are waited for and shown', async () => {
     const toml = 'app = "hello"\n[http_service]\n  internal_port = 3000\n  [[http_service.checks]]\n    path = "/up"\n    interval = "5s"\n';
     const result = await run(workspaceWith(toml));

@@ -272,6 +272,36 @@ describe('Koyeb secrets', () => {
   });
 });
 
+describe('Koyeb secret values are never read back (no POST /v1/secrets/{id}/reveal)', () => {
+  const reveals = () => calls('POST', /\/reveal$/);
+  const digestOf = () => sim.services('pr-7-shop')[0]?.definition.env?.find((e) => e.key === 'FLY_PREVIEW_SECRETS_DIGEST')?.value;
+
+  it('the definition carries a digest of the values, which tells a re-run that nothing changed', async () => {
+    await provider.deploy(request(), log);
+    const digest = digestOf();
+    expect(digest).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(sim.services('pr-7-shop'))).not.toContain(secretValue);
+    sim.clearRequests();
+    const rerun = await provider.deploy(request({ revision: { id: 'a'.repeat(40), order: 1_500 } }), log);
+    expectReady(rerun, 'unchanged');
+    expect(calls('PATCH', /^\/v1\/secrets\//)).toBe(0);
+    expect(reveals()).toBe(0);
+  });
+
+  it('a changed value changes the digest: the secret is written and a new deployment carries it, with nothing revealed', async () => {
+    await provider.deploy(request({ secrets: { API_KEY: 'v1' } }), log);
+    const before = digestOf();
+    sim.clearRequests();
+    const rotated = await provider.deploy(request({ secrets: { API_KEY: 'v2' }, revision: { id: 'a'.repeat(40), order: 1_500 } }), log);
+    expectReady(rotated, 'updated');
+    expect(sim.secrets()).toEqual({ 'pr-7-shop_API_KEY': 'v2' });
+    expect(digestOf()).not.toBe(before);
+    expect(sim.services('pr-7-shop')[0]?.deployments).toBe(2);
+    expect(calls('PATCH', /^\/v1\/secrets\//)).toBe(1);
+    expect(reveals()).toBe(0);
+  });
+});
+
 describe('Koyeb provider safety', () => {
   it('racing deploys of one PR converge to one service', async () => {
     const other = make();
@@ -374,6 +404,16 @@ describe('Koyeb provider safety', () => {
     // Again: nothing of ours is left, the foreign service still stands.
     expect(await provider.destroy(target(), log)).toMatchObject({ kind: 'machines-destroyed', machineIds: [] });
     expect(sim.services('pr-7-shop')).toHaveLength(1);
+  });
+
+  it('with a foreign service in the app, a service of ours already gone when deleted (404) is not named as destroyed', async () => {
+    await provider.deploy(request(), log);
+    const [ours] = sim.services('pr-7-shop');
+    sim.addService('pr-7-shop', { name: 'database', image: 'postgres:16' });
+    // Gone between the listing and the delete (Koyeb's delete_after_sleep, a racing close).
+    sim.failNext({ method: 'DELETE', path: `/v1/services/${ours?.id}` }, { status: 404, body: { status: 404, code: 'not_found', message: 'Service not found' } });
+    const outcome = await provider.destroy(target(), log);
+    expect(outcome).toMatchObject({ kind: 'machines-destroyed', machineIds: [] });
   });
 
   it('refuses to deploy into a service of the same name that is not ours', async () => {

@@ -26,3 +26,18 @@ describe('the layout of src/', () => {
     expect(lines(join(src, 'index.ts'))).toBeLessThanOrEqual(5);
   });
 });
+
+describe('what the platforms share', () => {
+  const providers = join(src, 'providers');
+  const declared = (code: string): string[] => [...code.matchAll(/^export (?:async )?(?:function|const|class) ([A-Za-z0-9_]+)/gm)].map((m) => m[1] ?? '');
+
+  it('a helper of src/providers/*.ts is written once: no platform folder keeps a copy of its own', () => {
+    const shared = readdirSync(providers).filter((f) => f.endsWith('.ts')).flatMap((f) => declared(readFileSync(join(providers, f), 'utf8')));
+    const inFolders = sources.filter((path) => !relative(providers, path).startsWith('..') && relative(providers, path).includes('/'));
+    const copies = inFolders.flatMap((path) => {
+      const code = readFileSync(path, 'utf8');
+      return shared.filter((name) => new RegExp(`^\\s*(?:export )?(?:async )?(?:function|const|class) ${name}\\b`, 'm').test(code)).map((name) => `${relative(repoRoot, path)}: ${name}`);
+    });
+    expect(copies, 'import these from src/providers/ instead').toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 // Whether a machine already runs the config a deploy would send. Fly echoes configs with its
 // defaults filled in, so "the same" is decided on what this action sets, not on equal JSON.
+import { canonical } from '../canonical.js';
 import type { AppMachineConfig, MachineConfig } from './types.js';
 
 /** The order label: a later event for the same commit changes it without needing a restart. */
@@ -10,15 +11,6 @@ export const orderKey = 'fly_preview_order';
  * with the image, the `env` input, what is deployed and which secrets it boots with.
  */
 export type DesiredConfig = AppMachineConfig & { image: string; metadata: Record<string, string> };
-
-/** JSON with sorted keys, so configs compare by content whatever order Fly echoes them in. */
-export function canonical(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) =>
-    typeof v === 'object' && v !== null && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
 
 /** Top-level config fields this action sets from the plan: one it no longer sets must be gone from the machine too. */
 const plannedFields = ['init', 'guest', 'mounts', 'services', 'metrics', 'checks', 'statics', 'files', 'restart', 'stop_config', 'auto_destroy'];

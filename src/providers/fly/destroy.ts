@@ -10,19 +10,24 @@ export async function destroy(ctx: FlyContext, target: PreviewTarget, log: Progr
   const machines = await ctx.client.listMachines(target.appName);
   if (machines === undefined) return { kind: 'absent', appName: target.appName };
   const ours = machines.filter((m) => carries(m, target.ownerLabels));
+  // The list still holds machines being or already destroyed (fly-go flaps_machines.go ListActive
+  // drops them): they get no DELETE and are not reported as destroyed by this run.
+  const live = ours.filter((m) => !gone(m));
   const foreign = machines.filter((m) => !carries(m, target.ownerLabels) && !gone(m));
   if (foreign.length === 0) {
     await Promise.all([ctx.appDeletes.take(), ctx.appChanges.take(target.appName)]);
     const result = await ctx.client.deleteApp(target.appName);
     if (result === 'absent') return { kind: 'absent', appName: target.appName };
     log.info(`Deleted app ${target.appName} with its machines and IPs`);
-    return { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((m) => m.id) };
+    return { kind: 'app-destroyed', appName: target.appName, machineIds: live.map((m) => m.id) };
   }
-  for (const m of ours) {
+  const deleted: string[] = [];
+  for (const m of live) {
     await ctx.appChanges.take(target.appName);
-    await ctx.client.deleteMachine(target.appName, m.id);
+    if ((await ctx.client.deleteMachine(target.appName, m.id)) === 'deleted') deleted.push(m.id);
   }
-  // The app stays, so the volumes our machines mounted would outlive the preview: they go too.
+  // The app stays, so the volumes our machines mounted would outlive the preview: they go too,
+  // those of a machine already destroyed included (a volume outlives its machine).
   const mounted = new Set(ours.flatMap((m) => ((m.config as AppMachineConfig).mounts ?? []).flatMap((mount) => (mount.volume === undefined ? [] : [mount.volume]))));
   if (mounted.size > 0) {
     const volumes = await ctx.client.listVolumes(target.appName);
@@ -31,12 +36,12 @@ export async function destroy(ctx: FlyContext, target: PreviewTarget, log: Progr
   const named = foreign.map((m) => `${m.id} (${m.name})`).join(', ');
   log.warning(
     `App ${target.appName} also holds machines fly-preview did not create: ${named}. ` +
-      `Deleted only this preview's machines${ours.length === 0 ? ' (there were none)' : ''} and kept the app.`,
+      `Deleted only this preview's machines${deleted.length === 0 ? ' (there were none)' : ''} and kept the app.`,
   );
   return {
     kind: 'machines-destroyed',
     appName: target.appName,
-    machineIds: ours.map((m) => m.id),
+    machineIds: deleted,
     foreignMachines: foreign.map((m) => ({ id: m.id, name: m.name })),
   };
 }

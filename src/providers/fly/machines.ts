@@ -118,9 +118,12 @@ async function create(ctx: FlyContext, request: GroupRequest, config: DesiredCon
     );
     return machine;
   };
+  // On an app this run just created, a 404 or 401 means "not visible yet" (app.ts inApp), for the
+  // create after a lost answer as much as for the first.
+  const createInApp = () => inApp(ctx, app, (justCreated) => ctx.client.createMachine(request.appName, body, justCreated));
   log.changing();
   try {
-    return made(await inApp(ctx, app, (justCreated) => ctx.client.createMachine(request.appName, body, justCreated)));
+    return made(await createInApp());
   } catch (error) {
     if (!(error instanceof FlyAmbiguousError)) throw error;
     log.info(`The answer to creating the machine was lost (${error.detail}); looking before creating again`);
@@ -132,7 +135,7 @@ async function create(ctx: FlyContext, request: GroupRequest, config: DesiredCon
       log.info(`Found machine ${latest.id}: the lost create did go through`);
       return latest;
     }
-    return made(await ctx.client.createMachine(request.appName, body));
+    return made(await createInApp());
   }
 }
 

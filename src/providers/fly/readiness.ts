@@ -181,13 +181,19 @@ export async function waitForChecks(ctx: FlyContext, request: GroupRequest, outc
       for (const c of failing) log.info(`Health check ${c.name} of machine ${current.id} is ${c.status}: ${c.output ?? ''}`);
       const names = failing.length === 0 ? 'its health checks' : failing.map((c) => `"${c.name}" (${c.status})`).join(', ');
       const timedOut = failed(request, current, 'timeout', current.events ?? []);
-      return timedOut.kind === 'failed'
-        ? { ...timedOut, reason: `The ${request.group} machine started, but ${names} did not pass within ${Math.round(request.waitTimeoutMs / 1000)} s (wait-timeout).` }
-        : timedOut;
+      return timedOut.kind === 'failed' ? { ...timedOut, reason: `The ${request.group} machine started, but ${names} did not pass within ${checksBudget(request)}.` } : timedOut;
     }
     await ctx.sleep(Math.min(remaining, 1_000 * 2 ** Math.min(attempt, 3), 5_000));
     machine = (await ctx.client.getMachine(request.appName, outcome.machineId)) ?? machine;
   }
+}
+
+/** The time the checks had, as the deadline deployGroup gives them: wait-timeout plus any smoke window. */
+function checksBudget(request: GroupRequest): string {
+  const wait = Math.round(request.waitTimeoutMs / 1000);
+  if (request.smokeWindowMs <= 0) return `${wait} s (wait-timeout)`;
+  const smoke = request.smokeWindowMs / 1000;
+  return `${Math.round((request.waitTimeoutMs + request.smokeWindowMs) / 1000)} s (wait-timeout ${wait} s plus smoke-window ${smoke} s)`;
 }
 
 function failed(request: GroupRequest, current: Machine, how: 'stopped' | 'failed' | 'crashed' | 'timeout', events: MachineEvent[]): DeployOutcome {

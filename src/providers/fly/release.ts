@@ -3,7 +3,7 @@ import type { DeployOutcome, DeployRequest, ProgressLog, ReleaseDetail } from '.
 import { backoffDelay } from '../../retry.js';
 import type { PreviewPlan } from './appconfig/index.js';
 import { inApp, type AppState } from './app.js';
-import { maxWaitSeconds } from './client.js';
+import { maxWaitSeconds, type WaitResult } from './client.js';
 import type { FlyContext } from './context.js';
 import { orderKey, type DesiredConfig } from './desired.js';
 import { hostnameFor } from './group.js';
@@ -14,6 +14,7 @@ import type { SyncedSecrets } from './secrets.js';
 import type { Machine, MachineEvent } from './types.js';
 
 type Failed = Extract<DeployOutcome, { kind: 'failed' }>;
+type ExitEvent = NonNullable<NonNullable<MachineEvent['request']>['exit_event']>;
 
 /** What the release step reports, and the outcome of the deploy when the command failed. */
 export interface ReleaseStep {
@@ -59,23 +60,22 @@ async function runRelease(
   log.changing();
   const machine = await inApp(ctx, app, (justCreated) => ctx.client.createMachine(request.appName, body, justCreated));
   log.info(`Running the release command in machine ${machine.id}: ${release.commandLine}`);
-  const { finished, current, events } = await waitForRelease(ctx, request.appName, machine, release.timeoutMs);
+  const waited = await waitForRelease(ctx, request.appName, machine, release.timeoutMs);
+  const { current, events } = waited;
   const exit = events.find((e) => e.type === 'exit')?.request?.exit_event;
   const exitCode = exit?.exit_code;
+  // A machine that answered 404 but whose exit event can still be read ran and destroyed itself
+  // (flyctl machines_releasecommand.go takes a 404 the same way, then reads the exit event).
+  const finished = waited.finished || (waited.gone !== undefined && exit !== undefined);
   const detail: ReleaseDetail = { command: release.commandLine, exitCode, ran: true };
-  const state = current?.state ?? 'destroyed';
+  const state = current?.state ?? (finished ? 'destroyed' : 'unknown');
   if (finished && exitCode === 0) {
     log.info(`Release command exited with code 0 (machine ${machine.id})`);
     return { detail };
   }
   // A command still running at its timeout must not go on changing the database behind the failure.
   if (!finished) await ctx.client.deleteMachine(request.appName, machine.id).catch(() => undefined);
-  const seconds = Math.round(release.timeoutMs / 1000);
-  const reason = !finished
-    ? `The release command \`${release.commandLine}\` did not finish within ${seconds} s (release_command_timeout); no app machine was changed.`
-    : state === 'failed'
-      ? `Fly could not start the release command's machine (it is "failed"); no app machine was changed.`
-      : `The release command \`${release.commandLine}\` exited with code ${exitCode ?? 'unknown'}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}; no app machine was changed.`;
+  const reason = releaseFailure(release, machine.id, waited, finished, state, exit);
   return {
     detail,
     failed: {
@@ -92,19 +92,53 @@ async function runRelease(
   };
 }
 
+/** Why the release step failed, in one sentence a user can act on. */
+function releaseFailure(
+  release: NonNullable<PreviewPlan['release']>,
+  machineId: string,
+  waited: ReleaseWait,
+  finished: boolean,
+  state: string,
+  exit: ExitEvent | undefined,
+): string {
+  const command = `\`${release.commandLine}\``;
+  const unchanged = 'no app machine was changed';
+  if (!finished && waited.gone?.seen === false) {
+    const seconds = Math.round(waited.gone.sinceCreateMs / 1000);
+    return `Fly answered 404 for the release command's machine ${machineId} for ${seconds} s after creating it, so whether ${command} ran, and how it ended, is unknown; ${unchanged}. Re-run the job.`;
+  }
+  if (!finished && waited.gone !== undefined) {
+    return `The release command's machine ${machineId} disappeared (404) before its exit could be read, so how ${command} ended is unknown; ${unchanged}. Re-run the job.`;
+  }
+  if (!finished) return `The release command ${command} did not finish within ${Math.round(release.timeoutMs / 1000)} s (release_command_timeout); ${unchanged}.`;
+  if (state === 'failed') return `Fly could not start the release command's machine (it is "failed"); ${unchanged}.`;
+  return `The release command ${command} exited with code ${exit?.exit_code ?? 'unknown'}${exit?.oom_killed === true ? ' (killed: out of memory)' : ''}; ${unchanged}.`;
+}
+
+/**
+ * How the wait for the release machine ended: `finished` when it stopped, failed or was destroyed;
+ * `gone` when it ended on a 404 (not visible yet, or destroyed and no longer readable), with whether
+ * any wait had found the machine before. Then the machine and its events as far as they can be read.
+ */
+interface ReleaseWait {
+  finished: boolean;
+  gone: { seen: boolean; sinceCreateMs: number } | undefined;
+  current: Machine | undefined;
+  events: MachineEvent[];
+}
+
 /** Waits until the release machine has stopped or is gone, or the timeout ends; then reads how it ended. */
-async function waitForRelease(
-  ctx: FlyContext,
-  appName: string,
-  machine: Machine,
-  timeoutMs: number,
-): Promise<{ finished: boolean; current: Machine | undefined; events: MachineEvent[] }> {
+async function waitForRelease(ctx: FlyContext, appName: string, machine: Machine, timeoutMs: number): Promise<ReleaseWait> {
   const end = ctx.now() + timeoutMs;
   const changedAt = ctx.now();
   let finished = false;
+  let seen = false;
+  let last: WaitResult | undefined;
   try {
     for (let attempt = 1; ctx.now() < end; ) {
       const result = await ctx.client.wait(appName, machine.id, ['stopped', 'destroyed', 'failed'], machine.instance_id, Math.min(maxWaitSeconds, (end - ctx.now()) / 1000));
+      last = result;
+      if (result !== 'gone') seen = true;
       if (result === 'reached') {
         finished = true;
         break;
@@ -116,9 +150,10 @@ async function waitForRelease(
       }
       if (result === 'replaced') break;
     }
+    const gone = last === 'gone' ? { seen, sinceCreateMs: ctx.now() - changedAt } : undefined;
     const current = await ctx.client.getMachine(appName, machine.id);
     const events = current?.events ?? (await ctx.client.events(appName, machine.id).catch(() => []));
-    return { finished, current, events };
+    return { finished, gone, current, events };
   } catch (error) {
     // An API error while it runs must not leave the command going on behind the failed step.
     if (!finished) await ctx.client.deleteMachine(appName, machine.id).catch(() => undefined);

@@ -1,8 +1,8 @@
 // The `secrets` input as Fly app secrets, sent only when they change.
 import { createHmac } from 'node:crypto';
 import type { DeployRequest, ProgressLog } from '../../provider.js';
+import { canonical } from '../canonical.js';
 import type { FlyContext } from './context.js';
-import { canonical } from './desired.js';
 import { groupOf } from './metadata.js';
 import type { Machine } from './types.js';
 

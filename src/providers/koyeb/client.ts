@@ -189,12 +189,6 @@ export class KoyebClient {
     return this.#exists('POST /v1/secrets', answer);
   }
 
-  /** The stored value, so an unchanged secret costs no write and a changed one is known to need a new deployment. */
-  async revealSecret(secretId: string): Promise<string | undefined> {
-    const { data } = await this.#http.call<{ value?: unknown }>('POST', `/v1/secrets/${id(secretId)}/reveal`, { body: {}, idempotent: true });
-    return typeof data?.value === 'string' ? data.value : undefined;
-  }
-
   /** Sets the value (PATCH, as koyeb-cli's `secrets update` does); setting the same value twice is harmless. */
   async updateSecret(secretId: string, value: string): Promise<void> {
     await this.#http.call('PATCH', `/v1/secrets/${id(secretId)}`, { body: { value }, idempotent: true });

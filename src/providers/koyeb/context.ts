@@ -34,6 +34,8 @@ export interface KoyebContext extends PhaseContext<KoyebClient> {
   readonly hostnames: Map<string, string>;
   /** What a request to a preview's own URL goes through (tests pass a MockAgent); undefined: undici's default. */
   readonly dispatcher: Dispatcher | undefined;
+  /** The API token, which keys the digest of the secrets' values (secrets.ts). */
+  readonly token: string;
 }
 
 export function koyebContext(options: KoyebProviderOptions): KoyebContext {
@@ -41,5 +43,5 @@ export function koyebContext(options: KoyebProviderOptions): KoyebContext {
     pollIntervalsMs: defaultPollIntervalsMs,
     lookAgainDelaysMs: defaultLookAgainDelaysMs,
   });
-  return { ...phases, hostnames: new Map(), dispatcher: options.dispatcher };
+  return { ...phases, hostnames: new Map(), dispatcher: options.dispatcher, token: options.token };
 }

@@ -11,6 +11,11 @@ export const serviceName = 'preview';
 /** Env keys for what is deployed; the owner labels become env keys too (see markerKey). */
 const revisionKey = 'FLY_PREVIEW_SHA';
 const orderKey = 'FLY_PREVIEW_ORDER';
+/**
+ * A digest of the secrets' values (secrets.ts secretsDigest): a changed value changes the definition,
+ * and so reaches the service through a new deployment, without any value being read back.
+ */
+const secretsDigestKey = 'FLY_PREVIEW_SECRETS_DIGEST';
 /** Seconds without a request before an idle preview sleeps. */
 const idleSeconds = 300;
 
@@ -28,12 +33,18 @@ export function carries(definition: DeploymentDefinition | undefined, labels: Re
   return definition !== undefined && Object.entries(labels).every(([label, value]) => envValue(definition, markerKey(label)) === value);
 }
 
-export function desiredDefinition(request: KoyebDeployRequest): DeploymentDefinition {
+/** The digest of the secrets' values a definition carries; undefined when it refers to no secret of ours. */
+export function secretsDigestOf(definition: DeploymentDefinition | undefined): string | undefined {
+  return envValue(definition, secretsDigestKey);
+}
+
+export function desiredDefinition(request: KoyebDeployRequest, secretsDigest: string | undefined): DeploymentDefinition {
   const scopes = [`region:${request.region}`];
   const markers: Record<string, string> = {
     ...Object.fromEntries(Object.entries(request.ownerLabels).map(([label, value]) => [markerKey(label), value])),
     [revisionKey]: request.revision.id,
     [orderKey]: String(request.revision.order),
+    ...(secretsDigest === undefined ? {} : { [secretsDigestKey]: secretsDigest }),
   };
   const secrets = request.secrets;
   const env: DeploymentEnv[] = [

@@ -37,16 +37,18 @@ export async function destroyPreview(ctx: KoyebContext, target: PreviewTarget, l
     log.info(`Deleted Koyeb app ${target.appName} with its services`);
     outcome = { kind: 'app-destroyed', appName: target.appName, machineIds: ours.map((s) => s.id) };
   } else {
-    await settled(ours.map((s) => client.deleteService(s.id)));
+    const results = await settled(ours.map((s) => client.deleteService(s.id)));
+    // One already gone when its delete arrived (404) was not destroyed by this run.
+    const deleted = ours.filter((_, i) => results[i] === 'deleted');
     const listed = foreign.map((s) => `${s.id} (${s.name})`).join(', ');
     log.warning(
       `Koyeb app ${target.appName} also holds services fly-preview did not create: ${listed}. ` +
-        `Deleted only this preview's service${ours.length === 0 ? ' (there was none)' : ''} and kept the app.`,
+        `Deleted only this preview's service${deleted.length === 0 ? ' (there was none)' : ''} and kept the app.`,
     );
     outcome = {
       kind: 'machines-destroyed',
       appName: target.appName,
-      machineIds: ours.map((s) => s.id),
+      machineIds: deleted.map((s) => s.id),
       foreignMachines: foreign.map((s) => ({ id: s.id, name: s.name })),
     };
   }

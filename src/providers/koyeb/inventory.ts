@@ -5,6 +5,7 @@ import { settled } from '../settled.js';
 import type { KoyebContext } from './context.js';
 import { carries, envValue, markerKey, serviceName } from './definition.js';
 import { progressing } from './readiness.js';
+import { latestDeploymentId } from './service.js';
 import type { App, Deployment, DeploymentStatus, Service } from './types.js';
 
 /** How many deployments a sweep reads at once: parallel, but not a storm. */
@@ -26,7 +27,10 @@ export async function listPreviews(ctx: KoyebContext, scope: PreviewScope, log: 
   for (let i = 0; i < candidates.length; i += sweepConcurrency) {
     const batch = candidates.slice(i, i + sweepConcurrency);
     const deployments = await settled<(Deployment | undefined)[]>(
-      batch.map((s) => (s.latest_deployment_id === undefined ? Promise.resolve(undefined) : client.getDeployment(s.latest_deployment_id))),
+      batch.map((s) => {
+        const deploymentId = latestDeploymentId(s);
+        return deploymentId === undefined ? Promise.resolve(undefined) : client.getDeployment(deploymentId);
+      }),
     );
     batch.forEach((service, j) => {
       const definition = deployments[j]?.definition;
@@ -54,9 +58,8 @@ export async function listPreviews(ctx: KoyebContext, scope: PreviewScope, log: 
 export async function anyBusy(ctx: KoyebContext, machineIds: readonly string[]): Promise<boolean> {
   const statuses = await settled<(DeploymentStatus | undefined)[]>(
     machineIds.map(async (id) => {
-      const service = await ctx.client.getService(id);
-      const deploymentId = service?.latest_deployment_id;
-      if (deploymentId === undefined || deploymentId === '') return undefined;
+      const deploymentId = latestDeploymentId(await ctx.client.getService(id));
+      if (deploymentId === undefined) return undefined;
       return (await ctx.client.getDeployment(deploymentId))?.status;
     }),
   );

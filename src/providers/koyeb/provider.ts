@@ -8,12 +8,12 @@ import type { DeployOutcome, DestroyOutcome, PreviewInventory, PreviewProvider, 
 import { supersedes } from '../revision.js';
 import { ensureApp, place } from './app.js';
 import { koyebContext, type KoyebContext, type KoyebDeployExtras, type KoyebDeployRequest, type KoyebProviderOptions } from './context.js';
-import { deployedRevision, desiredDefinition, sameDefinition } from './definition.js';
+import { deployedRevision, desiredDefinition, sameDefinition, secretsDigestOf } from './definition.js';
 import { destroyPreview } from './destroy.js';
 import { anyBusy, listPreviews } from './inventory.js';
 import { failed, progressing, ready, waitForDeployment } from './readiness.js';
-import { dropUnusedSecrets, ensureSecrets } from './secrets.js';
-import { createService, type FoundService, ourService, updateService } from './service.js';
+import { dropUnusedSecrets, ensureSecrets, secretsDigest } from './secrets.js';
+import { createService, type FoundService, latestDeploymentId, ourService, updateService } from './service.js';
 import type { App, DeploymentDefinition, Service } from './types.js';
 import { wake } from './wake.js';
 
@@ -50,7 +50,7 @@ export class KoyebProvider implements PreviewProvider {
     const deadline = this.#ctx.now() + request.waitTimeoutMs;
     // Secrets wait for the app: a run that cannot have the app (its name taken) leaves none behind.
     const { app, fresh } = await ensureApp(this.#ctx, request, log);
-    return converge(this.#ctx, request, app, fresh, desiredDefinition(request), deadline, log);
+    return converge(this.#ctx, request, app, fresh, desiredDefinition(request, secretsDigest(this.#ctx, request.secrets)), deadline, log);
   }
 
   destroy(target: PreviewTarget, log: ProgressLog): Promise<DestroyOutcome> {
@@ -74,11 +74,10 @@ export class KoyebProvider implements PreviewProvider {
 interface Converging {
   found: FoundService | undefined;
   /**
-   * Written once this run knows it is not superseded, so an older run never overwrites the values a
-   * newer one deployed; undefined until then. A new secret value reaches the service only through a
-   * new deployment, which no other run starts for us.
+   * Secrets are written once this run knows it is not superseded, so an older run never overwrites
+   * the values a newer one deployed.
    */
-  redeploy: boolean | undefined;
+  secretsSet: boolean;
   /** Set when our own create went through though its answer was lost: what we wait on, we created. */
   createdUnseen: boolean;
 }
@@ -89,8 +88,19 @@ interface Round {
   change: 'created' | 'updated' | 'unchanged';
 }
 
-async function secretsOnce(ctx: KoyebContext, request: KoyebDeployRequest, run: Converging, log: ProgressLog): Promise<void> {
-  run.redeploy ??= await ensureSecrets(ctx, request, log);
+/** The secrets, once per converge; values the deployed definition's digest shows are set are left alone. */
+async function secretsOnce(
+  ctx: KoyebContext,
+  request: KoyebDeployRequest,
+  run: Converging,
+  deployed: DeploymentDefinition | undefined,
+  definition: DeploymentDefinition,
+  log: ProgressLog,
+): Promise<void> {
+  if (run.secretsSet) return;
+  const current = deployed !== undefined && secretsDigestOf(deployed) === secretsDigestOf(definition);
+  await ensureSecrets(ctx, request, current, log);
+  run.secretsSet = true;
 }
 
 /** Look, act, wait; again when a racing run changed the service under us. */
@@ -103,13 +113,13 @@ async function converge(
   deadline: number,
   log: ProgressLog,
 ): Promise<DeployOutcome> {
-  const run: Converging = { found: fresh ? undefined : await ourService(ctx, request, app.id), redeploy: undefined, createdUnseen: false };
+  const run: Converging = { found: fresh ? undefined : await ourService(ctx, request, app.id), secretsSet: false, createdUnseen: false };
   /** The definition the service ran before this run, whose secrets may now be unused. */
   const before = run.found?.deployment?.definition;
   for (let round = 1; round <= maxRounds; round++) {
     let step: Round;
     if (run.found === undefined) {
-      await secretsOnce(ctx, request, run, log);
+      await secretsOnce(ctx, request, run, undefined, definition, log);
       const created = await createService(ctx, request, app, definition, log);
       if (created.kind === 'found') {
         run.found = created.found;
@@ -124,8 +134,8 @@ async function converge(
     }
 
     const { service, change } = step;
-    const deploymentId = service.latest_deployment_id;
-    if (deploymentId === undefined || deploymentId === '') {
+    const deploymentId = latestDeploymentId(service);
+    if (deploymentId === undefined) {
       run.found = await ourService(ctx, request, app.id);
       continue;
     }
@@ -138,8 +148,8 @@ async function converge(
     }
     // A newer deployment replacing ours shows first as ours ending (CANCELED, say): look before reporting.
     const now = await ourService(ctx, request, app.id);
-    if (now !== undefined && now.service.latest_deployment_id !== deploymentId) {
-      log.info(`Service ${service.id} was updated by another run (deployment ${now.service.latest_deployment_id}); looking again`);
+    if (now !== undefined && latestDeploymentId(now.service) !== deploymentId) {
+      log.info(`Service ${service.id} was updated by another run (deployment ${latestDeploymentId(now.service) ?? 'pending'}); looking again`);
       run.found = now;
       continue;
     }
@@ -164,8 +174,8 @@ async function existingRound(
     log.info(`Service ${service.id} already runs ${deployed.id.slice(0, 7)}, newer than this run's revision; leaving it`);
     return { kind: 'superseded', ...(await place(ctx, request, app, service)), deployedRevisionId: deployed.id };
   }
-  await secretsOnce(ctx, request, run, log);
-  const same = sameDefinition(deployment?.definition, definition) && run.redeploy !== true;
+  await secretsOnce(ctx, request, run, deployment?.definition, definition, log);
+  const same = sameDefinition(deployment?.definition, definition);
   if (same && deployment !== undefined && ready.has(deployment.status)) {
     log.info(`Service ${service.id} already runs this revision; nothing to change`);
     return { kind: 'ready', change: 'unchanged', ...(await place(ctx, request, app, service)) };
@@ -176,6 +186,5 @@ async function existingRound(
   }
   // Also when the same definition failed: a new deployment is how a re-run retries.
   const updated = await updateService(ctx, request, service, definition, log);
-  run.redeploy = false;
   return { service: updated, change: 'updated' };
 }

@@ -1,6 +1,9 @@
 // The preview's secrets: named per app in the organization's one namespace, created or updated
 // before a deployment refers to them, and deleted once nothing of ours refers to them any more.
+// Their values are never read back: the definition carries a digest of them instead.
+import { createHmac } from 'node:crypto';
 import type { ProgressLog } from '../../provider.js';
+import { canonical } from '../canonical.js';
 import { ApiAmbiguousError } from '../http.js';
 import { lookAgain } from '../polling.js';
 import { settled } from '../settled.js';
@@ -24,18 +27,27 @@ export function ownSecrets(definition: DeploymentDefinition | undefined, appName
 }
 
 /**
- * Every secret exists with the input's value; a lost or racing create is looked up, not repeated.
- * True when an existing secret got a new value: the running deployment still has the old one.
+ * What the service definition carries of the secrets' values: an HMAC keyed by the API token, which
+ * tells a changed value without showing one (as Fly's machine metadata does, fly/secrets.ts). Koyeb
+ * secrets have no field of their own to keep it in (koyeb-openapi.json definitions.Secret).
  */
-export async function ensureSecrets(ctx: KoyebContext, request: KoyebDeployRequest, log: ProgressLog): Promise<boolean> {
-  const changed = await settled<boolean[]>(
-    Object.entries(request.secrets).map(([key, value]) => ensureSecret(ctx, secretName(request.appName, key), key, value, log)),
-  );
-  return changed.includes(true);
+export function secretsDigest(ctx: KoyebContext, secrets: Readonly<Record<string, string>>): string | undefined {
+  if (Object.keys(secrets).length === 0) return undefined;
+  return createHmac('sha256', ctx.token).update(canonical(secrets)).digest('hex').slice(0, 32);
 }
 
-/** One secret of ensureSecrets; true when it existed with another value. */
-async function ensureSecret(ctx: KoyebContext, name: string, key: string, value: string, log: ProgressLog): Promise<boolean> {
+/**
+ * Every secret exists with the input's value; a lost or racing create is looked up, not repeated.
+ * `current` when the deployed definition carries the digest of these values: they are the ones set,
+ * and an existing secret is left alone. Otherwise each existing one is written, since its value is
+ * never read back (no `POST /v1/secrets/{id}/reveal`); the changed digest makes a new deployment.
+ */
+export async function ensureSecrets(ctx: KoyebContext, request: KoyebDeployRequest, current: boolean, log: ProgressLog): Promise<void> {
+  await settled(Object.entries(request.secrets).map(([key, value]) => ensureSecret(ctx, secretName(request.appName, key), key, value, current, log)));
+}
+
+/** One secret of ensureSecrets; `current` when its value is known to be the input's already. */
+async function ensureSecret(ctx: KoyebContext, name: string, key: string, value: string, current: boolean, log: ProgressLog): Promise<void> {
   const client = ctx.client;
   let secret = await client.findSecret(name);
   if (secret === undefined) {
@@ -49,19 +61,17 @@ async function ensureSecret(ctx: KoyebContext, name: string, key: string, value:
     }
     if (created !== 'exists') {
       log.info(`Created Koyeb secret ${name} for ${key}`);
-      return false;
+      return;
     }
     secret = await lookAgain(ctx, () => client.findSecret(name));
     if (secret === undefined) created = await client.createSecret(name, value);
     if (secret === undefined && created === 'exists') throw new Error(`The Koyeb secret ${name} exists but cannot be read with this token.`);
-    if (secret === undefined) return false;
+    if (secret === undefined) return;
   }
-  // Compared in memory only; the value is never logged.
-  if ((await client.revealSecret(secret.id)) === value) return false;
+  if (current) return;
   log.changing();
   await client.updateSecret(secret.id, value);
-  log.info(`Updated the value of Koyeb secret ${name} for ${key}`);
-  return true;
+  log.info(`Set the value of Koyeb secret ${name} for ${key}`);
 }
 
 /** Secrets the previous definition referred to and the new one does not: keys removed from the input. */

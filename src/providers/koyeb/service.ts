@@ -13,10 +13,21 @@ export interface FoundService {
   deployment: Deployment | undefined;
 }
 
+/**
+ * The deployment the service runs or is rolling out, if it has one. The field is a proto3 string
+ * (koyeb-openapi.json definitions.Service): a service without one may carry "" as well as leave it
+ * out, and koyeb-cli tests it against "" (pkg/koyeb/sandbox.go).
+ */
+export function latestDeploymentId(service: Service | undefined): string | undefined {
+  const deploymentId = service?.latest_deployment_id;
+  return deploymentId === undefined || deploymentId === '' ? undefined : deploymentId;
+}
+
 export async function ourService(ctx: KoyebContext, request: KoyebDeployRequest, appId: string): Promise<FoundService | undefined> {
   const service = (await ctx.client.listServices(appId)).find((s) => s.name === serviceName && s.status !== 'DELETING' && s.status !== 'DELETED');
   if (service === undefined) return undefined;
-  const deployment = service.latest_deployment_id === undefined ? undefined : await ctx.client.getDeployment(service.latest_deployment_id);
+  const deploymentId = latestDeploymentId(service);
+  const deployment = deploymentId === undefined ? undefined : await ctx.client.getDeployment(deploymentId);
   if (deployment?.definition !== undefined && !carries(deployment.definition, request.ownerLabels)) {
     throw new Error(
       `Koyeb app ${request.appName} already holds a service "${serviceName}" that fly-preview did not create for this pull request ` +
@@ -28,8 +39,8 @@ export async function ourService(ctx: KoyebContext, request: KoyebDeployRequest,
 
 /** The definition a service runs (or is rolling out): its latest deployment's. */
 export async function definitionOf(ctx: KoyebContext, service: Service): Promise<DeploymentDefinition | undefined> {
-  if (service.latest_deployment_id === undefined || service.latest_deployment_id === '') return undefined;
-  return (await ctx.client.getDeployment(service.latest_deployment_id))?.definition;
+  const deploymentId = latestDeploymentId(service);
+  return deploymentId === undefined ? undefined : (await ctx.client.getDeployment(deploymentId))?.definition;
 }
 
 export type CreatedService =
@@ -58,7 +69,7 @@ export async function createService(
     lost = true;
   }
   if (created !== 'exists') {
-    log.info(`Created Koyeb service ${created.id} (deployment ${created.latest_deployment_id ?? 'pending'})`);
+    log.info(`Created Koyeb service ${created.id} (deployment ${latestDeploymentId(created) ?? 'pending'})`);
     return { kind: 'created', service: created };
   }
   const found = await lookAgain(ctx, () => ourService(ctx, request, app.id));
@@ -84,17 +95,17 @@ export async function updateService(
   log.changing();
   try {
     const updated = await ctx.client.updateService(service.id, body);
-    log.info(`Updated Koyeb service ${updated.id}: new deployment ${updated.latest_deployment_id ?? ''}`);
+    log.info(`Updated Koyeb service ${updated.id}: new deployment ${latestDeploymentId(updated) ?? 'pending'}`);
     return updated;
   } catch (error) {
     if (!(error instanceof ApiAmbiguousError)) throw error;
     const after = await ctx.client.getService(service.id);
-    if (after !== undefined && after.latest_deployment_id !== service.latest_deployment_id && sameDefinition(await definitionOf(ctx, after), definition)) {
+    if (after !== undefined && latestDeploymentId(after) !== latestDeploymentId(service) && sameDefinition(await definitionOf(ctx, after), definition)) {
       log.info(`The answer to updating service ${service.id} was lost, but the update went through`);
       return after;
     }
     const updated = await ctx.client.updateService(service.id, body);
-    log.info(`Updated Koyeb service ${updated.id}: new deployment ${updated.latest_deployment_id ?? ''}`);
+    log.info(`Updated Koyeb service ${updated.id}: new deployment ${latestDeploymentId(updated) ?? 'pending'}`);
     return updated;
   }
 }
