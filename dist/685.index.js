@@ -17,10 +17,10 @@ __webpack_require__.d(__webpack_exports__, {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./lib/common-inputs.js
-var common_inputs = __webpack_require__(9242);
-// EXTERNAL MODULE: ./lib/providers/fly/appconfig/index.js + 5 modules
-var appconfig = __webpack_require__(554);
+// EXTERNAL MODULE: ./lib/common-inputs.js + 4 modules
+var common_inputs = __webpack_require__(8900);
+// EXTERNAL MODULE: ./lib/providers/fly/appconfig/index.js + 8 modules
+var appconfig = __webpack_require__(5423);
 ;// CONCATENATED MODULE: ./lib/providers/comfydeploy/types.js
 // Request and response shapes of the ComfyDeploy API as far as this action uses them. Field names
 // are those of comfy-deploy/api: src/api/routes/machines.py (ServerlessMachineModel,
@@ -162,7 +162,7 @@ function guestInputName(guest) {
  * The `config` input, or fly.toml at the workspace root when it exists. A path must stay inside
  * the workspace. undefined: the preview has no fly.toml.
  */
-function configFile(raw, workspace) {
+function configFile(raw, workspace, deploys) {
     if (raw === '') {
         if (workspace === undefined)
             return undefined;
@@ -176,8 +176,12 @@ function configFile(raw, workspace) {
     if ((0,external_node_path_.isAbsolute)(raw) || inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
         throw new common_inputs/* InputError */.dz('config', `must be a path inside the workspace such as fly.toml or deploy/fly.staging.toml; got ${(0,common_inputs/* quote */.hD)(raw)}`);
     }
-    if (!(0,external_node_fs_.existsSync)(path))
+    if (!(0,external_node_fs_.existsSync)(path)) {
+        // A close run usually skips the checkout: it deletes the preview and needs nothing of the file.
+        if (!deploys)
+            return undefined;
         throw new common_inputs/* InputError */.dz('config', `names ${(0,common_inputs/* quote */.hD)(raw)}, which is not in the workspace (a path relative to the repository root)`);
+    }
     return { path, shownAs: inside };
 }
 function appConfig(file) {
@@ -201,9 +205,10 @@ function checked(input, result) {
 const defaultWaitSeconds = { fly: 300, koyeb: 300, comfydeploy: comfyDeployDefaultWaitTimeoutSeconds };
 /** Sizes of a Fly machine the other platforms do not use; kept so Settings has one shape. */
 const unusedGuest = { cpuKind: 'shared', cpus: 1, memoryMb: 256 };
-function flySettings(given, workspace, autostop) {
-    const configInput = configFile(given('config'), workspace);
-    const file = appConfig(configInput);
+function flySettings(given, workspace, autostop, deploys) {
+    const configInput = configFile(given('config'), workspace, deploys);
+    // Only a deploy plans from the file: a half-edited fly.toml must not stop a close or a sweep.
+    const file = deploys ? appConfig(configInput) : undefined;
     const guestGiven = guestInputs(given);
     const regionInput = given('region');
     const portInput = given('internal-port');
@@ -295,12 +300,13 @@ function comfyDeploySettings(given, read) {
 }
 /**
  * The chosen platform's inputs. `read` returns the raw input ('' when unset), as core.getInput does.
- * `workspace` is where `config` is looked up (GITHUB_WORKSPACE on a runner).
+ * `workspace` is where `config` is looked up (GITHUB_WORKSPACE on a runner). `deploys`: false for a
+ * run that only removes previews (a close, a sweep), which reads no fly.toml and needs none.
  */
-function readPlatformSettings(provider, read, workspace) {
+function readPlatformSettings(provider, read, workspace, deploys = true) {
     const given = (name) => read(name).trim();
     const autostop = (0,common_inputs/* oneOf */.yL)('autostop', given('autostop') === '' ? 'stop' : given('autostop'), ['stop', 'suspend', 'off']);
-    const runs = provider === 'fly' ? flySettings(given, workspace, autostop) : provider === 'koyeb' ? koyebSettings(given, autostop) : comfyDeploySettings(given, read);
+    const runs = provider === 'fly' ? flySettings(given, workspace, autostop, deploys) : provider === 'koyeb' ? koyebSettings(given, autostop) : comfyDeploySettings(given, read);
     const wait = given('wait-timeout');
     return { ...runs, waitTimeoutSeconds: (0,common_inputs/* integer */.nd)('wait-timeout', wait === '' ? String(defaultWaitSeconds[provider]) : wait, 1, 3600, ' seconds') };
 }

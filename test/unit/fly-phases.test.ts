@@ -107,7 +107,7 @@ describe('destroy (fly-go flaps_machines.go ListActive: the list holds destroyed
 
   it('with no foreign machine left the app goes, and a destroyed machine of ours is not named among its machines', async () => {
     nock(api).get('/v1/apps/demo/machines').reply(200, [listed('m1', 'started', ownerLabels), listed('dead', 'destroyed', ownerLabels), listed('gone', 'destroyed', {})]);
-    nock(api).delete('/v1/apps/demo').query({ force: 'true' }).reply(202, {});
+    nock(api).delete('/v1/apps/demo').reply(202);
     const { provider } = onClock();
     const outcome = await provider.destroy({ appName: 'demo', org: 'personal', ownerLabels }, progress());
     await provider.close();
