@@ -24,9 +24,18 @@ export async function removePreview(provider: PreviewProvider, report: Report, t
 export async function destroy(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest, cause?: DestroyCause): Promise<void> {
   const outcome = await removePreview(provider, report, target, pr, cause);
   setOutputs({ status: 'destroyed', appName: target.appName });
-  core.notice(
-    outcome.kind === 'absent'
-      ? `Preview app ${target.appName} was already gone; nothing to destroy.`
-      : `Preview destroyed: ${outcome.kind === 'app-destroyed' ? `app ${target.appName}` : `machines ${outcome.machineIds.join(', ')}`}.`,
-  );
+  core.notice(destroyNotice(outcome, target.appName));
+}
+
+function destroyNotice(outcome: DestroyOutcome, appName: string): string {
+  switch (outcome.kind) {
+    case 'absent':
+      return `Preview app ${appName} was already gone; nothing to destroy.`;
+    case 'app-destroyed':
+      return `Preview destroyed: app ${appName}.`;
+    case 'machines-destroyed':
+      return outcome.machineIds.length === 0
+        ? `App ${appName} holds no machine of this preview any more; nothing to destroy, and its other machines were left alone.`
+        : `Preview destroyed: machines ${outcome.machineIds.join(', ')}.`;
+  }
 }

@@ -208,6 +208,11 @@ describe('ownership', () => {
     expect(fly.machines(app).map((m) => m.id)).toEqual([foreign.id]);
     expect(result.stdout).toContain(`::warning::App ${app} also holds machines fly-preview did not create: ${foreign.id} (postgres)`);
     expect(comments()[0]?.body).toContain(`kept because it also holds machines fly-preview did not create: \`${foreign.id} (postgres)\``);
+    // A second close finds none of ours left, and says so rather than naming an empty list.
+    const again = await run({ action: 'closed', changes: { ...v1, updatedAt: '2019-05-15T15:46:00Z' } });
+    expect(again.exitCode, log(again)).toBe(0);
+    expect(again.stdout).toContain(`::notice::App ${app} holds no machine of this preview any more; nothing to destroy`);
+    expect(fly.machines(app).map((m) => m.id)).toEqual([foreign.id]);
   });
 
   it('does not adopt a machine of another PR in a shared app', async () => {

@@ -204,4 +204,23 @@ describe('a machine create on an app this run just created (flyctl #3112; test/s
     expect(outcome).toMatchObject({ kind: 'ready', machineId: 'm1', change: 'created' });
     expect(log.lines).toContain('Created machine m1 in iad (instance I1)');
   });
+
+  it('after a lost create answer, the look for it takes a 401 as permissions still spreading, and finds the machine instead of making a second', async () => {
+    const made = { id: 'm1', name: 'preview', state: 'created', region: 'iad', instance_id: 'I1', created_at: '2026-01-01T00:00:00Z', config: { image: request.image, metadata: ownerLabels } };
+    nock(api).get('/v1/apps/demo').reply(404, { error: 'Could not find App "demo"' });
+    nock(api).post('/v1/apps').query({ wait: 'true' }).reply(201, { id: 'a', name: 'demo' });
+    nock(api).post('/v1/apps/demo/ip_assignments').twice().reply(200, { ip: '2a09::1' });
+    nock(api).post('/v1/apps/demo/machines').replyWithError(connectionReset());
+    // The create went through, but the token's rights on the new app are not everywhere yet.
+    nock(api).get('/v1/apps/demo/machines').reply(401, { error: 'Authenticate: token validation error' });
+    nock(api).get('/v1/apps/demo/machines').reply(200, [{ ...made, config: { ...made.config, metadata: { ...ownerLabels, fly_preview_sha: request.revision.id } } }]);
+    nock(api).get('/v1/apps/demo/machines/m1/wait').query(true).reply(200, { ok: true });
+    nock(api).get('/v1/apps/demo/machines').reply(200, [{ ...made, state: 'started' }]);
+    const { provider } = onClock();
+    const log = progress();
+    const outcome = await provider.deploy(request, log);
+    await provider.close();
+    expect(outcome).toMatchObject({ kind: 'ready', machineId: 'm1' });
+    expect(log.lines).toContain('Found machine m1: the lost create did go through');
+  });
 });

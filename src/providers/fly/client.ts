@@ -178,9 +178,17 @@ export class FlyClient {
     return data;
   }
 
-  /** undefined when the app does not exist. */
-  async listMachines(appName: string): Promise<Machine[] | undefined> {
-    const { status, data } = await this.#http.call<Machine[]>('GET', `${app(appName)}/machines`, { expect: [404] });
+  /**
+   * undefined when the app does not exist. On an app this run just created, a 404 or 401 is the
+   * app not being visible yet (AppNotVisible), never "no app" or a bad token.
+   */
+  async listMachines(appName: string, appJustCreated = false): Promise<Machine[] | undefined> {
+    const call = `GET ${app(appName)}/machines`;
+    const { status, data } = await this.#http.call<Machine[]>('GET', `${app(appName)}/machines`, {
+      expect: [404],
+      ...(appJustCreated ? { expectUnauthorized: true } : {}),
+    });
+    if (appJustCreated && (status === 404 || status === 401)) throw new AppNotVisible(call, status);
     return status === 404 ? undefined : data;
   }
 

@@ -127,7 +127,8 @@ async function create(ctx: FlyContext, request: GroupRequest, config: DesiredCon
   } catch (error) {
     if (!(error instanceof FlyAmbiguousError)) throw error;
     log.info(`The answer to creating the machine was lost (${error.detail}); looking before creating again`);
-    const found = (await ourMachines(ctx, request)).filter(
+    const listed = await inApp(ctx, app, async (justCreated) => ours(request, (await ctx.client.listMachines(request.appName, justCreated)) ?? []));
+    const found = listed.filter(
       (m) => deployedRevision(m).id === request.revision.id && m.config.image === request.image && m.region === request.region,
     );
     const latest = found.at(-1);
