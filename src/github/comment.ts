@@ -18,6 +18,24 @@ interface Place {
   region: string;
   /** What the deploy did, when the platform reports more than one machine's place. */
   details?: PreviewDetails;
+  /** The preview's own database, once the run has made or found it. */
+  database?: DatabaseView;
+}
+
+/** A preview's database as the PR shows it: its name and what it was copied from; nothing of the server. */
+export interface DatabaseView {
+  name: string;
+  /** The database it was copied from; undefined when it began empty. */
+  template: string | undefined;
+}
+
+/** What became of a preview's database when the preview went. */
+export interface DroppedDatabaseView {
+  name: string;
+  /** removed: dropped now, or already gone; not-ours: one of that name without fly-preview's marker, left alone. */
+  state: 'removed' | 'not-ours' | 'failed';
+  /** Why a drop failed. */
+  reason?: string;
 }
 
 /** Plain data about a deploy: its process groups, checks, release command and phase times. */
@@ -41,6 +59,8 @@ export type PreviewView =
       reason: string;
       exitCode: number | undefined;
       recentEvents: string[];
+      /** The run stopped before it changed anything on the platform (its database step failed). */
+      beforePlatform?: boolean;
     })
   | {
       state: 'destroyed';
@@ -49,6 +69,7 @@ export type PreviewView =
       keptMachines: string[];
       /** Why, when not the close run: a sweep found the PR closed, or the preview idle past its ttl. */
       cause?: { kind: 'sweep' } | { kind: 'expired'; idleFor: string };
+      database?: DroppedDatabaseView;
     };
 
 export interface Footer {
@@ -70,6 +91,25 @@ const inRegion = (region: string): string => (region === '' ? '' : ` in \`${regi
 
 function urlRow(url: string | undefined, note: string): [string, string][] {
   return url === undefined ? [] : [['URL', `${url}${note}`]];
+}
+
+function databaseRow(database: DatabaseView | undefined): [string, string][] {
+  if (database === undefined) return [];
+  return [['Database', `\`${database.name}\`${database.template === undefined ? ', empty at first' : `, a copy of \`${database.template}\``}`]];
+}
+
+/** The sentence a destroyed preview's comment adds about its database. */
+function droppedDatabase(database: DroppedDatabaseView | undefined): string[] {
+  switch (database?.state) {
+    case undefined:
+      return [];
+    case 'removed':
+      return [`Its database \`${database.name}\` was dropped too.`];
+    case 'not-ours':
+      return [`A database named \`${database.name}\` exists without fly-preview's marker, so it was left alone.`];
+    case 'failed':
+      return [`The database \`${database.name}\` could not be dropped; the next close run or sweep tries again:`, fenced([database.reason ?? 'see the run log'])];
+  }
 }
 
 function table(rows: [string, string][]): string {
@@ -110,7 +150,7 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
     case 'deploying':
       parts.push(
         `### ⏳ Deploying preview of \`${shortSha(view.sha)}\``,
-        table([...urlRow(view.url, ' (not ready yet)'), ['App', `\`${view.appName}\`${inRegion(view.region)}`]]),
+        table([...urlRow(view.url, ' (not ready yet)'), ['App', `\`${view.appName}\`${inRegion(view.region)}`], ...databaseRow(view.database)]),
       );
       break;
     case 'ready':
@@ -124,6 +164,7 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
           ['Commit', `\`${shortSha(view.state === 'ready' ? view.sha : view.deployedSha)}\``],
           ['App', `\`${view.appName}\``],
           ['Machine', `\`${view.machineId}\`${inRegion(view.region)}`],
+          ...databaseRow(view.database),
         ]),
       );
       if (view.access !== undefined) parts.push(view.access);
@@ -143,11 +184,12 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
             ? []
             : ([['Machine', `\`${view.machineId}\`${inRegion(view.region)}`]] as [string, string][])),
           ...(view.exitCode === undefined ? [] : ([['Exit code', `\`${view.exitCode}\``]] as [string, string][])),
+          ...databaseRow(view.database),
         ]),
       );
       parts.push(...renderDetails(view.details));
       if (view.recentEvents.length > 0) parts.push('Last events:', fenced(view.recentEvents));
-      parts.push('The app is left in place so you can inspect it; the next push retries.');
+      parts.push(view.beforePlatform === true ? 'Nothing was created or changed on the platform; the next push or a re-run tries again.' : 'The app is left in place so you can inspect it; the next push retries.');
       break;
     case 'destroyed':
       parts.push(view.cause?.kind === 'expired' ? `### 💤 Preview expired` : `### 🧹 Preview destroyed`);
@@ -155,6 +197,7 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
         parts.push(
           `The preview expired after ${view.cause.idleFor} without activity on this PR, so the app \`${view.appName}\` was removed. ` +
             'A push, a re-run of the preview workflow or reopening the PR brings it back.',
+          ...droppedDatabase(view.database),
         );
         break;
       }
@@ -164,6 +207,7 @@ export function renderPreview(view: PreviewView, footer: Footer): string {
             ? `The app \`${view.appName}\` and everything in it were removed by a cleanup sweep: this PR is closed.`
             : `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
           : `This preview's machines were removed. The app \`${view.appName}\` was kept because it also holds machines fly-preview did not create: ${view.keptMachines.map((m) => `\`${m}\``).join(', ')}.`,
+        ...droppedDatabase(view.database),
       );
       break;
   }
