@@ -104,7 +104,7 @@ function droppedDatabase(database: DroppedDatabaseView | undefined): string[] {
     case undefined:
       return [];
     case 'removed':
-      return [`Its database \`${database.name}\` was dropped too.`];
+      return [`Its database \`${database.name}\` is gone too.`];
     case 'not-ours':
       return [`A database named \`${database.name}\` exists without fly-preview's marker, so it was left alone.`];
     case 'failed':

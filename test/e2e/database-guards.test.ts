@@ -151,6 +151,6 @@ describe('koyeb: a preview with a database', () => {
     expect(closed.exitCode, log(closed)).toBe(0);
     expect(koyeb.secrets()[secretName]).toBeUndefined();
     expect(await sql(adminUrl(), 'SELECT 1 FROM pg_database WHERE datname = $1', [database(31)])).toEqual([]);
-    expect(github.comments(owner, repo, 31)[0]?.body).toContain(`Its database \`${database(31)}\` was dropped too.`);
+    expect(github.comments(owner, repo, 31)[0]?.body).toContain(`Its database \`${database(31)}\` is gone too.`);
   });
 });

@@ -137,7 +137,7 @@ describe('a preview with a database of its own', () => {
     await expect(held.query('SELECT 1')).rejects.toThrow();
     await held.end().catch(() => undefined);
     expect(comment(7)).toContain('Preview destroyed');
-    expect(comment(7)).toContain(`Its database \`${database(7)}\` was dropped too.`);
+    expect(comment(7)).toContain(`Its database \`${database(7)}\` is gone too.`);
     expect(result.stdout).toContain(`Database ${database(7)} dropped (or already gone)`);
     expectNoSecretsIn(result, secrets, elsewhere(7));
   });

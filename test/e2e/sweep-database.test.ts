@@ -119,7 +119,7 @@ describe('a sweep with database-url', () => {
     expect(result.summary).toMatch(new RegExp(`\\| #${closed.halfMade} \\| closed \\| .* \\| — \\| \`${database(closed.halfMade)}\` \\| destroyed \\| PR closed; a run died before it was finished \\|`));
     expect(result.summary).toMatch(new RegExp(`\\| #${open.databaseOnly} \\| open \\| .* \\| kept \\| PR open, active within ttl 7 days; its app is already gone \\|`));
     expect(result.stdout).toContain(`dropped 3 databases whose app was already gone (${[closed.databaseOnly, expired, closed.halfMade].map((n) => database(n)).join(', ')})`);
-    expect(github.comments(owner, repo, closed.withApp)[0]?.body).toContain(`Its database \`${database(closed.withApp)}\` was dropped too.`);
+    expect(github.comments(owner, repo, closed.withApp)[0]?.body).toContain(`Its database \`${database(closed.withApp)}\` is gone too.`);
 
     const again = await sweep();
     expect(again.exitCode, log(again)).toBe(0);

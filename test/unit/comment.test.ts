@@ -143,8 +143,8 @@ describe('renderPreview', () => {
   it("says what became of the preview's database when it went: dropped, someone else's, or not dropped and why", () => {
     const destroyed = (database: NonNullable<Extract<PreviewView, { state: 'destroyed' }>['database']>, cause?: { kind: 'expired'; idleFor: string }) =>
       renderPreview({ state: 'destroyed', appName: 'a', sha: 'x', keptMachines: [], database, ...(cause === undefined ? {} : { cause }) }, { runUrl: undefined });
-    expect(destroyed({ name: 'pr_7_x', state: 'removed' })).toContain('Its database `pr_7_x` was dropped too.');
-    expect(destroyed({ name: 'pr_7_x', state: 'removed' }, { kind: 'expired', idleFor: '7 days' })).toContain('Its database `pr_7_x` was dropped too.');
+    expect(destroyed({ name: 'pr_7_x', state: 'removed' })).toContain('Its database `pr_7_x` is gone too.');
+    expect(destroyed({ name: 'pr_7_x', state: 'removed' }, { kind: 'expired', idleFor: '7 days' })).toContain('Its database `pr_7_x` is gone too.');
     expect(destroyed({ name: 'pr_7_x', state: 'not-ours' })).toContain("A database named `pr_7_x` exists without fly-preview's marker, so it was left alone.");
     const failed = destroyed({ name: 'pr_7_x', state: 'failed', reason: 'Dropping database "pr_7_x" on db:5432 failed: ```boom```' });
     expect(failed).toContain('The database `pr_7_x` could not be dropped; the next close run or sweep tries again:\n\n````\nDropping database');
