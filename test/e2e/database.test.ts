@@ -114,13 +114,16 @@ describe('a preview with a database of its own', () => {
     expectNoSecretsIn(result, passwords(7), elsewhere(7));
   });
 
-  it('another PR gets an empty database of its own, and neither role can open the other', async () => {
-    const result = await run('opened', 8, opened, { image: 'registry.fly.io/shop:eight' });
+  it('another PR gets an empty database of its own, at the app host it names, and neither role can open the other', async () => {
+    const result = await run('opened', 8, opened, { image: 'registry.fly.io/shop:eight', 'database-app-host': 'shop-pg.flycast:5433' });
     expect(result.exitCode, log(result)).toBe(0);
     expect(result.outputs['database-name']).toBe(database(8));
     expect(comment(8)).toContain(`| **Database** | \`${database(8)}\`, empty at first |`);
-    expect(await sql(appUrl(8), "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ n: 0 }]);
-    await expect(sql(withUrl(appUrl(8), { database: database(7) }), 'SELECT 1')).rejects.toThrow(/permission denied for database/);
+    // The app reaches the server by its own address; the test, like the runner, by the admin URL's.
+    expect(new URL(appUrl(8)).host).toBe('shop-pg.flycast:5433');
+    const eight = Object.assign(new URL(appUrl(8)), { host: new URL(adminUrl()).host }).href;
+    expect(await sql(eight, "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).toEqual([{ n: 0 }]);
+    await expect(sql(withUrl(eight, { database: database(7) }), 'SELECT 1')).rejects.toThrow(/permission denied for database/);
     await expect(sql(withUrl(appUrl(7), { database: database(8) }), 'SELECT 1')).rejects.toThrow(/permission denied for database/);
     expectNoSecretsIn(result, passwords(7, 8), elsewhere(8));
   });
