@@ -293,6 +293,8 @@ const platformInputs: Record<ProviderName, readonly string[]> = {
 };
 /** Inputs of platforms that run an image; ComfyDeploy builds from the PR's source instead. */
 const imageInputs = ['image', 'env', 'secrets', 'region', 'size', 'internal-port', 'autostop'] as const;
+/** A preview's database reaches its app as a secret, and a ComfyDeploy machine has no app secrets. */
+const databaseInputs = ['database-url', 'database-template', 'database-app-host', 'database-env'] as const;
 
 const apiUrls: Record<ProviderName, string> = {
   fly: 'https://api.machines.dev',
@@ -307,6 +309,9 @@ function refuseForeign(provider: ProviderName, given: (name: string) => string):
     if (given(name) !== '') throw new InputError(name, `applies to provider: ${owner} only and means nothing with provider: ${provider}; remove it`);
   }
   if (provider !== 'comfydeploy') return;
+  for (const name of databaseInputs) {
+    if (given(name) !== '') throw new InputError(name, 'means nothing with provider: comfydeploy, whose machines take no app secrets to hand a database URL to; remove it');
+  }
   for (const name of imageInputs) {
     if (given(name) !== '') {
       throw new InputError(name, 'means nothing with provider: comfydeploy, which builds a machine from the PR\'s source (comfyui-version, gpu, custom-nodes, node-path); remove it');

@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError, integer, oneOf, quote, readCommonSettings, singleLine, type CommonSettings, type ProviderName } from './common-inputs.js';
+import { readDatabaseInputs } from './database-inputs.js';
+import type { DatabaseSettings } from './database/contract.js';
 import type { GuestSize } from './provider.js';
 import {
   AppConfigError,
@@ -145,7 +147,12 @@ export interface PlatformSettings {
   comfyDeploy: ComfyDeploySettings | undefined;
 }
 
-export interface Settings extends CommonSettings, PlatformSettings {}
+export interface Settings extends CommonSettings, PlatformSettings {
+  /** The preview's own database (src/database/); undefined when `database-url` is empty. */
+  database: DatabaseSettings | undefined;
+}
+
+export { readDatabaseInputs };
 
 /** What a preview runs, and where: each platform's own reading of its inputs. */
 type WhatRuns = Omit<PlatformSettings, 'waitTimeoutSeconds'>;
@@ -260,5 +267,5 @@ export function readPlatformSettings(provider: ProviderName, read: (name: string
 /** Every input at once, as a run that acts sees them. */
 export function readSettings(read: (name: string) => string, workspace: string | undefined = process.env['GITHUB_WORKSPACE']): Settings {
   const common = readCommonSettings(read);
-  return { ...common, ...readPlatformSettings(common.provider, read, workspace) };
+  return { ...common, ...readPlatformSettings(common.provider, read, workspace), database: readDatabaseInputs(read, common) };
 }

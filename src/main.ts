@@ -41,7 +41,7 @@ async function openProvider(settings: Settings): Promise<OpenProvider> {
 export async function run(): Promise<void> {
   let provider: Provider | undefined;
   try {
-    maskSecrets();
+    await maskSecrets();
     const read = (name: string): string => core.getInput(name);
     const common = readCommonSettings(read);
     const event = eventContext();
@@ -52,9 +52,10 @@ export async function run(): Promise<void> {
       return;
     }
     // A run that acts reads its platform's inputs before any call; one that may deploy reads the fly.toml too.
-    const { readPlatformSettings } = await import('./inputs.js');
+    const { readPlatformSettings, readDatabaseInputs } = await import('./inputs.js');
     const deploys = plan.action === 'deploy' || (plan.action === 'resolve' && plan.intent !== 'destroy');
-    const settings: Settings = { ...common, ...readPlatformSettings(common.provider, read, process.env['GITHUB_WORKSPACE'], deploys) };
+    const platform = readPlatformSettings(common.provider, read, process.env['GITHUB_WORKSPACE'], deploys);
+    const settings: Settings = { ...common, ...platform, database: readDatabaseInputs(read, common) };
     const [open, github] = await Promise.all([openProvider(settings), loadGitHub()]);
     if (plan.action !== 'sweep') for (const warning of settings.configWarnings) core.warning(warning);
     if (plan.action === 'resolve') {

@@ -2,7 +2,7 @@
 // deployment, and how a platform's outcome reads there.
 import * as core from '@actions/core';
 import type { CommonSettings, ProviderName } from './common-inputs.js';
-import type { GitHubClient, IssueRef, PreviewView } from './github/index.js';
+import type { DatabaseView, GitHubClient, IssueRef, PreviewView } from './github/index.js';
 import type { PullRequest } from './plan.js';
 import type { DeployOutcome } from './provider.js';
 import type { GitHubModule } from './run/context.js';
@@ -170,8 +170,8 @@ export function urlAccess(provider: ProviderName): string | undefined {
   return provider === 'comfydeploy' ? 'The machine page needs a ComfyDeploy login to the organisation that owns the machine.' : undefined;
 }
 
-/** A deploy's outcome as the PR shows it. */
-export function outcomeView(outcome: DeployOutcome, sha: string, access: string | undefined): PreviewView {
+/** A deploy's outcome as the PR shows it, with the preview's database when it has one. */
+export function outcomeView(outcome: DeployOutcome, sha: string, access: string | undefined, database?: DatabaseView): PreviewView {
   const place = {
     appName: outcome.appName,
     url: previewUrl(outcome),
@@ -180,6 +180,7 @@ export function outcomeView(outcome: DeployOutcome, sha: string, access: string 
     sha,
     machineId: outcome.machineId,
     ...(outcome.details === undefined ? {} : { details: outcome.details }),
+    ...(database === undefined ? {} : { database }),
   };
   switch (outcome.kind) {
     case 'ready':

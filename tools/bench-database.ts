@@ -1,15 +1,19 @@
 // The database room's cost, against a real embedded PostgreSQL and an admin with only CREATEDB and
 // CREATEROLE: the time and round trips to ready a preview's database from a template of about 10 MB
-// (the issue's targets: ≤ 500 ms, ≤ 6 round trips), a push's re-run, the close's drop, and the test
-// server's start. tools/bench.ts adds databaseBench()'s rows to its table; alone, after a build:
-//   npm run build && node tools/bench-database.ts
-// It reads the compiled room in lib/, as the action would run it.
+// (the issue's targets: ≤ 500 ms, ≤ 6 round trips), a push's re-run, the close's drop, the test
+// server's start, and what database-url adds to a deploy, a push and a close of the bundled action
+// against the Fly simulator. tools/bench.ts adds databaseBench()'s rows to its table; alone:
+//   npm run bench:database
+// It reads the compiled room in lib/ and runs dist/index.js, as the action would run them.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type * as Room from '../src/database/index.ts';
 import type * as Settings from '../src/database/settings.ts';
 import type * as Target from '../src/database/target.ts';
+import { pullRequestPayload, runAction } from '../test/sim/action-runner.ts';
+import { startFlySim } from '../test/sim/fly.ts';
+import { startGitHubSim } from '../test/sim/github.ts';
 import { startPostgres } from '../test/support/postgres-server.ts';
 
 const repoRoot = join(import.meta.dirname, '..');
@@ -45,6 +49,61 @@ async function seedTemplate(adminUrl: string): Promise<string> {
 }
 
 export type BenchRow = [what: string, measured: string, target: string, verdict: string];
+
+interface ActionFigures {
+  ms: number;
+  fly: number;
+}
+
+/**
+ * One PR's open, push and close through the bundled action, without and then with database-url
+ * (from the template), each against fresh simulators: what a database adds to each run.
+ */
+async function actionOverhead(adminUrl: string, actionRuns = 3): Promise<Record<'open' | 'push' | 'close', { without: ActionFigures; with: ActionFigures }>> {
+  const flyToken = 'FlyV1 fm2_bench_database';
+  const githubToken = 'bench-github-token';
+  const samples = { without: [] as ActionFigures[][], with: [] as ActionFigures[][] };
+  for (let i = 0; i < actionRuns; i++) {
+    for (const kind of ['without', 'with'] as const) {
+      const [fly, github] = await Promise.all([startFlySim({ tokens: [flyToken], bootMs: 300 }), startGitHubSim({ token: githubToken })]);
+      try {
+        const figures: ActionFigures[] = [];
+        for (const [action, sha, at] of [['opened', 'a', '15:20'], ['synchronize', 'b', '15:25'], ['closed', 'b', '15:30']] as const) {
+          fly.clearRequests();
+          const started = performance.now();
+          const run = await runAction({
+            eventName: 'pull_request',
+            payload: pullRequestPayload(action, { headSha: sha.repeat(40), updatedAt: `2019-05-15T${at}:00Z` }),
+            repository: 'Codertocat/Hello-World',
+            githubApiUrl: github.url,
+            inputs: {
+              'fly-api-token': flyToken,
+              'github-token': githubToken,
+              'fly-api-url': fly.url,
+              'smoke-window': '0',
+              image: `registry.fly.io/bench:${sha}`,
+              ...(kind === 'with' ? { 'database-url': adminUrl, 'database-template': 'bench_seed' } : {}),
+            },
+          });
+          if (run.exitCode !== 0) throw new Error(`${action} ${kind} a database failed:\n${run.stdout}${run.stderr}`);
+          figures.push({ ms: performance.now() - started, fly: fly.requests.length });
+        }
+        samples[kind].push(figures);
+      } finally {
+        await Promise.all([fly.close(), github.close()]);
+      }
+    }
+  }
+  const at = (kind: 'without' | 'with', step: number): ActionFigures => ({
+    ms: median(samples[kind].map((f) => f[step]?.ms ?? 0)),
+    fly: median(samples[kind].map((f) => f[step]?.fly ?? 0)),
+  });
+  return {
+    open: { without: at('without', 0), with: at('with', 0) },
+    push: { without: at('without', 1), with: at('with', 1) },
+    close: { without: at('without', 2), with: at('with', 2) },
+  };
+}
 
 export async function databaseBench(): Promise<BenchRow[]> {
   const compiled = (file: string): Promise<unknown> => import(pathToFileURL(join(repoRoot, 'lib', 'database', file)).href);
@@ -84,7 +143,13 @@ export async function databaseBench(): Promise<BenchRow[]> {
       await measure(drop, (db) => db.drop(ref));
       await app.end().catch(() => undefined);
     }
+    const overhead = await actionOverhead(server.adminUrl);
     const ms = (n: number): string => `${Math.round(n)} ms`;
+    const added = (step: keyof typeof overhead): string => {
+      const { without, with: withDb } = overhead[step];
+      const requests = withDb.fly - without.fly;
+      return `+${ms(withDb.ms - without.ms)} wall (${ms(without.ms)} → ${ms(withDb.ms)}), ${requests >= 0 ? '+' : ''}${requests} Fly requests`;
+    };
     const createMs = median(create.ms);
     const createTrips = Math.max(...create.trips);
     return [
@@ -97,6 +162,9 @@ export async function databaseBench(): Promise<BenchRow[]> {
       ['database: the same on a push (kept, password re-set)', `${ms(median(rerun.ms))}, ${Math.max(...rerun.trips)} round trips`, '', ''],
       ['database: drop on close, the app connected', `${ms(median(drop.ms))}, ${Math.max(...drop.trips)} round trips`, '', ''],
       ['database: embedded PostgreSQL start for the tests', ms(median(starts)), '≈ 1 s', median(starts) <= 1_500 ? '✅' : '❌'],
+      ['database-url on a fresh deploy through the action (the template copied, its URL an app secret)', added('open'), '', ''],
+      ['database-url on a push (database kept, no secrets write)', added('push'), '', ''],
+      ['database-url on a close (the database and its role dropped after the app)', added('close'), '', ''],
     ];
   } finally {
     await server.stop();

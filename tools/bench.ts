@@ -8,6 +8,7 @@ import { pullRequestPayload, repoRoot, runAction, webhookExample } from '../test
 import { startFlySim } from '../test/sim/fly.ts';
 import { startGitHubSim } from '../test/sim/github.ts';
 import { startKoyebSim } from '../test/sim/koyeb.ts';
+import { databaseBench } from './bench-database.ts';
 
 const coldRuns = 30;
 const deployRuns = 5;
@@ -340,6 +341,7 @@ const twoGroups = await flyTomlFigures();
 const koyebRuns = await koyebFigures();
 const woke = await wakeFigures();
 const ownWake = woke.wakeMs - woke.resumeMs;
+const databaseRows = await databaseBench();
 const ownFresh = fresh.wallMs - fresh.bootWaitMs;
 const ownUpdate = update.wallMs - update.bootWaitMs;
 const ms = (n: number): string => `${Math.round(n)} ms`;
@@ -396,6 +398,7 @@ const rows: [string, string, string, string][] = [
     '',
     '',
   ],
+  ...databaseRows,
 ];
 const nodeVersion = process.version;
 const table = [

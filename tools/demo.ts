@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { pullRequestPayload, runAction, type ActionRun } from '../test/sim/action-runner.ts';
 import { startFlySim, type FlySim } from '../test/sim/fly.ts';
 import { startGitHubSim, type GitHubSim } from '../test/sim/github.ts';
+import { startPostgres } from '../test/support/postgres-server.ts';
+import { databaseDemo } from './demo-database.ts';
 import { bold, dim, green, red, requestLine, logLines } from './demo-print.ts';
 
 
@@ -95,6 +97,8 @@ async function main(): Promise<void> {
     startFlySim({ tokens: [flyToken], bootMs: 400 }),
     startGitHubSim({ token: githubToken }),
   ]);
+  // A real PostgreSQL for the database steps, starting while the first steps run.
+  const postgres = startPostgres();
   const failures: string[] = [];
   const expect = (run: ActionRun, status: string, exitCode = 0): void => {
     if (run.exitCode !== exitCode || run.outputs['status'] !== status) {
@@ -238,12 +242,20 @@ async function main(): Promise<void> {
       .map((m) => m.config.image);
     if (images.some((image) => image !== 'registry.fly.io/hello:pr-4-e4e4e4e')) failures.push(`a failed release changed machines: ${images.join(', ')}`);
 
+    await databaseDemo({
+      fly,
+      show: (title, what, eventName, payload, inputs, env) => show(fly, github, title, what, eventName, payload, inputs, env),
+      showComment: (number) => showComment(github, number),
+      expect,
+      failures,
+    }, await postgres);
+
     const left = fly.apps().filter((a) => a.name.startsWith('pr-') && a.name !== 'pr-4-codertocat-hello-world');
     console.log(`\n${bold('End state')}: ${left.length === 0 ? green('no preview app left on Fly') : red(`apps still there: ${left.map((a) => a.name).join(', ')}`)} ` +
       `for closed PRs (${fly.apps().filter((a) => !a.name.startsWith('pr-')).map((a) => a.name).join(', ')} untouched; open PR #4 keeps its preview), ` +
       `${github.comments('Codertocat', 'Hello-World', 2).length} comment on PR #2, ${github.comments('Codertocat', 'Hello-World', 3).length} on PR #3, ${github.comments('Codertocat', 'Hello-World', 4).length} on PR #4.`);
   } finally {
-    await Promise.all([fly.close(), github.close()]);
+    await Promise.all([fly.close(), github.close(), postgres.then((server) => server.stop(), () => undefined)]);
   }
   if (failures.length > 0) {
     console.error(red(`\nThe demo did not go as expected:\n- ${failures.join('\n- ')}`));

@@ -1,5 +1,7 @@
 // The GitHub side of the house, as src/run/ and src/report.ts see it (loaded only when there is something to report).
-export { readPreviewComment, renderPreview, upsertComment, type IssueRef, type PlaceHolder, type PreviewView } from './comment.js';
+export { readPreviewComment, upsertComment, type IssueRef } from './comment.js';
+export { renderPreview } from './render.js';
+export type { DatabaseView, DroppedDatabaseView, PlaceHolder, PreviewView } from './view.js';
 export { renderBudget, writeBudgetSummary, type BudgetReport, type CountedRow } from './budget.js';
 export { createGitHubClient, type GitHubClient } from './octokit.js';
 export { writeSummary } from './summary.js';

@@ -2,7 +2,10 @@
 import { writeSummary } from './summary.js';
 
 export interface SweepRow {
-  appName: string;
+  /** undefined for a database whose app is already gone. */
+  appName: string | undefined;
+  /** The preview's database, when the run has database-url. */
+  database?: string | undefined;
   pr: number | undefined;
   /** open, closed, merged, or unknown (no such PR). */
   prState: string;
@@ -18,6 +21,8 @@ export interface SweepReport {
   rows: SweepRow[];
   appsExamined: number;
   appsLeftAlone: number;
+  /** Databases of this repository's previews found on the server; undefined without database-url. */
+  databasesFound?: number | undefined;
   dryRun: boolean;
   /** `max-previews`, when set: the sweep evicts down to it. */
   cap?: number | undefined;
@@ -25,31 +30,41 @@ export interface SweepReport {
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+const removed = (r: SweepRow): boolean => r.action === 'destroyed' || r.action === 'would destroy';
+
 export function renderSweep(report: SweepReport): string {
-  const destroyed = report.rows.filter((r) => r.action === 'destroyed' || r.action === 'would destroy').length;
+  const apps = report.rows.filter((r) => r.appName !== undefined);
   const parts = [
     `### 🧹 Preview sweep${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
-    `Looked at ${report.appsExamined} app${report.appsExamined === 1 ? '' : 's'}: ${report.rows.length} ` +
-      `${report.rows.length === 1 ? 'is a preview' : 'are previews'} of this repository; ${report.appsLeftAlone} ` +
+    `Looked at ${report.appsExamined} app${report.appsExamined === 1 ? '' : 's'}: ${apps.length} ` +
+      `${apps.length === 1 ? 'is a preview' : 'are previews'} of this repository; ${report.appsLeftAlone} ` +
       `${report.appsLeftAlone === 1 ? 'is' : 'are'} not and ${report.appsLeftAlone === 1 ? 'was' : 'were'} left alone. ` +
-      `${report.dryRun ? 'Would destroy' : 'Destroyed'}: ${destroyed}.`,
+      `${report.dryRun ? 'Would destroy' : 'Destroyed'}: ${apps.filter(removed).length}.`,
   ];
+  if (report.databasesFound !== undefined) {
+    const found = report.databasesFound;
+    const orphans = report.rows.filter((r) => r.appName === undefined);
+    parts[1] +=
+      ` Found ${found} database${found === 1 ? '' : 's'} of this repository's previews on the database server` +
+      `${orphans.length === 0 ? '' : `, ${orphans.length} of them without an app (${report.dryRun ? 'would drop' : 'dropped'}: ${orphans.filter(removed).length})`}.`;
+  }
   if (report.cap !== undefined) {
-    const live = report.rows.length - destroyed;
+    const live = apps.length - apps.filter(removed).length;
     parts.push(`Live previews counted against \`max-previews: ${report.cap}\`: ${live}${report.dryRun ? ' after this sweep would run' : ' after this sweep'}.`);
   }
-  if (report.rows.length > 0) {
-    parts.push(
-      [
-        '| PR | State | Idle | Age | App | Action | Why |',
-        '|---|---|---|---|---|---|---|',
-        ...report.rows.map((r) =>
-          `| ${r.pr === undefined ? '?' : `#${r.pr}`} | ${r.prState} | ${r.idle} | ${r.age} | \`${cell(r.appName)}\` | ${r.action} | ${cell(r.why)} |`,
-        ),
-      ].join('\n'),
-    );
-  }
+  if (report.rows.length > 0) parts.push(rowsTable(report.rows, report.databasesFound !== undefined));
   return parts.join('\n\n');
+}
+
+const code = (text: string | undefined): string => (text === undefined ? '—' : `\`${cell(text)}\``);
+
+function rowsTable(rows: SweepRow[], databases: boolean): string {
+  const database = (r: SweepRow): string => (databases ? ` ${code(r.database)} |` : '');
+  return [
+    `| PR | State | Idle | Age | App |${databases ? ' Database |' : ''} Action | Why |`,
+    `|---|---|---|---|---|${databases ? '---|' : ''}---|---|`,
+    ...rows.map((r) => `| ${r.pr === undefined ? '?' : `#${r.pr}`} | ${r.prState} | ${r.idle} | ${r.age} | ${code(r.appName)} |${database(r)} ${r.action} | ${cell(r.why)} |`),
+  ].join('\n');
 }
 
 export function writeSweepSummary(report: SweepReport): Promise<void> {

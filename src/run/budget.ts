@@ -10,6 +10,7 @@ import { byActivity, fullVerdict, hasRoom, type CountedPreview } from '../plan/b
 import type { PreviewProvider } from '../provider.js';
 import { Report } from '../report.js';
 import type { GitHubModule } from './context.js';
+import type { RunDatabases } from './database.js';
 import { removePreview } from './destroy.js';
 import { errorMessage } from './log.js';
 import { setOutputs } from './outputs.js';
@@ -20,6 +21,8 @@ export interface Budget {
   settings: Settings;
   cap: number;
   provider: PreviewProvider;
+  /** The database server, when previews have databases: an evicted preview's goes with it. */
+  databases: RunDatabases | undefined;
   github: GitHubModule;
   /** Reads the PRs of the previews counted (always there: the plan requires github-token with a cap). */
   reader: GitHubClient;
@@ -79,7 +82,7 @@ async function evict(budget: Budget, pr: PullRequest, candidates: Counted[], exc
     const report = new Report(budget.github, budget.reporting, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: false }, victim, preview.appName);
     try {
       const target = { appName: preview.appName, org: settings.org, ownerLabels: ownerLabels(victim) };
-      await removePreview(provider, report, target, victim, { kind: 'evicted', cap: budget.cap, by: { number: pr.number, url: pullUrl(pr, pr.number) } });
+      await removePreview(provider, budget.databases, report, target, victim, { kind: 'evicted', cap: budget.cap, by: { number: pr.number, url: pullUrl(pr, pr.number) } });
       core.notice(`Evicted the preview of PR #${preview.pr} (${preview.appName}), the least recently active, to keep max-previews ${budget.cap} with PR #${pr.number}'s.`);
       evicted.add(preview.appName);
     } catch (error) {

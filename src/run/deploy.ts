@@ -1,11 +1,14 @@
-// A deploy of one PR's preview: the request from the settings, the "deploying" note alongside the
-// first change, then the outcome on the PR, in the outputs and in the log.
+// A deploy of one PR's preview: its database first (before any platform write, so a server that
+// refuses leaves nothing behind on the platform), the request from the settings, the "deploying"
+// note alongside the first change, then the outcome on the PR, in the outputs and in the log.
 import * as core from '@actions/core';
-import type { PreviewView } from '../github/index.js';
+import type { PreparedDatabase } from '../database/contract.js';
+import type { DatabaseView, PreviewView } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import type { PullRequest } from '../plan.js';
 import type { DeployOutcome, DeployRequest, PreviewProvider, PreviewTarget, ProgressLog, SourceRef } from '../provider.js';
 import { outcomeView, previewUrl, urlAccess, type Report } from '../report.js';
+import { databaseView, type RunDatabases } from './database.js';
 import { errorMessage, log, neutralise } from './log.js';
 import { setOutputs } from './outputs.js';
 
@@ -13,6 +16,7 @@ import { setOutputs } from './outputs.js';
 export async function deploy(
   settings: Settings,
   provider: PreviewProvider,
+  databases: RunDatabases | undefined,
   report: Report,
   target: PreviewTarget,
   pr: PullRequest,
@@ -20,18 +24,27 @@ export async function deploy(
 ): Promise<boolean> {
   const access = urlAccess(settings.provider);
   const place = { appName: target.appName, url: previewUrl({ hostname: provider.hostnameFor(target.appName) }), access, region: settings.region, sha: pr.headSha };
-  const announcing = announcingLog(report, { state: 'deploying', ...place });
+  let database: PreparedDatabase | undefined;
+  const shown = (): { database?: DatabaseView } => (database === undefined ? {} : { database: databaseView(database) });
+  let announcing: ReturnType<typeof announcingLog> | undefined;
   let outcome: DeployOutcome;
   try {
-    outcome = await provider.deploy(deployRequest(settings, target, pr, image), announcing.log);
+    // The database first: a server that refuses fails the step before anything exists on the platform.
+    database = await databases?.ensure(pr);
+    announcing = announcingLog(report, { state: 'deploying', ...place, ...shown() });
+    // The URL is one more app secret: the platform keeps it out of every config and log.
+    const secrets = databases === undefined || database === undefined ? settings.secrets : { ...settings.secrets, [databases.env]: database.url };
+    outcome = await provider.deploy(deployRequest(settings, target, pr, image, secrets), announcing.log);
   } catch (error) {
-    await announcing.announced();
-    await report.publish({ state: 'failed', ...place, machineId: undefined, reason: errorMessage(error), exitCode: undefined, recentEvents: [] });
+    await announcing?.announced();
+    if (database !== undefined) core.setOutput('database-name', database.name);
+    const untouched = announcing === undefined ? { url: undefined, beforePlatform: true } : {};
+    await report.publish({ state: 'failed', ...place, ...shown(), ...untouched, machineId: undefined, reason: errorMessage(error), exitCode: undefined, recentEvents: [] });
     throw error;
   }
   await announcing.announced();
-  await report.publish(outcomeView(outcome, pr.headSha, access));
-  return conclude(outcome, pr);
+  await report.publish(outcomeView(outcome, pr.headSha, access, shown().database));
+  return conclude(outcome, pr, database?.name);
 }
 
 /**
@@ -56,7 +69,8 @@ function announcingLog(report: Report, deploying: PreviewView): { log: ProgressL
   return { log: deployLog, announced: () => announced };
 }
 
-function deployRequest(settings: Settings, target: PreviewTarget, pr: PullRequest, image: string | undefined): DeployRequest {
+/** `secrets`: the input's, and the database URL under database-env when the preview has a database. */
+function deployRequest(settings: Settings, target: PreviewTarget, pr: PullRequest, image: string | undefined, secrets: Readonly<Record<string, string>>): DeployRequest {
   return {
     ...target,
     region: settings.region,
@@ -68,7 +82,7 @@ function deployRequest(settings: Settings, target: PreviewTarget, pr: PullReques
     revision: { id: pr.headSha, order: pr.updatedAtMs },
     waitTimeoutMs: settings.waitTimeoutSeconds * 1000,
     smokeWindowMs: settings.smokeWindowSeconds * 1000,
-    secrets: settings.secrets,
+    secrets,
     autostop: settings.overrides.autostop,
     ...sourceField(settings, pr),
   };
@@ -92,7 +106,7 @@ function sourceOf(settings: Settings, pr: PullRequest): SourceRef | undefined {
 }
 
 /** The outcome in the step's outputs and its log; false when the preview failed. */
-function conclude(outcome: DeployOutcome, pr: PullRequest): boolean {
+function conclude(outcome: DeployOutcome, pr: PullRequest, databaseName: string | undefined): boolean {
   const url = previewUrl(outcome);
   setOutputs({
     status: outcome.kind === 'ready' ? 'deployed' : outcome.kind === 'superseded' ? 'skipped' : 'failed',
@@ -100,6 +114,7 @@ function conclude(outcome: DeployOutcome, pr: PullRequest): boolean {
     hostname: outcome.hostname,
     url,
     machineId: outcome.machineId,
+    databaseName,
   });
   const at = url ?? `app ${outcome.appName}`;
   switch (outcome.kind) {

@@ -1,30 +1,65 @@
 // Removing one PR's preview, the one way every run does it: its close event, `/preview destroy`,
-// and a sweep. Only machines carrying its owner labels are deleted, and the PR is told what went
-// and what was kept.
+// and a sweep. Only machines carrying its owner labels are deleted, then the PR's database and its
+// role (only when they carry our marker), and the PR is told what went and what was kept.
 import * as core from '@actions/core';
-import type { PreviewView } from '../github/index.js';
+import type { DroppedDatabaseView, PreviewView } from '../github/index.js';
 import type { PullRequest } from '../plan.js';
 import type { DestroyOutcome, PreviewProvider, PreviewTarget } from '../provider.js';
 import type { Report } from '../report.js';
+import { failedDrop, type RunDatabases } from './database.js';
 import { log } from './log.js';
 import { setOutputs } from './outputs.js';
 
 /** Why a preview went, when not its own close run. */
 export type DestroyCause = NonNullable<Extract<PreviewView, { state: 'destroyed' }>['cause']>;
 
-/** Deletes the preview and says so on its PR; `absent` when there was nothing left to delete. */
-export async function removePreview(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest, cause?: DestroyCause): Promise<DestroyOutcome> {
+/** What removePreview did: the platform's outcome, and the database's when the preview has one. */
+export type RemovedPreview = DestroyOutcome & { database?: DroppedDatabaseView };
+
+/**
+ * Deletes the preview, then its database, and says so on its PR; `absent` when there was no app
+ * left to delete. A database that cannot be dropped fails the run once the PR has been told why.
+ */
+export async function removePreview(
+  provider: PreviewProvider,
+  databases: RunDatabases | undefined,
+  report: Report,
+  target: PreviewTarget,
+  pr: PullRequest,
+  cause?: DestroyCause,
+): Promise<RemovedPreview> {
   const outcome = await provider.destroy(target, log);
+  let database: DroppedDatabaseView | undefined;
+  let failure: unknown;
+  // After the app: its machines stop holding connections, and a platform that refuses keeps the data.
+  if (databases !== undefined) {
+    try {
+      database = await databases.drop(pr);
+    } catch (error) {
+      failure = error;
+      database = failedDrop(databases.nameOf(pr), error);
+    }
+  }
   const keptMachines = outcome.kind === 'machines-destroyed' ? outcome.foreignMachines.map((m) => `${m.id} (${m.name})`) : [];
-  await report.closed({ state: 'destroyed', appName: target.appName, sha: pr.headSha, keptMachines, ...(cause === undefined ? {} : { cause }) }, outcome.kind !== 'absent');
-  return outcome;
+  const view: PreviewView = { state: 'destroyed', appName: target.appName, sha: pr.headSha, keptMachines, ...(cause === undefined ? {} : { cause }), ...(database === undefined ? {} : { database }) };
+  await report.closed(view, outcome.kind !== 'absent');
+  if (failure !== undefined) throw failure;
+  return database === undefined ? outcome : { ...outcome, database };
 }
 
 /** A run that destroys one PR's preview: the outputs and the notice say what happened. */
-export async function destroy(provider: PreviewProvider, report: Report, target: PreviewTarget, pr: PullRequest, cause?: DestroyCause): Promise<void> {
-  const outcome = await removePreview(provider, report, target, pr, cause);
-  setOutputs({ status: 'destroyed', appName: target.appName });
-  core.notice(destroyNotice(outcome, target.appName));
+export async function destroy(
+  provider: PreviewProvider,
+  databases: RunDatabases | undefined,
+  report: Report,
+  target: PreviewTarget,
+  pr: PullRequest,
+  cause?: DestroyCause,
+): Promise<void> {
+  const outcome = await removePreview(provider, databases, report, target, pr, cause);
+  setOutputs({ status: 'destroyed', appName: target.appName, databaseName: outcome.database?.name });
+  const database = outcome.database?.state === 'removed' ? ` Database ${outcome.database.name} dropped (or already gone).` : '';
+  core.notice(destroyNotice(outcome, target.appName) + database);
 }
 
 function destroyNotice(outcome: DestroyOutcome, appName: string): string {

@@ -1,6 +1,6 @@
 // One PR's run, whether its event named it or the API read it (pr-number, `/preview`): what the PR
 // will show, which preview it is, then a deploy (after making room under `max-previews`), a destroy,
-// or waking it for a review.
+// or waking it for a review; the database server is open for the run when the preview has a database.
 import type { GitHubClient } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import type { Plan } from '../plan.js';
@@ -8,6 +8,7 @@ import type { PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report } from '../report.js';
 import { makeRoom } from './budget.js';
 import type { GitHubModule } from './context.js';
+import { withDatabases } from './database.js';
 import { deploy } from './deploy.js';
 import { destroy } from './destroy.js';
 import { ownerLabels } from './owner-labels.js';
@@ -29,20 +30,20 @@ export async function actOnPullRequest(
     plan.appName,
   );
   const target: PreviewTarget = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
-  switch (plan.action) {
-    case 'wake':
-      return wakePreview(provider, report, target, plan.pr, settings.waitTimeoutSeconds * 1000);
-    case 'destroy':
-      await destroy(provider, report, target, plan.pr, plan.cause === 'draft' ? { kind: 'draft' } : undefined);
+  if (plan.action === 'wake') return wakePreview(provider, report, target, plan.pr, settings.waitTimeoutSeconds * 1000);
+  return await withDatabases(settings.database, async (databases) => {
+    if (plan.action === 'destroy') {
+      await destroy(provider, databases, report, target, plan.pr, plan.cause === 'draft' ? { kind: 'draft' } : undefined);
       return true;
-    case 'deploy': {
-      const cap = settings.maxPreviews;
-      // The plan requires github-token whenever there is a cap: the PRs' activity is read with it.
-      if (cap !== undefined && settings.githubToken !== undefined) {
-        const reader = gh ?? github.createGitHubClient(settings.githubToken);
-        if (!(await makeRoom({ settings, cap, provider, github, reader, reporting: gh }, report, plan.pr, plan.appName))) return true;
-      }
-      return deploy(settings, provider, report, target, plan.pr, plan.image);
     }
-  }
+    const cap = settings.maxPreviews;
+    // The plan requires github-token whenever there is a cap: the PRs' activity is read with it.
+    if (cap !== undefined && settings.githubToken !== undefined) {
+      // Evicting is a platform write: the database server is checked first, as before any other.
+      await databases?.check();
+      const reader = gh ?? github.createGitHubClient(settings.githubToken);
+      if (!(await makeRoom({ settings, cap, provider, databases, github, reader, reporting: gh }, report, plan.pr, plan.appName))) return true;
+    }
+    return deploy(settings, provider, databases, report, target, plan.pr, plan.image);
+  });
 }

@@ -1,6 +1,6 @@
-// A sweep: every preview of this repository the platform holds, each kept or destroyed by its PR's
-// state and the ttl, then, over `max-previews`, the least recently active evicted down to it; one
-// job summary table of them all.
+// A sweep: every preview of this repository the platform holds, and every database of one the
+// database server holds, each kept or destroyed by its PR's state and the ttl, then, over
+// `max-previews`, the least recently active evicted down to it; one job summary table of them all.
 import * as core from '@actions/core';
 import type { GitHubClient, PullSummary, SweepRow } from '../github/index.js';
 import type { Settings } from '../inputs.js';
@@ -9,10 +9,12 @@ import { evictionOrder } from '../plan/budget.js';
 import type { PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report, reportsToPr } from '../report.js';
 import type { GitHubModule } from './context.js';
+import { type RunDatabases, withDatabases } from './database.js';
 import { removePreview, type DestroyCause } from './destroy.js';
 import { errorMessage } from './log.js';
 import { ownerLabels } from './owner-labels.js';
 import { counted, pullRequestOf, repositoryPreviews, type LivePreview } from './previews.js';
+import { sweepDatabase } from './sweep-databases.js';
 
 type SweepPlan = Extract<Plan, { action: 'sweep' }>;
 
@@ -30,29 +32,51 @@ interface Sweeper {
   github: GitHubModule;
   /** undefined when the run writes nothing to the PRs (comment off, no deployments). */
   reporting: GitHubClient | undefined;
+  /** undefined without database-url. */
+  databases: RunDatabases | undefined;
 }
 
-export async function sweep(settings: Settings, plan: SweepPlan, provider: PreviewProvider, github: GitHubModule): Promise<void> {
+export function sweep(settings: Settings, plan: SweepPlan, provider: PreviewProvider, github: GitHubModule): Promise<void> {
+  return withDatabases(settings.database, (databases) => sweepWith(settings, plan, provider, github, databases));
+}
+
+async function sweepWith(settings: Settings, plan: SweepPlan, provider: PreviewProvider, github: GitHubModule, databases: RunDatabases | undefined): Promise<void> {
   const gh = github.createGitHubClient(plan.githubToken);
   const repo = { owner: plan.owner, repo: plan.repo };
-  const { previews, inventory } = await repositoryPreviews(provider, settings.org, repo);
-  const numbers = [...new Set(previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])))];
+  // A server that cannot be listed fails the sweep before it destroys anything, as a platform would.
+  const [{ previews, inventory }, found] = await Promise.all([repositoryPreviews(provider, settings.org, repo), databases?.list(`${plan.owner}/${plan.repo}`)]);
+  // Databases whose app is gone: a close run that died between the platform's destroy and the drop.
+  const orphans = (found ?? []).filter((d) => !previews.some((p) => p.pr === d.pr));
+  const numbers = [...new Set([...previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])), ...orphans.map((d) => d.pr)])];
   const pulls = await github.readPulls(gh, repo, numbers);
   const now = Date.now();
-  const sweeper: Sweeper = { settings, plan, provider, github, reporting: reportsToPr(settings) ? gh : undefined };
+  const sweeper: Sweeper = { settings, plan, provider, github, reporting: reportsToPr(settings) ? gh : undefined, databases };
   const rows: SweepRow[] = [];
   const pullOf = (p: LivePreview): PullSummary | undefined => (p.pr === undefined ? undefined : pulls.get(p.pr));
-  for (const preview of previews) rows.push(await sweepOne(sweeper, preview, pullOf(preview), now));
+  for (const preview of previews) {
+    const row = await sweepOne(sweeper, preview, pullOf(preview), now);
+    rows.push(databases === undefined ? row : { ...row, database: found?.find((d) => d.pr === preview.pr)?.name });
+  }
   if (settings.maxPreviews !== undefined) await enforceCap(sweeper, settings.maxPreviews, previews.map((p) => ({ preview: p, pull: pullOf(p) })), rows);
-  const destroyed = rows.filter((r) => r.action === 'destroyed' || r.action === 'would destroy').map((r) => r.appName);
+  if (databases !== undefined) for (const entry of orphans) rows.push(await sweepDatabase(settings, databases, plan, entry, pulls.get(entry.pr), now));
+  const destroyed = rows.filter((r) => r.action === 'destroyed' || r.action === 'would destroy').flatMap((r) => (r.appName === undefined ? [] : [r.appName]));
   const failures = rows.filter((r) => r.action === 'failed').length;
   core.setOutput('destroyed', JSON.stringify(destroyed));
   core.setOutput('status', failures > 0 ? 'failed' : 'swept');
-  await github.writeSweepSummary({ rows, appsExamined: inventory.appsExamined, appsLeftAlone: inventory.appsLeftAlone, dryRun: settings.dryRun, cap: settings.maxPreviews });
-  const kept = rows.length - destroyed.length;
+  await github.writeSweepSummary({
+    rows,
+    appsExamined: inventory.appsExamined,
+    appsLeftAlone: inventory.appsLeftAlone,
+    databasesFound: found?.length,
+    dryRun: settings.dryRun,
+    cap: settings.maxPreviews,
+  });
+  const kept = rows.filter((r) => r.appName !== undefined).length - destroyed.length;
+  const orphansDropped = rows.filter((r) => r.appName === undefined && (r.action === 'destroyed' || r.action === 'would destroy')).map((r) => r.database);
   core.notice(
     `Sweep of ${plan.owner}/${plan.repo}: ${settings.dryRun ? 'would destroy' : 'destroyed'} ${destroyed.length} preview${destroyed.length === 1 ? '' : 's'}` +
-      `${destroyed.length === 0 ? '' : ` (${destroyed.join(', ')})`}; kept ${kept}; ${inventory.appsLeftAlone} of ${inventory.appsExamined} apps are not this repository's previews and were left alone.`,
+      `${destroyed.length === 0 ? '' : ` (${destroyed.join(', ')})`}; kept ${kept}; ${inventory.appsLeftAlone} of ${inventory.appsExamined} apps are not this repository's previews and were left alone` +
+      `${orphansDropped.length === 0 ? '' : `; ${settings.dryRun ? 'would drop' : 'dropped'} ${orphansDropped.length} database${orphansDropped.length === 1 ? '' : 's'} whose app was already gone (${orphansDropped.join(', ')})`}.`,
   );
   if (failures > 0) core.setFailed(`The sweep could not destroy ${failures} preview${failures === 1 ? '' : 's'}; see the errors above. The next sweep tries again.`);
 }
@@ -123,7 +147,7 @@ async function destroyPreview(sweeper: Sweeper, preview: LivePreview, number: nu
   const pr = pullRequestOf(plan, number, pull);
   const target: PreviewTarget = { appName: preview.appName, org: settings.org, ownerLabels: ownerLabels(pr) };
   const report = new Report(sweeper.github, sweeper.reporting, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: false }, pr, preview.appName);
-  const outcome = await removePreview(provider, report, target, pr, condemned.cause);
+  const outcome = await removePreview(provider, sweeper.databases, report, target, pr, condemned.cause);
   if (outcome.kind === 'absent') return { action: 'skipped', why: `${why}; already gone (a close run got there first)` };
   core.info(`Destroyed ${preview.appName} (PR #${number}: ${why})`);
   return { action: 'destroyed', why };

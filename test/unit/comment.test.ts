@@ -1,6 +1,8 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
-import { commentMarker, readPreviewComment, renderPreview, upsertComment, type PreviewView } from '../../src/github/comment.js';
+import { commentMarker, readPreviewComment, upsertComment } from '../../src/github/comment.js';
+import { renderPreview } from '../../src/github/render.js';
+import type { PreviewView } from '../../src/github/view.js';
 import { createGitHubClient } from '../../src/github/octokit.js';
 import { scriptedHttp } from '../support/scripted-http.ts';
 
@@ -119,6 +121,35 @@ describe('renderPreview', () => {
     expect(
       renderPreview({ state: 'destroyed', appName: 'a', sha: 'x', keptMachines: ['123 (db)'] }, { runUrl: undefined }),
     ).toContain('kept because it also holds machines fly-preview did not create: `123 (db)`');
+  });
+
+  it("shows the preview's database and the template it came from, in every state that has one", () => {
+    const database = { name: 'pr_7_octo_shop', template: 'seed' };
+    const row = '| **Database** | `pr_7_octo_shop`, a copy of `seed` |';
+    expect(renderPreview({ ...ready, database }, { runUrl: undefined })).toContain(row);
+    expect(renderPreview({ state: 'deploying', appName: 'a', url: undefined, region: 'iad', sha: 'x', database }, { runUrl: undefined })).toContain(row);
+    expect(renderPreview({ ...ready, database: { ...database, template: undefined } }, { runUrl: undefined })).toContain('| **Database** | `pr_7_octo_shop`, empty at first |');
+    expect(renderPreview(ready, { runUrl: undefined })).not.toContain('Database');
+  });
+
+  it('a deploy stopped at its database step says nothing was made on the platform, and shows no URL', () => {
+    const text = renderPreview(
+      { ...ready, state: 'failed', url: undefined, machineId: undefined, reason: "Input 'database-template' names no database", exitCode: undefined, recentEvents: [], beforePlatform: true },
+      { runUrl: undefined },
+    );
+    expect(text).toContain('Nothing was created or changed on the platform');
+    expect(text).not.toContain('**URL**');
+    expect(text).not.toContain('left in place');
+  });
+
+  it("says what became of the preview's database when it went: dropped, someone else's, or not dropped and why", () => {
+    const destroyed = (database: NonNullable<Extract<PreviewView, { state: 'destroyed' }>['database']>, cause?: { kind: 'expired'; idleFor: string }) =>
+      renderPreview({ state: 'destroyed', appName: 'a', sha: 'x', keptMachines: [], database, ...(cause === undefined ? {} : { cause }) }, { runUrl: undefined });
+    expect(destroyed({ name: 'pr_7_x', state: 'removed' })).toContain('Its database `pr_7_x` is gone too.');
+    expect(destroyed({ name: 'pr_7_x', state: 'removed' }, { kind: 'expired', idleFor: '7 days' })).toContain('Its database `pr_7_x` is gone too.');
+    expect(destroyed({ name: 'pr_7_x', state: 'not-ours' })).toContain("A database named `pr_7_x` exists without fly-preview's marker, so it was left alone.");
+    const failed = destroyed({ name: 'pr_7_x', state: 'failed', reason: 'Dropping database "pr_7_x" on db:5432 failed: ```boom```' });
+    expect(failed).toContain('The database `pr_7_x` could not be dropped; the next close run or sweep tries again:\n\n````\nDropping database');
   });
 });
 

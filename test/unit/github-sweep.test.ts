@@ -2,7 +2,7 @@
 import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { canWrite } from '../../src/github/commands.js';
-import { renderPreview } from '../../src/github/comment.js';
+import { renderPreview } from '../../src/github/render.js';
 import { createGitHubClient } from '../../src/github/octokit.js';
 import { readPulls } from '../../src/github/pulls.js';
 import { renderSweep } from '../../src/github/sweep.js';

@@ -437,3 +437,36 @@ describe('parseSecrets', () => {
     expect(secretValuesToMask(raw).sort()).toEqual(['first-secret', 'second-secret']);
   });
 });
+
+describe('database inputs', () => {
+  const url = 'postgres://admin:s3cr%40t@db.example.com:5432/postgres?sslmode=require';
+
+  it("are read into the room's settings with the platform's, DATABASE_URL by default; empty is no database", () => {
+    expect(readSettings(read({}), undefined).database).toBeUndefined();
+    // The app's variable matters only with a database: secrets may hold DATABASE_URL without one.
+    expect(readSettings(read({ secrets: 'DATABASE_URL=postgres://elsewhere' }), undefined).database).toBeUndefined();
+    const settings = readSettings(read({ 'database-url': url, 'database-template': 'seed', 'database-app-host': 'pg.flycast:5433' }), undefined).database;
+    expect(settings).toMatchObject({ template: 'seed', env: 'DATABASE_URL', appHost: { host: 'pg.flycast', port: 5433 }, server: { host: 'db.example.com', password: 's3cr@t' } });
+    expect(readSettings(read({ provider: 'koyeb', 'database-url': url, 'database-env': 'PG_URL' }), undefined).database?.env).toBe('PG_URL');
+  });
+
+  it('are refused as input errors naming the input, never the password', () => {
+    const bad = rejection({ 'database-url': 'postgres://admin:s3cr%40t@db.example.com/postgres#x' });
+    expect(bad.input).toBe('database-url');
+    expect(bad.message).not.toContain('s3cr');
+    expect(rejection({ 'database-url': url, 'database-env': '9LIVES' }).message).toMatch(/^Input 'database-env' must be an environment variable name/);
+    expect(rejection({ 'database-template': 'seed' }).message).toBe("Input 'database-template' is set but database-url is empty; set database-url to give each preview a database");
+  });
+
+  it('refuse a database-env that the secrets or env input also sets', () => {
+    expect(rejection({ 'database-url': url, secrets: 'DATABASE_URL=x' }).message).toMatch(/^Input 'database-env' names DATABASE_URL, which the secrets input sets too/);
+    expect(rejection({ 'database-url': url, 'database-env': 'DB', env: 'DB=1' }).message).toMatch(/^Input 'database-env' names DB, which the env input sets too/);
+  });
+
+  it('are refused with provider: comfydeploy, each of them', () => {
+    for (const name of ['database-url', 'database-template', 'database-app-host', 'database-env']) {
+      const error = rejection({ provider: 'comfydeploy', 'comfyui-version': comfyVersion, [name]: name === 'database-url' ? url : 'x' });
+      expect(error.message).toBe(`Input '${name}' means nothing with provider: comfydeploy, whose machines take no app secrets to hand a database URL to; remove it`);
+    }
+  });
+});

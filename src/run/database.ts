@@ -1,0 +1,87 @@
+// The runs' side of the database room: a PR's database is ensured before the platform is touched,
+// dropped right after the platform's destroy, and listed by the sweep. The room and the PostgreSQL
+// client are loaded only when database-url is set, so any other run never loads them; every URL and
+// password a step derives is masked before it can reach a platform or the log.
+import * as core from '@actions/core';
+import type { DatabaseSettings, DropOutcome, InventoryEntry, PreparedDatabase } from '../database/contract.js';
+import type { DatabaseView, DroppedDatabaseView } from '../github/index.js';
+import type { PullRequest } from '../plan.js';
+import { errorMessage } from './log.js';
+
+/** Which PR a database is for. */
+export type PullRef = Pick<PullRequest, 'owner' | 'repo' | 'number'>;
+
+/** One run's connection to the database server, opened once and closed when the run ends. */
+export interface RunDatabases {
+  /** The variable the app reads its URL from (`database-env`). */
+  readonly env: string;
+  /** That the server answers, the admin role may create databases and roles, and the template exists. */
+  check(): Promise<void>;
+  /** The PR's database and role: made from the template, finished when half-made, or kept with its data. */
+  ensure(pr: PullRef): Promise<PreparedDatabase>;
+  /** Drops the PR's database, then its role; what is not ours is left and warned about. Throws when a drop fails. */
+  drop(pr: PullRef): Promise<DroppedDatabaseView>;
+  /** This repository's databases on the server, by their markers, whatever became of their apps. */
+  list(repository: string): Promise<InventoryEntry[]>;
+  /** The PR's database name, known without asking the server. */
+  nameOf(pr: PullRef): string;
+}
+
+const refOf = (pr: PullRef) => ({ repository: `${pr.owner}/${pr.repo}`, pr: pr.number });
+
+/** What the PR is shown of a database a deploy made or kept. */
+export const databaseView = (made: PreparedDatabase): DatabaseView => ({ name: made.name, template: made.template });
+
+/** Runs `work` with the server open when the settings have a database, and closes it however `work` ends. */
+export async function withDatabases<T>(settings: DatabaseSettings | undefined, work: (databases: RunDatabases | undefined) => Promise<T>): Promise<T> {
+  if (settings === undefined) return await work(undefined);
+  const [room, { previewDatabaseFor }] = await Promise.all([import('../database/index.js'), import('../database/target.js')]);
+  const handle = room.openPreviewDatabases(settings);
+  const where = settings.server.where;
+  const databases: RunDatabases = {
+    env: settings.env,
+    nameOf: (pr) => previewDatabaseFor(settings, refOf(pr)).name,
+    async check() {
+      await handle.check();
+    },
+    async ensure(pr) {
+      // Known before the first byte goes to the server: the app's URL and its role's password.
+      for (const secret of previewDatabaseFor(settings, refOf(pr)).secrets) core.setSecret(secret);
+      const made = await handle.ensure(refOf(pr));
+      const from = made.template === undefined ? 'empty' : `a copy of "${made.template}"`;
+      core.info(
+        made.created
+          ? `Database ${made.name} on ${where} ${made.repaired ? 'finished (a previous run had left it half-made)' : 'created'}, ${from}, owned by its own role`
+          : `Database ${made.name} on ${where} kept with its data (${from} when it was created)`,
+      );
+      return made;
+    },
+    async drop(pr) {
+      const dropped = await handle.drop(refOf(pr));
+      warnNotOurs(dropped, where, pr);
+      if (dropped.database === 'dropped') core.info(`Database ${dropped.name} on ${where} dropped${dropped.role === 'dropped' ? ', and its role' : ''}`);
+      return { name: dropped.name, state: dropped.database === 'not-ours' ? 'not-ours' : 'removed' };
+    },
+    list: (repository) => handle.list(repository),
+  };
+  try {
+    return await work(databases);
+  } finally {
+    await handle.close();
+  }
+}
+
+function warnNotOurs(dropped: DropOutcome, where: string, pr: PullRef): void {
+  for (const part of ['database', 'role'] as const) {
+    if (dropped[part] !== 'not-ours') continue;
+    core.warning(
+      `A ${part} named "${dropped.name}" on ${where} does not carry fly-preview's marker for ${pr.owner}/${pr.repo}#${pr.number}, so it was left alone. ` +
+        'fly-preview drops only what it created; drop it yourself if it is a leftover.',
+    );
+  }
+}
+
+/** A drop that failed, as the PR is told of it; the step fails with the same words. */
+export function failedDrop(name: string, error: unknown): DroppedDatabaseView {
+  return { name, state: 'failed', reason: errorMessage(error) };
+}

@@ -1,0 +1,44 @@
+// The sweep's side of the database server: a database of this repository's previews whose app is
+// already gone (a close run that died between the platform's destroy and the drop, or a deploy that
+// died before the platform) is dropped once its PR is closed, merged or idle past the ttl. A preview
+// that still has its app is removed with it, by removePreview.
+import * as core from '@actions/core';
+import type { InventoryEntry } from '../database/contract.js';
+import type { PullSummary, SweepRow } from '../github/index.js';
+import type { Settings } from '../inputs.js';
+import { inWords, sweepVerdict, type Plan } from '../plan.js';
+import type { RunDatabases } from './database.js';
+import { errorMessage } from './log.js';
+
+/** The verdict on one database without an app, and what came of it, as its summary row says. */
+export async function sweepDatabase(
+  settings: Settings,
+  databases: RunDatabases,
+  plan: Extract<Plan, { action: 'sweep' }>,
+  entry: InventoryEntry,
+  pull: PullSummary | undefined,
+  now: number,
+): Promise<SweepRow> {
+  const createdMs = Date.parse(entry.createdAt ?? '') || 0;
+  const row = {
+    appName: undefined,
+    database: entry.name,
+    pr: entry.pr,
+    prState: pull === undefined ? 'unknown' : pull.merged ? 'merged' : pull.state,
+    idle: pull === undefined ? '' : inWords(now - (Date.parse(pull.updatedAt) || now)),
+    age: createdMs === 0 ? '' : inWords(now - createdMs),
+  };
+  const state = pull === undefined ? undefined : { state: pull.state, merged: pull.merged, updatedAtMs: Date.parse(pull.updatedAt) || 0 };
+  const verdict = sweepVerdict(state, createdMs, settings.ttlMs, now);
+  const gone = entry.complete ? 'its app is already gone' : 'a run died before it was finished';
+  if (!verdict.destroy) return { ...row, action: 'kept', why: `${verdict.why}; ${gone}` };
+  if (settings.dryRun) return { ...row, action: 'would destroy', why: `${verdict.why}; ${gone}` };
+  try {
+    const dropped = await databases.drop({ owner: plan.owner, repo: plan.repo, number: entry.pr });
+    if (dropped.state === 'not-ours') return { ...row, action: 'kept', why: `${verdict.why}; no longer carries fly-preview's marker` };
+    return { ...row, action: 'destroyed', why: `${verdict.why}; ${gone}` };
+  } catch (error) {
+    core.error(`Could not drop database ${entry.name} (PR #${entry.pr}): ${errorMessage(error)}`);
+    return { ...row, action: 'failed', why: `${verdict.why}; ${errorMessage(error)}` };
+  }
+}
