@@ -340,9 +340,18 @@ class FlyClient {
             throw new AppNotVisible(call, status);
         return data;
     }
-    /** undefined when the app does not exist. */
-    async listMachines(appName) {
-        const { status, data } = await this.#http.call('GET', `${app(appName)}/machines`, { expect: [404] });
+    /**
+     * undefined when the app does not exist. On an app this run just created, a 404 or 401 is the
+     * app not being visible yet (AppNotVisible), never "no app" or a bad token.
+     */
+    async listMachines(appName, appJustCreated = false) {
+        const call = `GET ${app(appName)}/machines`;
+        const { status, data } = await this.#http.call('GET', `${app(appName)}/machines`, {
+            expect: [404],
+            ...(appJustCreated ? { expectUnauthorized: true } : {}),
+        });
+        if (appJustCreated && (status === 404 || status === 401))
+            throw new AppNotVisible(call, status);
         return status === 404 ? undefined : data;
     }
     /** undefined when the machine is gone. */
@@ -1365,7 +1374,8 @@ async function create(ctx, request, config, app, moving, log) {
         if (!(error instanceof FlyAmbiguousError))
             throw error;
         log.info(`The answer to creating the machine was lost (${error.detail}); looking before creating again`);
-        const found = (await ourMachines(ctx, request)).filter((m) => deployedRevision(m).id === request.revision.id && m.config.image === request.image && m.region === request.region);
+        const listed = await inApp(ctx, app, async (justCreated) => ours(request, (await ctx.client.listMachines(request.appName, justCreated)) ?? []));
+        const found = listed.filter((m) => deployedRevision(m).id === request.revision.id && m.config.image === request.image && m.region === request.region);
         const latest = found.at(-1);
         if (latest !== undefined) {
             log.info(`Found machine ${latest.id}: the lost create did go through`);
