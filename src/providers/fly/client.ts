@@ -1,4 +1,5 @@
-// Typed Machines API calls. Each method is one request; what to do with the answers is provider.ts's.
+// Typed Machines API calls. Each method is one request; what to do with the answers is the phase
+// modules' (app.ts, machines.ts, readiness.ts, …), which provider.ts sequences.
 import { errorText, FlyApiError, FlyHttp, type FlyHttpOptions } from './http.js';
 import type {
   AppSecret,
