@@ -135,6 +135,25 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 const retryableStatuses = new Set([500, 502, 503, 504]);
 
+/** A request as every attempt of it sends it. */
+interface Prepared {
+  call: string;
+  method: Method;
+  fullPath: string;
+  target: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+  idempotent: boolean;
+}
+
+/** What one attempt got back. */
+interface Answer {
+  status: number;
+  data: unknown;
+  retryAfter: string | string[] | undefined;
+  requestId: string | undefined;
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -207,9 +226,22 @@ export class JsonHttp {
   }
 
   async call<T>(method: Method, path: string, options: CallOptions = {}): Promise<JsonResponse<T>> {
-    const call = `${method} ${path}`;
-    const api = this.#api;
-    const idempotent = options.idempotent ?? (method === 'GET' || method === 'DELETE');
+    const prepared = this.#prepare(method, path, options);
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const answer = await this.#attempt(prepared, options, attempt, started);
+      // undefined: the connection failed in a way that may be tried again, after the pause taken.
+      if (answer === undefined) continue;
+      const { status, data, requestId } = answer;
+      this.#debug(`${prepared.call} → ${status}${requestId === undefined ? '' : ` (${requestId})`}`);
+      if ((status >= 200 && status < 300) || options.expect?.includes(status) === true) return { status, data: data as T, requestId };
+      const delay = this.#retryDelay(prepared, answer, attempt, started);
+      await this.#sleep(delay);
+    }
+  }
+
+  /** The request as every attempt sends it. */
+  #prepare(method: Method, path: string, options: CallOptions): Prepared {
     const search = new URLSearchParams();
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value === undefined) continue;
@@ -218,82 +250,88 @@ export class JsonHttp {
     }
     const query = search.toString();
     const fullPath = `${this.#basePath}${path}`;
-    const target = `${this.#origin}${fullPath}${query === '' ? '' : `?${query}`}`;
     const headers = { ...this.#headers, ...options.headers };
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const started = Date.now();
+    return {
+      call: `${method} ${path}`,
+      method,
+      fullPath,
+      target: `${this.#origin}${fullPath}${query === '' ? '' : `?${query}`}`,
+      headers,
+      body,
+      idempotent: options.idempotent ?? (method === 'GET' || method === 'DELETE'),
+    };
+  }
 
-    for (let attempt = 1; ; attempt++) {
-      let status: number;
-      let data: unknown;
-      let retryAfter: string | string[] | undefined;
-      let requestId: string | undefined;
-      try {
-        const response = await request(target, {
-          method,
-          headers: this.#attemptHeaders === undefined ? headers : { ...headers, ...this.#attemptHeaders(fullPath) },
-          body,
-          dispatcher: this.#dispatcher,
-          signal: options.signal,
-          headersTimeout: options.headersTimeoutMs,
-        });
-        status = response.statusCode;
-        retryAfter = response.headers['retry-after'];
-        this.#onResponse?.(fullPath, response.headers);
-        requestId = this.#requestIdHeader === undefined ? undefined : headerValue(response.headers[this.#requestIdHeader]);
-        const text = await response.body.text();
-        const type = String(response.headers['content-type'] ?? '');
-        data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
-      } catch (error) {
-        if (options.signal?.aborted === true) throw error;
-        const code = connectionErrorCode(error);
-        // Only the error code travels on: undici errors can carry the request, headers included.
-        const detail = code ?? (error instanceof Error ? error.message : String(error));
-        const delay = backoffDelay(this.#policy, attempt, this.#random);
-        const safe = idempotent || (code !== undefined && neverSent(code));
-        if (code !== undefined && safe && mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
-          this.#debug(`${call}: ${code}, retrying in ${delay} ms`);
-          await this.#sleep(delay);
-          continue;
-        }
-        if (!safe) {
-          throw new ApiAmbiguousError({ api, call, status: undefined, detail: `${detail} (the request was sent; its answer was lost)`, requestId: undefined });
-        }
-        throw new ApiError({ api, call, status: undefined, detail: `${detail} after ${attempt} attempt${attempt === 1 ? '' : 's'}`, requestId: undefined });
-      }
-
-      this.#debug(`${call} → ${status}${requestId === undefined ? '' : ` (${requestId})`}`);
-      if ((status >= 200 && status < 300) || options.expect?.includes(status) === true) return { status, data: data as T, requestId };
-
-      const details = { api, call, status, detail: this.#text(data, `HTTP ${status}`), requestId, body: data };
-      if (status === 401 || status === 403) throw new ApiAuthError(details, this.#authHint);
-      if (status === 429) {
-        const askedMs = parseRetryAfter(retryAfter);
-        const delay = askedMs ?? backoffDelay(this.#policy, attempt, this.#random);
-        if (!mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
-          const who = this.#platform === undefined ? '' : `${this.#platform} `;
-          const asked = askedMs === undefined ? '' : `; ${who}asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
-          throw new ApiError({ ...details, detail: `${details.detail} (rate limited${asked})` });
-        }
-        this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
+  /**
+   * One attempt: the answer, or undefined after pausing when the connection failed and a retry is
+   * safe. A failure that may not be retried throws: ambiguous when a change may have been made.
+   */
+  async #attempt(prepared: Prepared, options: CallOptions, attempt: number, started: number): Promise<Answer | undefined> {
+    const { call, method, fullPath, target, headers, body, idempotent } = prepared;
+    const api = this.#api;
+    try {
+      const response = await request(target, {
+        method,
+        headers: this.#attemptHeaders === undefined ? headers : { ...headers, ...this.#attemptHeaders(fullPath) },
+        body,
+        dispatcher: this.#dispatcher,
+        signal: options.signal,
+        headersTimeout: options.headersTimeoutMs,
+      });
+      this.#onResponse?.(fullPath, response.headers);
+      const requestId = this.#requestIdHeader === undefined ? undefined : headerValue(response.headers[this.#requestIdHeader]);
+      const text = await response.body.text();
+      const type = String(response.headers['content-type'] ?? '');
+      const data = text === '' ? undefined : type.includes('json') ? safeJson(text) : text;
+      return { status: response.statusCode, data, retryAfter: response.headers['retry-after'], requestId };
+    } catch (error) {
+      if (options.signal?.aborted === true) throw error;
+      const code = connectionErrorCode(error);
+      // Only the error code travels on: undici errors can carry the request, headers included.
+      const detail = code ?? (error instanceof Error ? error.message : String(error));
+      const delay = backoffDelay(this.#policy, attempt, this.#random);
+      const safe = idempotent || (code !== undefined && neverSent(code));
+      if (code !== undefined && safe && mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
+        this.#debug(`${call}: ${code}, retrying in ${delay} ms`);
         await this.#sleep(delay);
-        continue;
+        return undefined;
       }
-      const definite = status >= 500 ? this.#definiteFailure(data) : undefined;
-      if (definite !== undefined) throw new ApiError({ ...details, detail: `${details.detail} (${definite})` });
-      if (retryableStatuses.has(status)) {
-        // A change answered with 5xx may still have been made, so only reads are simply repeated.
-        if (!idempotent) throw new ApiAmbiguousError(details);
-        const delay = parseRetryAfter(retryAfter) ?? backoffDelay(this.#policy, attempt, this.#random);
-        if (mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
-          this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
-          await this.#sleep(delay);
-          continue;
-        }
-        throw new ApiError({ ...details, detail: `${details.detail} (gave up after ${attempt} attempts)` });
+      if (!safe) {
+        throw new ApiAmbiguousError({ api, call, status: undefined, detail: `${detail} (the request was sent; its answer was lost)`, requestId: undefined });
       }
-      throw new ApiError(details);
+      throw new ApiError({ api, call, status: undefined, detail: `${detail} after ${attempt} attempt${attempt === 1 ? '' : 's'}`, requestId: undefined });
     }
+  }
+
+  /** How long to wait before trying an unwanted answer again; throws the error it is when it may not be tried again. */
+  #retryDelay(prepared: Prepared, answer: Answer, attempt: number, started: number): number {
+    const { call, idempotent } = prepared;
+    const { status, data, retryAfter, requestId } = answer;
+    const details = { api: this.#api, call, status, detail: this.#text(data, `HTTP ${status}`), requestId, body: data };
+    if (status === 401 || status === 403) throw new ApiAuthError(details, this.#authHint);
+    if (status === 429) {
+      const askedMs = parseRetryAfter(retryAfter);
+      const delay = askedMs ?? backoffDelay(this.#policy, attempt, this.#random);
+      if (!mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
+        const who = this.#platform === undefined ? '' : `${this.#platform} `;
+        const asked = askedMs === undefined ? '' : `; ${who}asked to wait ${Math.ceil(askedMs / 1000)} s, beyond the retry budget`;
+        throw new ApiError({ ...details, detail: `${details.detail} (rate limited${asked})` });
+      }
+      this.#debug(`${call}: rate limited, retrying in ${delay} ms`);
+      return delay;
+    }
+    const definite = status >= 500 ? this.#definiteFailure(data) : undefined;
+    if (definite !== undefined) throw new ApiError({ ...details, detail: `${details.detail} (${definite})` });
+    if (!retryableStatuses.has(status)) throw new ApiError(details);
+    // A change answered with 5xx may still have been made, so only reads are simply repeated.
+    if (!idempotent) throw new ApiAmbiguousError(details);
+    const delay = parseRetryAfter(retryAfter) ?? backoffDelay(this.#policy, attempt, this.#random);
+    if (!mayRetry(this.#policy, attempt, Date.now() - started, delay)) {
+      throw new ApiError({ ...details, detail: `${details.detail} (gave up after ${attempt} attempts)` });
+    }
+    this.#debug(`${call}: ${status}, retrying in ${delay} ms`);
+    return delay;
   }
 }

@@ -267,20 +267,7 @@ export function toMachineConfig(c: AppConfig, group: string): AppMachineConfig {
   delete config.metrics;
   if (metrics !== undefined) config.metrics = strip({ port: metrics.port, path: metrics.path, https: metrics.https });
 
-  const command = c.processes[group];
-  let cmd = command === undefined || command === '' ? undefined : splitCommand(command, `the ${keyName(group)} process group`);
-  const init = { ...(config.init ?? {}) };
-  if (c.experimental !== undefined) {
-    cmd ??= c.experimental.cmd;
-    init.entrypoint = c.experimental.entrypoint;
-    init.exec = c.experimental.exec;
-  } else {
-    delete init.entrypoint;
-    delete init.exec;
-  }
-  init.cmd = cmd;
-  init.swap_size_mb = c.swapSizeMb;
-  config.init = strip(init);
+  config.init = initFor(c, group, config.init);
 
   config.metadata = { ...config.metadata, ...platformVersion, fly_process_group: group };
 
@@ -289,20 +276,8 @@ export function toMachineConfig(c: AppConfig, group: string): AppMachineConfig {
   if (services.length > 0) config.services = services.map(machineService);
 
   delete config.checks;
-  const checks = Object.entries(c.checks).filter(([, check]) => matches(check.processes));
-  if (checks.length > 0) {
-    config.checks = {};
-    for (const [name, check] of checks) {
-      const machineCheck = topLevelCheck(check);
-      if (machineCheck.port === undefined) {
-        if (http === undefined) {
-          throw new AppConfigError(`check ${JSON.stringify(name)} for process group ${JSON.stringify(group)} has no port set and the group has no http_service to take it from`);
-        }
-        machineCheck.port = http.internal_port;
-      }
-      config.checks[name] = machineCheck;
-    }
-  }
+  const checks = checksFor(c, group, http);
+  if (checks !== undefined) config.checks = checks;
 
   config.env = { ...c.env, FLY_PROCESS_GROUP: group };
   if (c.primaryRegion) config.env['PRIMARY_REGION'] = c.primaryRegion;
@@ -312,18 +287,7 @@ export function toMachineConfig(c: AppConfig, group: string): AppMachineConfig {
 
   delete config.mounts;
   const mounts = c.mounts.filter((m) => matches(m.processes));
-  if (mounts.length > 0) {
-    config.mounts = mounts.map((m): MachineMount => {
-      const gb = (text: string | undefined): number | undefined => (text === undefined ? undefined : parseVolumeSizeGb(text) || undefined);
-      return strip({
-        path: m.destination,
-        name: m.source,
-        extend_threshold_percent: m.auto_extend_size_threshold || undefined,
-        add_size_gb: gb(m.auto_extend_size_increment),
-        size_gb_limit: gb(m.auto_extend_size_limit),
-      });
-    });
-  }
+  if (mounts.length > 0) config.mounts = mounts.map(machineMount);
 
   delete config.stop_config;
   if (c.killSignal !== undefined || c.killTimeout !== undefined) config.stop_config = strip({ timeout: c.killTimeout, signal: c.killSignal });
@@ -341,6 +305,53 @@ export function toMachineConfig(c: AppConfig, group: string): AppMachineConfig {
     config.restart = strip({ policy: restartPolicy[r.policy], max_retries: r.retries || undefined });
   }
   return config;
+}
+
+/** The group's command (its `[processes]` line, else `[experimental] cmd`), entrypoint, exec and swap. */
+function initFor(c: AppConfig, group: string, base: AppMachineConfig['init']): AppMachineConfig['init'] {
+  const command = c.processes[group];
+  let cmd = command === undefined || command === '' ? undefined : splitCommand(command, `the ${keyName(group)} process group`);
+  const init = { ...(base ?? {}) };
+  if (c.experimental !== undefined) {
+    cmd ??= c.experimental.cmd;
+    init.entrypoint = c.experimental.entrypoint;
+    init.exec = c.experimental.exec;
+  } else {
+    delete init.entrypoint;
+    delete init.exec;
+  }
+  init.cmd = cmd;
+  init.swap_size_mb = c.swapSizeMb;
+  return strip(init);
+}
+
+/** The group's top-level checks; one without a port takes the http_service's, as flyctl does. */
+function checksFor(c: AppConfig, group: string, http: HttpService | undefined): AppMachineConfig['checks'] {
+  const checks = Object.entries(c.checks).filter(([, check]) => belongs(c, group, check.processes));
+  if (checks.length === 0) return undefined;
+  const machineChecks: NonNullable<AppMachineConfig['checks']> = {};
+  for (const [name, check] of checks) {
+    const machineCheck = topLevelCheck(check);
+    if (machineCheck.port === undefined) {
+      if (http === undefined) {
+        throw new AppConfigError(`check ${JSON.stringify(name)} for process group ${JSON.stringify(group)} has no port set and the group has no http_service to take it from`);
+      }
+      machineCheck.port = http.internal_port;
+    }
+    machineChecks[name] = machineCheck;
+  }
+  return machineChecks;
+}
+
+function machineMount(m: AppConfig['mounts'][number]): MachineMount {
+  const gb = (text: string | undefined): number | undefined => (text === undefined ? undefined : parseVolumeSizeGb(text) || undefined);
+  return strip({
+    path: m.destination,
+    name: m.source,
+    extend_threshold_percent: m.auto_extend_size_threshold || undefined,
+    add_size_gb: gb(m.auto_extend_size_increment),
+    size_gb_limit: gb(m.auto_extend_size_limit),
+  });
 }
 
 /** The one-off machine of `[deploy] release_command` (flyctl ToReleaseMachineConfig); undefined without one. */
