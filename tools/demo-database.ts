@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { previewDatabaseName } from '../src/database/names.ts';
 import { pullRequestPayload, type ActionRun } from '../test/sim/action-runner.ts';
 import type { FlySim } from '../test/sim/fly.ts';
 import type { TestPostgres } from '../test/support/postgres-server.ts';
@@ -22,7 +23,7 @@ export interface DemoSteps {
 
 const number = 5;
 const app = `pr-${number}-codertocat-hello-world`;
-const database = `pr_${number}_codertocat_hello_world`;
+const database = previewDatabaseName({ repository: 'Codertocat/Hello-World', pr: number });
 
 async function seed(adminUrl: string): Promise<void> {
   const admin = new pg.Client({ connectionString: adminUrl });

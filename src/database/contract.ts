@@ -38,7 +38,7 @@ export interface AppHost {
 /** The room's validated inputs; readDatabaseSettings builds them before any connection. */
 export interface DatabaseSettings {
   server: DatabaseServer;
-  /** The database each preview's is copied from; undefined: an empty database (template1). */
+  /** The database each preview's is copied from; undefined: an empty database (a copy of template0). */
   template: string | undefined;
   appHost: AppHost | undefined;
   /** The variable the app reads its URL from (`database-env`). */
@@ -60,7 +60,7 @@ export interface PreviewTarget {
 
 /** What ensure() made or found. */
 export interface PreparedDatabase extends PreviewTarget {
-  /** The database it was copied from; undefined when it began empty. A re-run reports what it came from. */
+  /** The template of the settings (database-template); undefined: none. Never read back from the server. */
   template: string | undefined;
   /** false: it already existed (a push or re-run), and its data was kept. */
   created: boolean;
@@ -81,13 +81,14 @@ export interface DropOutcome {
 export interface InventoryEntry {
   pr: number;
   name: string;
-  /** Which parts exist: a run that died half-way can leave a role without a database. */
+  /** Which parts exist: the role is the marker, so it always does; a run that died half-way can leave it without a database. */
   database: boolean;
   role: boolean;
   /** false: a run died before it finished the database, so no app was given it. */
   complete: boolean;
+  /** What it was copied from, from the role's marker; undefined: it began empty. */
   template: string | undefined;
-  /** When the database was finished (ISO 8601), from its marker; undefined while it is not. */
+  /** When the database was finished (ISO 8601), from the role's marker; undefined while it is not. */
   createdAt: string | undefined;
 }
 
@@ -104,10 +105,13 @@ export interface ServerFacts {
 export interface PreviewDatabases {
   /**
    * Connects and checks what every later step needs: the server answers, the admin has CREATEDB and
-   * CREATEROLE (or is a superuser), the server is PostgreSQL 13 or later, and the template exists and
-   * can be copied. Throws DatabaseInputError naming the input; ensure() runs the same checks itself.
+   * CREATEROLE (or is a superuser), the server is PostgreSQL 13 or later, and the template exists, can
+   * be copied, and (on 14 and older) is closed to PUBLIC. Throws DatabaseInputError naming the input;
+   * ensure() runs the same checks itself. With a PR, also that nothing that is not ours holds its
+   * database's or role's name (DatabaseError, as ensure() would throw), so a run can fail before any
+   * platform write that the deploy would not survive.
    */
-  check(): Promise<ServerFacts>;
+  check(ref?: PreviewRef): Promise<ServerFacts>;
   /** The PR's database and role: created (from the template), finished when half-made, or kept as they are. */
   ensure(ref: PreviewRef): Promise<PreparedDatabase>;
   /** Drops the PR's database (even while the app holds connections), then its role; a second drop is a no-op. */

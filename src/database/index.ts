@@ -2,10 +2,11 @@
 // calls the steps it needs, and closes it. This module loads the PostgreSQL client, so runs import it
 // dynamically and only when `database-url` is set.
 import type { DatabaseSettings, PreviewDatabases, PreviewRef } from './contract.js';
-import { ensurePreviewDatabase } from './create.js';
+import { ensurePreviewDatabase, standingOrRefuse } from './create.js';
 import { dropPreviewDatabase } from './drop.js';
 import { DatabaseError, step } from './errors.js';
 import { listPreviewDatabases } from './inventory.js';
+import { previewDatabaseName } from './names.js';
 import { inspect, preflight } from './preflight.js';
 import { connectProblem, connectTimeoutMs, type Room, Session } from './session.js';
 
@@ -45,9 +46,13 @@ export function openPreviewDatabases(settings: DatabaseSettings, options: OpenOp
     open: (database) => Session.open(server, database, sessionOptions),
   };
   return {
-    async check() {
+    async check(ref?: PreviewRef) {
       const session = await room.admin();
-      return preflight(await step('Reading the server', server.where, () => inspect(session, settings.template, undefined)), server, settings.template);
+      const name = ref === undefined ? undefined : previewDatabaseName(ref);
+      const state = await step('Reading the server', server.where, () => inspect(session, settings.template, name));
+      const facts = preflight(state, server, settings.template);
+      if (ref !== undefined && name !== undefined) standingOrRefuse(state, name, server.where, ref);
+      return facts;
     },
     async ensure(ref: PreviewRef) {
       for (let attempt = 1; ; attempt++) {

@@ -1,7 +1,14 @@
-// Ownership markers: a small JSON comment on each role and database the action creates, naming the
-// repository and the PR. Nothing without one is ever adopted or dropped. The role is marked in the
-// same transaction that creates it, the database only once it is finished, so a run that dies
-// half-way leaves a marked role owning an unmarked database: the next run, or the sweep, knows both.
+// Ownership: the role the action creates carries a small JSON comment naming the repository and the
+// PR, and that comment is the only marker trusted. A preview's role cannot change it (COMMENT ON ROLE
+// needs CREATEROLE, and on PostgreSQL 16 and later ADMIN OPTION on the role too), while the
+// database's owner, the app, may rewrite the database's comment at will. A database is ours when its
+// owner is our marked role of the same name: the app cannot change its database's owner (that needs
+// CREATEDB), and no one but the admin (or a superuser) can create a database owned by that role.
+// Nothing else is ever adopted or dropped.
+//
+// The role is marked in the transaction that creates it, unfinished; the same marker says when the
+// database was finished (handed over and closed to other roles) and what it was copied from, so a run
+// that dies half-way leaves a marked role, and the next run or the sweep knows what is left to do.
 import type { PreviewRef } from './contract.js';
 
 const managedBy = 'fly-preview';
@@ -9,17 +16,23 @@ const managedBy = 'fly-preview';
 export interface Marker {
   repository: string;
   pr: number;
-  /** Database markers only: where it was copied from (null: it began empty) and when it was finished. */
-  template?: string | null;
-  createdAt?: string;
+  /** The database it was copied from; null: it began empty. */
+  template: string | null;
+  /** true once the database was finished; until then the next run finishes it. */
+  finished: boolean;
+  /** When the database was finished (ISO 8601); undefined while it is not. */
+  createdAt: string | undefined;
 }
 
-export function roleMarker(ref: PreviewRef): string {
-  return JSON.stringify({ managedBy, repository: ref.repository, pr: ref.pr });
-}
-
-export function databaseMarker(ref: PreviewRef, template: string | undefined, createdAt: Date): string {
-  return JSON.stringify({ managedBy, repository: ref.repository, pr: ref.pr, template: template ?? null, createdAt: createdAt.toISOString() });
+export function roleMarker(ref: PreviewRef, template: string | undefined, finishedAt?: Date): string {
+  return JSON.stringify({
+    managedBy,
+    repository: ref.repository,
+    pr: ref.pr,
+    template: template ?? null,
+    finished: finishedAt !== undefined,
+    ...(finishedAt === undefined ? {} : { createdAt: finishedAt.toISOString() }),
+  });
 }
 
 /** The marker a comment holds, or undefined when the comment is absent, not JSON, or not ours. */
@@ -33,14 +46,10 @@ export function readMarker(comment: string | null): Marker | undefined {
   }
   if (typeof value !== 'object' || value === null) return undefined;
   const fields = value as Record<string, unknown>;
-  const { repository, pr, template, createdAt } = fields;
+  const { repository, pr, template, finished, createdAt } = fields;
   if (fields['managedBy'] !== managedBy || typeof repository !== 'string' || typeof pr !== 'number' || !Number.isSafeInteger(pr)) return undefined;
-  return {
-    repository,
-    pr,
-    ...(typeof template === 'string' || template === null ? { template } : {}),
-    ...(typeof createdAt === 'string' ? { createdAt } : {}),
-  };
+  const done = finished === true && typeof createdAt === 'string' && !Number.isNaN(Date.parse(createdAt));
+  return { repository, pr, template: typeof template === 'string' ? template : null, finished: done, createdAt: done ? createdAt : undefined };
 }
 
 /** GitHub's repository names are case-insensitive. */
@@ -48,34 +57,33 @@ export function sameRepository(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
 
-export function marks(marker: Marker | undefined, ref: PreviewRef): boolean {
+export function marks(marker: Marker | undefined, ref: PreviewRef): marker is Marker {
   return marker !== undefined && marker.pr === ref.pr && sameRepository(marker.repository, ref.repository);
 }
 
 /** A role of the preview's name: none, ours (marked for this PR), or someone else's. */
-export type RoleStanding = 'absent' | 'ours' | 'foreign';
+export type RoleStanding = { kind: 'absent' } | { kind: 'ours'; marker: Marker } | { kind: 'foreign'; marker: Marker | undefined };
 
 export function roleStanding(role: { comment: string | null } | undefined, ref: PreviewRef): RoleStanding {
-  if (role === undefined) return 'absent';
-  return marks(readMarker(role.comment), ref) ? 'ours' : 'foreign';
+  if (role === undefined) return { kind: 'absent' };
+  const marker = readMarker(role.comment);
+  return marks(marker, ref) ? { kind: 'ours', marker } : { kind: 'foreign', marker };
 }
 
-/**
- * A database of the preview's name: none; ready (marked for this PR); half-made (unmarked, but owned
- * by our marked role of the same name: a run died between CREATE DATABASE and its last step, before
- * any app was given it); or someone else's.
- */
-export type DatabaseStanding = { kind: 'absent' } | { kind: 'ready'; marker: Marker; owner: string } | { kind: 'half' } | { kind: 'foreign'; marker: Marker | undefined };
+/** A database of the preview's name: none, ours (owned by our marked role of that name), or someone else's. */
+export type DatabaseStanding = 'absent' | 'ours' | 'foreign';
 
-export function databaseStanding(database: { owner: string; comment: string | null } | undefined, role: RoleStanding, name: string, ref: PreviewRef): DatabaseStanding {
-  if (database === undefined) return { kind: 'absent' };
-  const marker = readMarker(database.comment);
-  if (marker !== undefined && marks(marker, ref)) return { kind: 'ready', marker, owner: database.owner };
-  if (database.comment === null && role === 'ours' && database.owner === name) return { kind: 'half' };
-  return { kind: 'foreign', marker };
+export function databaseStanding(database: { owner: string } | undefined, role: RoleStanding, name: string): DatabaseStanding {
+  if (database === undefined) return 'absent';
+  return role.kind === 'ours' && database.owner === name ? 'ours' : 'foreign';
 }
 
-/** Why a database or role of our name is not ours, for the error that refuses it. */
-export function notOursBecause(marker: Marker | undefined): string {
+/** Why a role of our name is not ours, for the error that refuses it. */
+export function roleNotOursBecause(marker: Marker | undefined): string {
   return marker === undefined ? 'it carries no fly-preview marker' : `it is marked as the preview of ${marker.repository}#${marker.pr}`;
+}
+
+/** Why a database of our name is not ours, for the error that refuses it. */
+export function databaseNotOursBecause(owner: string, role: RoleStanding): string {
+  return role.kind === 'ours' ? `it is owned by "${owner}", not by the role fly-preview made for it` : `it is owned by "${owner}", not by a role fly-preview made for this PR`;
 }

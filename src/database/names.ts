@@ -16,16 +16,15 @@ function slug(text: string): string {
 }
 
 /**
- * `pr_<n>_<owner>_<repo>` (`pr_42_acme_shop`), lowercase ASCII, so it needs no quoting. Past 63 bytes
- * the repository part is cut and 8 hex of sha256 of the lowercased repository are added, so two long
- * names that share a prefix stay apart. The PR number is never cut.
+ * `pr_<n>_<owner>_<repo>_<hash>` (`pr_42_acme_shop_1a2b3c4d`), lowercase ASCII, so it needs no
+ * quoting. The slug alone would give `acme/my-shop`, `acme/my.shop` and `acme-my/shop` one name (and
+ * one password), so 8 hex of sha256 of the lowercased repository always follow it; past 63 bytes
+ * the slug is cut to fit. The PR number and the hash are never cut.
  */
 export function previewDatabaseName(ref: PreviewRef): string {
   const head = `pr_${ref.pr}`;
-  const repo = slug(ref.repository);
-  const whole = `${head}_${repo}`;
-  if (whole.length <= maxIdentifierBytes) return whole;
   const hash = createHash('sha256').update(ref.repository.toLowerCase()).digest('hex').slice(0, 8);
-  const cut = repo.slice(0, maxIdentifierBytes - head.length - hash.length - 2).replace(/_+$/, '');
-  return `${head}_${cut}_${hash}`;
+  const room = maxIdentifierBytes - head.length - hash.length - 2;
+  const repo = slug(ref.repository).slice(0, room).replace(/_+$/, '');
+  return `${head}_${repo}_${hash}`;
 }

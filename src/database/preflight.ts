@@ -8,6 +8,13 @@ import { quoteName, type Session } from './session.js';
 /** The first release with DROP DATABASE … WITH (FORCE), which a close needs while the app is connected. */
 const minimumVersion = 130000;
 
+/**
+ * PostgreSQL 15 took CREATE on the public schema from PUBLIC in new databases. Before it, any role
+ * that can connect to a database can create objects in it: in a template, every preview's copy then
+ * holds them, and in a new database before CONNECT is revoked, the admin then works among them.
+ */
+export const privatePublicSchemaVersion = 150000;
+
 export interface ServerState {
   versionNum: number;
   version: string;
@@ -15,8 +22,9 @@ export interface ServerState {
   superuser: boolean;
   createdb: boolean;
   createrole: boolean;
-  template: { copyable: boolean; owner: string } | undefined;
-  database: { owner: string; comment: string | null } | undefined;
+  /** publicConnect: PUBLIC may connect to it (an ACL of NULL means so), so any role on the server may open it. */
+  template: { copyable: boolean; owner: string; publicConnect: boolean } | undefined;
+  database: { owner: string; allowsConnections: boolean } | undefined;
   role: { comment: string | null } | undefined;
 }
 
@@ -29,29 +37,35 @@ interface StateRow {
   createrole: boolean;
   template_owner: string | null;
   template_copyable: boolean;
+  template_public_connect: boolean;
   database_owner: string | null;
-  database_comment: string | null;
+  database_allows_connections: boolean | null;
   role_exists: boolean;
   role_comment: string | null;
 }
 
+const eq = 'OPERATOR(pg_catalog.=)';
+
 // A database may be copied by its owner's members, or by anyone with CREATEDB when it is marked a
-// template (dbcommands.c, createdb()). pg_has_role(…, 'USAGE') is true for superusers too.
+// template (dbcommands.c, createdb()); copying needs no CONNECT. pg_has_role(…, 'USAGE') is true for
+// superusers too. Every operator and function is named with its schema (session.ts says why).
 const stateQuery = `
-SELECT current_setting('server_version_num')::int AS version_num,
-       current_setting('server_version') AS version,
+SELECT pg_catalog.current_setting('server_version_num')::pg_catalog.int4 AS version_num,
+       pg_catalog.current_setting('server_version') AS version,
        me.rolname AS "user", me.rolsuper AS superuser, me.rolcreatedb AS createdb, me.rolcreaterole AS createrole,
-       pg_get_userbyid(t.datdba) AS template_owner,
-       coalesce(t.datistemplate OR pg_has_role(t.datdba, 'USAGE'), false) AS template_copyable,
-       pg_get_userbyid(d.datdba) AS database_owner,
-       shobj_description(d.oid, 'pg_database') AS database_comment,
+       pg_catalog.pg_get_userbyid(t.datdba) AS template_owner,
+       coalesce(t.datistemplate OR pg_catalog.pg_has_role(t.datdba, 'USAGE'), false) AS template_copyable,
+       EXISTS (SELECT FROM pg_catalog.aclexplode(coalesce(t.datacl, pg_catalog.acldefault('d', t.datdba))) AS a
+                WHERE a.grantee ${eq} '0'::pg_catalog.oid AND a.privilege_type ${eq} 'CONNECT') AS template_public_connect,
+       pg_catalog.pg_get_userbyid(d.datdba) AS database_owner,
+       d.datallowconn AS database_allows_connections,
        r.oid IS NOT NULL AS role_exists,
-       shobj_description(r.oid, 'pg_authid') AS role_comment
-  FROM pg_roles me
-  LEFT JOIN pg_database t ON t.datname = $1
-  LEFT JOIN pg_database d ON d.datname = $2
-  LEFT JOIN pg_roles r ON r.rolname = $2
- WHERE me.rolname = current_user`;
+       pg_catalog.shobj_description(r.oid, 'pg_authid') AS role_comment
+  FROM pg_catalog.pg_roles me
+  LEFT JOIN pg_catalog.pg_database t ON t.datname ${eq} $1
+  LEFT JOIN pg_catalog.pg_database d ON d.datname ${eq} $2
+  LEFT JOIN pg_catalog.pg_roles r ON r.rolname ${eq} $2
+ WHERE me.rolname ${eq} CURRENT_USER`;
 
 /** `name`: the preview's database and role, or undefined when only the server is checked. */
 export async function inspect(session: Session, template: string | undefined, name: string | undefined): Promise<ServerState> {
@@ -64,8 +78,8 @@ export async function inspect(session: Session, template: string | undefined, na
     superuser: row.superuser,
     createdb: row.createdb,
     createrole: row.createrole,
-    template: row.template_owner === null ? undefined : { copyable: row.template_copyable, owner: row.template_owner },
-    database: row.database_owner === null ? undefined : { owner: row.database_owner, comment: row.database_comment },
+    template: row.template_owner === null ? undefined : { copyable: row.template_copyable, owner: row.template_owner, publicConnect: row.template_public_connect },
+    database: row.database_owner === null ? undefined : { owner: row.database_owner, allowsConnections: row.database_allows_connections === true },
     role: row.role_exists ? { comment: row.role_comment } : undefined,
   };
 }
@@ -91,6 +105,14 @@ export function preflight(state: ServerState, server: DatabaseServer, template: 
       'database-template',
       `"${template}" on ${at} belongs to "${state.template.owner}" and is not marked as a template, so "${state.user}" may not copy it; ` +
         `mark it as its owner (ALTER DATABASE ${quoteName(template)} IS_TEMPLATE true) or use a database "${state.user}" owns`,
+    );
+  }
+  if (template !== undefined && state.template?.publicConnect === true && state.versionNum < privatePublicSchemaVersion) {
+    throw new DatabaseInputError(
+      'database-template',
+      `"${template}" on ${at} lets every role connect, and on PostgreSQL ${state.version} every role that connects may create objects in its public schema, ` +
+        `which every preview's copy would then hold (one preview's app could plant them for the next); ` +
+        `revoke it as its owner: REVOKE CONNECT ON DATABASE ${quoteName(template)} FROM PUBLIC (copying a template needs no CONNECT)`,
     );
   }
   return { version: state.version, user: state.user, superuser: state.superuser };

@@ -104,13 +104,26 @@ export function databaseUrlSecrets(raw: string): string[] {
   } catch {
     // Not a URL: the raw value, masked whole, is all there is.
   }
+  // The runner masks line by line, so a form that spans lines (a password with %0A in it) is
+  // masked one line at a time too.
+  for (const form of [...forms]) if (form.includes('\n')) for (const line of form.split('\n')) if (line.trim() !== '') forms.add(line);
   forms.delete('');
   return [...forms];
 }
 
+/**
+ * The admin URL's query keys the app's URL keeps: how to reach and trust the server, and the
+ * session options. Never the TLS key, certificate and CA paths, which name files on the runner, nor
+ * sslpassword (the runner's key's passphrase), nor anything else the admin URL may carry.
+ */
+const appQueryKeys = new Set(['sslmode', 'channel_binding', 'target_session_attrs', 'connect_timeout', 'options']);
+
 /** The app's URL: the admin's, with the preview's role, password and database, at the app's host when set. */
 export function appDatabaseUrl(server: DatabaseServer, appHost: AppHost | undefined, name: string, role: string, password: string): string {
   const url = new URL(server.href);
+  // Pair by pair as written: URLSearchParams would re-encode a space as +, which libpq keeps as +.
+  const pairs = url.search.replace(/^\?/, '').split('&');
+  url.search = pairs.filter((pair) => appQueryKeys.has(new URLSearchParams(pair).keys().next().value ?? '')).join('&');
   url.username = encodeURIComponent(role);
   url.password = encodeURIComponent(password);
   url.pathname = `/${encodeURIComponent(name)}`;

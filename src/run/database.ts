@@ -15,8 +15,12 @@ export type PullRef = Pick<PullRequest, 'owner' | 'repo' | 'number'>;
 export interface RunDatabases {
   /** The variable the app reads its URL from (`database-env`). */
   readonly env: string;
-  /** That the server answers, the admin role may create databases and roles, and the template exists. */
-  check(): Promise<void>;
+  /**
+   * That the server answers, the admin role may create databases and roles, the template exists, and
+   * nothing that is not ours holds the PR's database or role name: a deploy bound to fail is stopped
+   * before it costs anyone's preview (an eviction) or any platform write.
+   */
+  check(pr: PullRef): Promise<void>;
   /** The PR's database and role: made from the template, finished when half-made, or kept with its data. */
   ensure(pr: PullRef): Promise<PreparedDatabase>;
   /** Drops the PR's database, then its role; what is not ours is left and warned about. Throws when a drop fails. */
@@ -35,24 +39,28 @@ export const databaseView = (made: PreparedDatabase): DatabaseView => ({ name: m
 /** Runs `work` with the server open when the settings have a database, and closes it however `work` ends. */
 export async function withDatabases<T>(settings: DatabaseSettings | undefined, work: (databases: RunDatabases | undefined) => Promise<T>): Promise<T> {
   if (settings === undefined) return await work(undefined);
-  const [room, { previewDatabaseFor }] = await Promise.all([import('../database/index.js'), import('../database/target.js')]);
+  const [room, { previewDatabaseFor }, { previewDatabaseName }] = await Promise.all([
+    import('../database/index.js'),
+    import('../database/target.js'),
+    import('../database/names.js'),
+  ]);
   const handle = room.openPreviewDatabases(settings);
   const where = settings.server.where;
   const databases: RunDatabases = {
     env: settings.env,
-    nameOf: (pr) => previewDatabaseFor(settings, refOf(pr)).name,
-    async check() {
-      await handle.check();
+    nameOf: (pr) => previewDatabaseName(refOf(pr)),
+    async check(pr) {
+      await handle.check(refOf(pr));
     },
     async ensure(pr) {
       // Known before the first byte goes to the server: the app's URL and its role's password.
-      for (const secret of previewDatabaseFor(settings, refOf(pr)).secrets) core.setSecret(secret);
+      for (const secret of (await previewDatabaseFor(settings, refOf(pr))).secrets) core.setSecret(secret);
       const made = await handle.ensure(refOf(pr));
       const from = made.template === undefined ? 'empty' : `a copy of "${made.template}"`;
       core.info(
         made.created
           ? `Database ${made.name} on ${where} ${made.repaired ? 'finished (a previous run had left it half-made)' : 'created'}, ${from}, owned by its own role`
-          : `Database ${made.name} on ${where} kept with its data (${from} when it was created)`,
+          : `Database ${made.name} on ${where} kept with its data`,
       );
       return made;
     },
@@ -74,8 +82,9 @@ export async function withDatabases<T>(settings: DatabaseSettings | undefined, w
 function warnNotOurs(dropped: DropOutcome, where: string, pr: PullRef): void {
   for (const part of ['database', 'role'] as const) {
     if (dropped[part] !== 'not-ours') continue;
+    const because = part === 'role' ? "does not carry fly-preview's marker" : "is not owned by fly-preview's role";
     core.warning(
-      `A ${part} named "${dropped.name}" on ${where} does not carry fly-preview's marker for ${pr.owner}/${pr.repo}#${pr.number}, so it was left alone. ` +
+      `A ${part} named "${dropped.name}" on ${where} ${because} for ${pr.owner}/${pr.repo}#${pr.number}, so it was left alone. ` +
         'fly-preview drops only what it created; drop it yourself if it is a leftover.',
     );
   }

@@ -40,7 +40,7 @@ export async function actOnPullRequest(
     // The plan requires github-token whenever there is a cap: the PRs' activity is read with it.
     if (cap !== undefined && settings.githubToken !== undefined) {
       // Evicting is a platform write: the database server is checked first, as before any other.
-      await databases?.check();
+      await databases?.check(plan.pr);
       const reader = gh ?? github.createGitHubClient(settings.githubToken);
       if (!(await makeRoom({ settings, cap, provider, databases, github, reader, reporting: gh }, report, plan.pr, plan.appName))) return true;
     }

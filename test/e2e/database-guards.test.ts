@@ -4,6 +4,7 @@
 // adopted nor dropped; and on Koyeb the URL reaches the service only as a Koyeb secret it refers to.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previewDatabaseName } from '../../src/database/names.js';
 import { runAction, type ActionRun } from '../sim/action-runner.ts';
 import { startComfyDeploySim, type ComfyDeploySim } from '../sim/comfydeploy.ts';
 import { startFlySim, type FlySim } from '../sim/fly.ts';
@@ -19,7 +20,7 @@ const githubToken = 'ghs_database_guards_token_77e1';
 const repository = uniqueRepository('acme');
 const [owner = '', repo = ''] = repository.split('/');
 const slug = repository.replace('/', '-');
-const database = (n: number): string => `pr_${n}_${slug.replace(/-/g, '_')}`;
+const database = (n: number): string => previewDatabaseName({ repository, pr: n });
 const at = { headSha: 'c3'.repeat(20), updatedAt: '2019-05-15T15:20:00Z' };
 
 let fly: FlySim;
@@ -105,14 +106,35 @@ describe('a database of our name without our marker', () => {
     fly.clearRequests();
     const deployed = await run('opened', 21, {});
     expect(deployed.exitCode, log(deployed)).toBe(1);
-    expect(errorLine(deployed)).toContain(`A database named "${name}" already exists on ${host()} and is not fly-preview's for ${repository}#21: it carries no fly-preview marker.`);
+    expect(errorLine(deployed)).toContain(`A database named "${name}" already exists on ${host()} and is not fly-preview's for ${repository}#21: it is owned by "fp_admin", not by a role fly-preview made for this PR.`);
     expect(fly.requests).toEqual([]);
     expect(github.comments(owner, repo, 21)[0]?.body).toContain('Preview failed');
     const closed = await run('closed', 21, {});
     expect(closed.exitCode, log(closed)).toBe(0);
-    expect(closed.stdout).toContain(`::warning::A database named "${name}" on ${host()} does not carry fly-preview's marker for ${repository}#21, so it was left alone.`);
+    expect(closed.stdout).toContain(`::warning::A database named "${name}" on ${host()} is not owned by fly-preview's role for ${repository}#21, so it was left alone.`);
     expect(await sql(adminUrl(), 'SELECT datname FROM pg_database WHERE datname = $1', [name])).toEqual([{ datname: name }]);
     expect(github.comments(owner, repo, 21)[0]?.body).toContain(`A database named \`${name}\` exists without fly-preview's marker, so it was left alone.`);
+  });
+});
+
+describe('max-previews with a database name held by something not ours', () => {
+  it("fails before the eviction: no one's preview is destroyed for a deploy bound to fail", async () => {
+    const held = 52;
+    const holder = `pr-51-${slug}`;
+    github.seedPulls(owner, repo, [
+      { number: 51, state: 'open', updatedAt: '2019-05-10T15:20:00Z' },
+      { number: held, state: 'open', updatedAt: at.updatedAt },
+    ]);
+    fly.seedPreview(holder, { metadata: { fly_preview_repo: repository, fly_preview_pr: '51', fly_preview_sha: 'c'.repeat(40) }, createdAt: '2019-05-10T15:20:00Z' });
+    await sql(adminUrl(), `CREATE DATABASE ${database(held)}`);
+    fly.clearRequests();
+    const result = await run('opened', held, { 'max-previews': '1' });
+    expect(result.exitCode, log(result)).toBe(1);
+    expect(errorLine(result)).toContain(`A database named "${database(held)}" already exists on ${host()} and is not fly-preview's for ${repository}#${held}`);
+    expect(fly.apps().map((a) => a.name)).toContain(holder);
+    expect(fly.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(github.comments(owner, repo, 51)).toEqual([]);
+    await sql(adminUrl(), `DROP DATABASE ${database(held)}`);
   });
 });
 

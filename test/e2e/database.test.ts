@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previewDatabaseName } from '../../src/database/names.js';
 import { runAction, type ActionRun } from '../sim/action-runner.ts';
 import { startFlySim, type FlySim } from '../sim/fly.ts';
 import { startGitHubSim, type GitHubSim } from '../sim/github.ts';
@@ -19,7 +20,7 @@ const repository = uniqueRepository('acme');
 const [owner = '', repo = ''] = repository.split('/');
 const slug = repository.replace('/', '-');
 const app = (n: number): string => `pr-${n}-${slug}`;
-const database = (n: number): string => `pr_${n}_${slug.replace(/-/g, '_')}`;
+const database = (n: number): string => previewDatabaseName({ repository, pr: n });
 const template = uniqueName('seed');
 
 let fly: FlySim;

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPreviewDatabases } from '../../src/database/index.js';
 import { roleMarker } from '../../src/database/marker.js';
+import { previewDatabaseName } from '../../src/database/names.js';
 import { readDatabaseSettings } from '../../src/database/settings.js';
 import { runAction, type ActionRun } from '../sim/action-runner.ts';
 import { startFlySim, type FlySim } from '../sim/fly.ts';
@@ -18,8 +19,7 @@ const githubToken = 'ghs_sweep_db_token_3f4a';
 const repository = uniqueRepository('acme');
 const other = uniqueRepository('acme');
 const [owner = '', repo = ''] = repository.split('/');
-const slugOf = (r: string): string => r.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
-const database = (n: number, of = repository): string => `pr_${n}_${slugOf(of)}`;
+const database = (n: number, of = repository): string => previewDatabaseName({ repository: of, pr: n });
 const app = (n: number): string => `pr-${n}-${repository.replace('/', '-')}`;
 const template = uniqueName('seed');
 const day = 86_400_000;
@@ -61,13 +61,13 @@ beforeAll(async () => {
     // Another repository's preview, for a PR number that is closed here.
     { repository: other, pr: closed.withApp },
   ]);
-  // The expired PR's database was made ten days ago: its marker says when.
-  const marker = JSON.stringify({ managedBy: 'fly-preview', repository, pr: expired, template, createdAt: iso(10 * day) });
-  await sql(adminUrl(), `COMMENT ON DATABASE ${database(expired)} IS ${pg.escapeLiteral(marker)}`);
+  // The expired PR's database was made ten days ago: its role's marker says when.
+  const marker = roleMarker({ repository, pr: expired }, template, new Date(Date.now() - 10 * day));
+  await sql(adminUrl(), `COMMENT ON ROLE ${database(expired)} IS ${pg.escapeLiteral(marker)}`);
   // A database named like a preview's, made by hand; and a run that died after CREATE ROLE.
   await sql(adminUrl(), `CREATE DATABASE ${database(closed.unmarked)}`);
   const halfMade = database(closed.halfMade);
-  await sql(adminUrl(), `CREATE ROLE ${halfMade} LOGIN; COMMENT ON ROLE ${halfMade} IS ${pg.escapeLiteral(roleMarker({ repository, pr: closed.halfMade }))}`);
+  await sql(adminUrl(), `CREATE ROLE ${halfMade} LOGIN; COMMENT ON ROLE ${halfMade} IS ${pg.escapeLiteral(roleMarker({ repository, pr: closed.halfMade }, template))}`);
 });
 afterAll(async () => {
   await Promise.all([fly?.close(), github?.close()]);

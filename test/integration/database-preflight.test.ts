@@ -7,7 +7,7 @@ import { DatabaseInputError, openPreviewDatabases, type OpenOptions, type Previe
 import { previewDatabaseName } from '../../src/database/names.js';
 import { derivePassword, scramVerifier } from '../../src/database/password.js';
 import { readDatabaseSettings } from '../../src/database/settings.js';
-import { adminPassword, adminUrl, connect, createSeedTemplate, sql, superUrl, uniqueName, uniqueRepository, withUrl } from '../support/postgres.ts';
+import { adminPassword, adminUrl, connect, createSeedTemplate, roleKeyOf, sql, superUrl, uniqueName, uniqueRepository, withUrl } from '../support/postgres.ts';
 
 const opened: PreviewDatabases[] = [];
 afterEach(async () => {
@@ -139,9 +139,10 @@ describe('secrets', () => {
     expect(errors).toHaveLength(5);
     expect(errors.every((e) => e instanceof Error)).toBe(true);
     const forms = [adminPassword(), encodeURIComponent(adminPassword()), `${adminPassword()}-wrong`, 'weak-password', new URL(made.url).password];
+    const [key, weakKey] = await Promise.all([roleKeyOf(adminUrl()), roleKeyOf(other)]);
     for (const pr of [1, 2, 4]) {
       const name = previewDatabaseName({ repository, pr });
-      forms.push(derivePassword(adminPassword(), name), scramVerifier(adminPassword(), name), derivePassword('weak-password', name));
+      forms.push(derivePassword(key, name), scramVerifier(key, name), derivePassword(weakKey, name));
     }
     const shown = errors.map((e) => (e instanceof Error ? `${e.message}\n${e.stack ?? ''}\n${JSON.stringify(e)}` : String(e))).join('\n');
     expect(shown).toContain('must be owner of table audit');
@@ -156,7 +157,7 @@ it('keeps the password out of the server log: CREATE ROLE carries a SCRAM verifi
   const ref = { repository: uniqueRepository(), pr: 5 };
   const made = await open(adminUrl()).ensure(ref);
   const [row] = await sql<{ secret: string }>(superUrl(), 'SELECT rolpassword AS secret FROM pg_authid WHERE rolname = $1', [made.role]);
-  expect(row?.secret).toBe(scramVerifier(adminPassword(), made.name));
+  expect(row?.secret).toBe(scramVerifier(await roleKeyOf(adminUrl()), made.name));
   // …and the app logs in with the password the verifier was made from.
   const app = await connect(made.url);
   expect((await app.query('SELECT current_user AS me')).rows).toEqual([{ me: made.role }]);

@@ -25,7 +25,7 @@ function open(template = ''): PreviewDatabases {
 /** What the admin had done when a run died: the marked role (and the database it owns, with `template`). */
 async function diedAfter(step: 'CREATE ROLE' | 'CREATE DATABASE', ref: PreviewRef, template?: string): Promise<string> {
   const name = pg.escapeIdentifier(previewDatabaseName(ref));
-  await sql(adminUrl(), `CREATE ROLE ${name} LOGIN; COMMENT ON ROLE ${name} IS ${pg.escapeLiteral(roleMarker(ref))}; GRANT ${name} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE`);
+  await sql(adminUrl(), `CREATE ROLE ${name} LOGIN; COMMENT ON ROLE ${name} IS ${pg.escapeLiteral(roleMarker(ref, template))}; GRANT ${name} TO CURRENT_USER WITH INHERIT TRUE, SET TRUE`);
   if (step === 'CREATE DATABASE') await sql(adminUrl(), `CREATE DATABASE ${name} OWNER ${name}${template === undefined ? '' : ` TEMPLATE ${pg.escapeIdentifier(template)}`}`);
   return previewDatabaseName(ref);
 }
@@ -67,7 +67,7 @@ describe('a half-made preview', () => {
     await expect(open(template).ensure(ref)).rejects.toThrow(`Handing database "${previewDatabaseName(ref)}" and the objects it holds to role "${previewDatabaseName(ref)}"`);
     const db = open();
     expect(await db.list(ref.repository)).toEqual([
-      { pr: 33, name: previewDatabaseName(ref), database: true, role: true, complete: false, template: undefined, createdAt: undefined },
+      { pr: 33, name: previewDatabaseName(ref), database: true, role: true, complete: false, template, createdAt: undefined },
     ]);
     expect(await db.drop(ref)).toEqual({ name: previewDatabaseName(ref), database: 'dropped', role: 'dropped' });
     expect(await db.list(ref.repository)).toEqual([]);

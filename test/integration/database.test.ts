@@ -164,7 +164,8 @@ describe('a push or re-run', () => {
     const ref: PreviewRef = { repository: uniqueRepository(), pr: 11 };
     const first = await open({ template }).ensure(ref);
     await sql(first.url, "INSERT INTO users (address) VALUES ('kept@example.com')");
-    const comment = await sql(adminUrl(), "SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1", [first.name]);
+    const marker = "SELECT shobj_description(oid, 'pg_authid') AS c FROM pg_roles WHERE rolname = $1";
+    const comment = await sql(adminUrl(), marker, [first.name]);
 
     const db = open({ template });
     const again = await db.ensure(ref);
@@ -172,7 +173,7 @@ describe('a push or re-run', () => {
     expect(db.roundTrips).toBeLessThanOrEqual(3);
     const rows = await sql<{ address: string }>(again.url, 'SELECT address FROM users ORDER BY id');
     expect(rows.map((r) => r.address)).toContain('kept@example.com');
-    expect(await sql(adminUrl(), "SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = $1", [first.name])).toEqual(comment);
+    expect(await sql(adminUrl(), marker, [first.name])).toEqual(comment);
   });
 });
 
@@ -223,7 +224,7 @@ describe('what is not ours', () => {
     const refusal = open().ensure(ref);
     await expect(refusal).rejects.toBeInstanceOf(DatabaseError);
     await expect(refusal).rejects.toThrow(`A database named "${name}" already exists`);
-    await expect(refusal).rejects.toThrow('it carries no fly-preview marker');
+    await expect(refusal).rejects.toThrow('it is owned by "fp_admin", not by a role fly-preview made for this PR');
     expect(await open().drop(ref)).toEqual({ name, database: 'not-ours', role: 'absent' });
     expect(await exists(name)).toEqual({ database: true, role: false });
     await sql(adminUrl(), `DROP DATABASE ${pg.escapeIdentifier(name)}`);
@@ -239,14 +240,25 @@ describe('what is not ours', () => {
     await sql(adminUrl(), `DROP ROLE ${pg.escapeIdentifier(name)}`);
   });
 
-  it("refuses a database marked as another repository's preview", async () => {
+  it("refuses a database whose comment claims it is ours: only its owner, our marked role, makes it ours", async () => {
     const ref: PreviewRef = { repository: uniqueRepository(), pr: 23 };
     const name = previewDatabaseName(ref);
     await sql(adminUrl(), `CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-    const marker = JSON.stringify({ managedBy: 'fly-preview', repository: 'someone/else', pr: 23 });
-    await sql(adminUrl(), `COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(marker)}`);
-    await expect(open().ensure(ref)).rejects.toThrow('it is marked as the preview of someone/else#23');
+    const forged = JSON.stringify({ managedBy: 'fly-preview', repository: ref.repository, pr: 23, template: null, finished: true, createdAt: new Date().toISOString() });
+    await sql(adminUrl(), `COMMENT ON DATABASE ${pg.escapeIdentifier(name)} IS ${pg.escapeLiteral(forged)}`);
+    await expect(open().ensure(ref)).rejects.toThrow('it is owned by "fp_admin", not by a role fly-preview made for this PR');
+    expect(await open().list(ref.repository)).toEqual([]);
     expect((await open().drop(ref)).database).toBe('not-ours');
     await sql(adminUrl(), `DROP DATABASE ${pg.escapeIdentifier(name)}`);
+  });
+
+  it("refuses a role marked as another repository's preview", async () => {
+    const ref: PreviewRef = { repository: uniqueRepository(), pr: 24 };
+    const name = pg.escapeIdentifier(previewDatabaseName(ref));
+    const marker = JSON.stringify({ managedBy: 'fly-preview', repository: 'someone/else', pr: 24, template: null, finished: false });
+    await sql(adminUrl(), `CREATE ROLE ${name} LOGIN; COMMENT ON ROLE ${name} IS ${pg.escapeLiteral(marker)}`);
+    await expect(open().ensure(ref)).rejects.toThrow('it is marked as the preview of someone/else#24');
+    expect(await open().drop(ref)).toMatchObject({ database: 'absent', role: 'not-ours' });
+    await sql(adminUrl(), `DROP ROLE ${name}`);
   });
 });

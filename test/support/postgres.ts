@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { type RoleKey, roleKey } from '../../src/database/password.js';
+import { parseDatabaseUrl } from '../../src/database/url.js';
 
 export const adminUrl = (): string => inject('postgres').adminUrl;
 export const adminPassword = (): string => inject('postgres').adminPassword;
@@ -18,6 +20,9 @@ export function withUrl(url: string, change: { database?: string; user?: string;
   if (change.port !== undefined) next.port = String(change.port);
   return next.href;
 }
+
+/** The key every preview's password on that server is derived from, for the admin of `url`. */
+export const roleKeyOf = (url: string): Promise<RoleKey> => roleKey(parseDatabaseUrl(url));
 
 /** A connected client; a server that ends its session (DROP DATABASE … WITH (FORCE)) is no crash. */
 export async function connect(url: string): Promise<pg.Client> {

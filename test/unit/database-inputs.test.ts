@@ -1,14 +1,15 @@
 // The database inputs as a user writes them, before any connection: what is accepted, what each
 // mistake says (naming the input and the accepted form, never the password), what must be masked,
 // and the names and URL each preview gets.
+import { createHmac, scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PreviewRef } from '../../src/database/contract.js';
 import { DatabaseInputError } from '../../src/database/errors.js';
 import { previewDatabaseName } from '../../src/database/names.js';
-import { derivePassword } from '../../src/database/password.js';
+import { derivePassword, roleKey, roleKeySalt, stretch } from '../../src/database/password.js';
 import { readDatabaseSettings } from '../../src/database/settings.js';
 import { previewDatabaseFor } from '../../src/database/target.js';
-import { databaseUrlSecrets } from '../../src/database/url.js';
+import { databaseUrlSecrets, parseDatabaseUrl } from '../../src/database/url.js';
 
 const password = 'pa:ss@w/rd%';
 const url = `postgres://admin:${encodeURIComponent(password)}@db.example.com:6543/postgres?sslmode=require&options=-c%20statement_timeout%3D5s`;
@@ -76,6 +77,11 @@ describe('database-url', () => {
     expect(databaseUrlSecrets('not a url')).toEqual(['not a url']);
     expect(read()?.secrets).toEqual(forms);
   });
+
+  it('masks each line of a password that spans lines, as the runner masks line by line', () => {
+    const forms = databaseUrlSecrets('postgres://admin:first-line%0Asecond-line%0D%0A@db.example.com/postgres');
+    expect(forms).toEqual(expect.arrayContaining(['first-line', 'second-line\r', 'first-line\nsecond-line\r\n']));
+  });
 });
 
 describe('database-template, database-app-host, database-env', () => {
@@ -98,8 +104,14 @@ describe('database-template, database-app-host, database-env', () => {
 });
 
 describe("a preview's database", () => {
-  it('is named from the PR and the repository, lowercase, needing no quotes', () => {
-    expect(previewDatabaseName({ repository: 'Acme/My-Shop.web', pr: 42 })).toBe('pr_42_acme_my_shop_web');
+  it('is named from the PR and the repository, lowercase, needing no quotes, with the repository\'s hash', () => {
+    expect(previewDatabaseName({ repository: 'Acme/My-Shop.web', pr: 42 })).toBe('pr_42_acme_my_shop_web_4b7f1df6');
+    expect(previewDatabaseName({ repository: 'acme/my-shop.WEB', pr: 42 })).toBe('pr_42_acme_my_shop_web_4b7f1df6');
+  });
+
+  it('gives repositories whose slugs meet names of their own', () => {
+    const names = ['acme/my-shop', 'acme/my.shop', 'acme-my/shop'].map((repository) => previewDatabaseName({ repository, pr: 1 }));
+    expect(names).toEqual(['pr_1_acme_my_shop_d40787eb', 'pr_1_acme_my_shop_2984cf1e', 'pr_1_acme_my_shop_f8da6509']);
   });
 
   it('fits 63 bytes with a stable hash when longer, and two long names stay apart', () => {
@@ -113,25 +125,50 @@ describe("a preview's database", () => {
     expect(previewDatabaseName({ repository: 'A-Very-Long-Organisation-Name/The-Storefront-Application-With-A-Long-Name', pr: 123456 })).toBe(one);
   });
 
-  it('is reached with the derived password at the app host, the options kept', () => {
+  it('is reached with the derived password at the app host, the options kept', async () => {
     const settings = read({ appHost: 'my-pg.flycast' });
     if (settings === undefined) throw new Error('no settings');
-    const target = previewDatabaseFor(settings, { repository: 'acme/shop', pr: 7 });
+    const target = await previewDatabaseFor(settings, { repository: 'acme/shop', pr: 7 });
     const app = new URL(target.url);
-    expect(target).toMatchObject({ name: 'pr_7_acme_shop', role: 'pr_7_acme_shop' });
+    const name = 'pr_7_acme_shop_d21b2cdf';
+    expect(target).toMatchObject({ name, role: name });
     expect([app.protocol, app.hostname, app.port, app.username, app.pathname, app.search]).toEqual([
       'postgres:',
       'my-pg.flycast',
       '6543',
-      'pr_7_acme_shop',
-      '/pr_7_acme_shop',
+      name,
+      `/${name}`,
       '?sslmode=require&options=-c%20statement_timeout%3D5s',
     ]);
-    expect(app.password).toBe(derivePassword(password, 'pr_7_acme_shop'));
+    const key = await roleKey(settings.server);
+    expect(app.password).toBe(derivePassword(key, name));
     expect(target.secrets).toEqual([target.url, app.password]);
     // The same every run, different for every preview and every admin password.
-    expect(previewDatabaseFor(settings, { repository: 'acme/shop', pr: 7 }).url).toBe(target.url);
-    expect(derivePassword(password, 'pr_8_acme_shop')).not.toBe(app.password);
-    expect(derivePassword(`${password}!`, 'pr_7_acme_shop')).not.toBe(app.password);
+    expect((await previewDatabaseFor(settings, { repository: 'acme/shop', pr: 7 })).url).toBe(target.url);
+    expect(derivePassword(key, 'pr_8_acme_shop_d21b2cdf')).not.toBe(app.password);
+    expect(derivePassword(await roleKey({ ...settings.server, password: `${password}!` }), name)).not.toBe(app.password);
+  });
+
+  it("copies only the admin URL's connection options to the app's, never the runner's TLS files or key passphrase", async () => {
+    const query = 'sslmode=verify-full&sslrootcert=/home/runner/ca.pem&sslcert=/home/runner/c.pem&sslkey=/home/runner/k.pem&sslpassword=hunter2' +
+      '&channel_binding=require&target_session_attrs=read-write&connect_timeout=10&options=-c%20statement_timeout%3D5s&application_name=ci';
+    const settings = read({ url: `postgres://admin:${encodeURIComponent(password)}@db.example.com/postgres?${query}` });
+    if (settings === undefined) throw new Error('no settings');
+    const app = new URL((await previewDatabaseFor(settings, { repository: 'acme/shop', pr: 7 })).url);
+    expect(app.search).toBe('?sslmode=verify-full&channel_binding=require&target_session_attrs=read-write&connect_timeout=10&options=-c%20statement_timeout%3D5s');
+  });
+
+  it("gives away nothing cheap to test guesses at the admin's password with: scrypt first, then an HMAC per name", async () => {
+    const server = parseDatabaseUrl(url);
+    const target = await previewDatabaseFor({ server, appHost: undefined }, { repository: 'acme/shop', pr: 7 });
+    const leaked = decodeURIComponent(new URL(target.url).password);
+    // What an app that holds its URL could check a guess with before: one HMAC per guess.
+    const cheap = createHmac('sha256', password).update(`fly-preview role password\0${target.name}`).digest('base64url');
+    expect(leaked).not.toBe(cheap);
+    // Now each guess costs an scrypt of 64 MiB, salted with the server and the admin's name.
+    expect(roleKeySalt(server)).toBe('fly-preview role key\0db.example.com:6543:admin');
+    expect(128 * stretch.N * stretch.r).toBe(64 * 1024 * 1024);
+    const key = scryptSync(password, roleKeySalt(server), 32, stretch);
+    expect(leaked).toBe(createHmac('sha256', key).update(`fly-preview role password\0${target.name}`).digest('base64url'));
   });
 });
