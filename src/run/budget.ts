@@ -3,13 +3,12 @@
 // its PR told why), or the new preview is refused. Two new previews racing may each count the
 // other's place as free, so the cap can be passed by one until the next deploy or sweep.
 import * as core from '@actions/core';
-import type { CountedRow, GitHubClient, PlaceHolder, PullSummary } from '../github/index.js';
+import type { CountedRow, GitHubClient, GitHubModule, PlaceHolder, PullSummary } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import { inWords, type PullRequest } from '../plan.js';
 import { byActivity, fullVerdict, hasRoom, type CountedPreview } from '../plan/budget.js';
 import type { PreviewProvider } from '../provider.js';
 import { Report } from '../report.js';
-import type { GitHubModule } from './context.js';
 import type { RunDatabases } from './database.js';
 import { removePreview } from './destroy.js';
 import { errorMessage } from './log.js';

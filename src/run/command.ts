@@ -2,11 +2,11 @@
 // PR (and, for a comment, whether its author may ask), then acts as the PR's own event would.
 import * as core from '@actions/core';
 import { InputError } from '../common-inputs.js';
-import type { GitHubClient, IssueRef } from '../github/index.js';
+import type { GitHubClient, GitHubModule, IssueRef } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import { planResolved, type Plan, type PreviewCommand, type PullRequestState } from '../plan.js';
 import { reportsToPr } from '../report.js';
-import type { GitHubModule, OpenProvider, Provider } from './context.js';
+import type { OpenProvider, Provider } from './context.js';
 import { errorMessage } from './log.js';
 import { actOnPullRequest } from './pull-request.js';
 

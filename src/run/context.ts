@@ -1,6 +1,7 @@
 // What every kind of run is handed: the event as the runner describes it, the GitHub side (loaded
 // only once a run acts) and the chosen platform, opened with a token.
 import { readFileSync } from 'node:fs';
+import type { GitHubModule } from '../github/index.js';
 import type { EventContext } from '../plan.js';
 import type { PreviewProvider } from '../provider.js';
 
@@ -12,9 +13,6 @@ export function eventContext(): EventContext {
   const action = typeof rawAction === 'string' ? rawAction : undefined;
   return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload, repository: process.env['GITHUB_REPOSITORY'] };
 }
-
-/** src/github/ as a value, passed to what reports and to the runs that read PRs. */
-export type GitHubModule = typeof import('../github/index.js');
 
 /** Loads src/github/ once a run acts, so a skipped run (a push, a fork PR) never pays for it. */
 export function loadGitHub(): Promise<GitHubModule> {

@@ -7,7 +7,7 @@ import type { DatabaseView, PreviewView } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import type { PullRequest } from '../plan.js';
 import type { DeployOutcome, DeployRequest, PreviewProvider, PreviewTarget, ProgressLog, SourceRef } from '../provider.js';
-import { outcomeView, previewUrl, urlAccess, type Report } from '../report.js';
+import { outcomeView, previewUrl, type Report } from '../report.js';
 import { databaseView, type RunDatabases } from './database.js';
 import { errorMessage, log, neutralise } from './log.js';
 import { setOutputs } from './outputs.js';
@@ -22,7 +22,7 @@ export async function deploy(
   pr: PullRequest,
   image: string | undefined,
 ): Promise<boolean> {
-  const access = urlAccess(settings.provider);
+  const access = provider.texts.urlAccess;
   const place = { appName: target.appName, url: previewUrl({ hostname: provider.hostnameFor(target.appName) }), access, region: settings.region, sha: pr.headSha };
   let database: PreparedDatabase | undefined;
   const shown = (): { database?: DatabaseView } => (database === undefined ? {} : { database: databaseView(database) });

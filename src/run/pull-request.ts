@@ -1,13 +1,12 @@
 // One PR's run, whether its event named it or the API read it (pr-number, `/preview`): what the PR
 // will show, which preview it is, then a deploy (after making room under `max-previews`), a destroy,
 // or waking it for a review; the database server is open for the run when the preview has a database.
-import type { GitHubClient } from '../github/index.js';
+import type { GitHubClient, GitHubModule } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import type { Plan } from '../plan.js';
 import type { PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report } from '../report.js';
 import { makeRoom } from './budget.js';
-import type { GitHubModule } from './context.js';
 import { withDatabases } from './database.js';
 import { deploy } from './deploy.js';
 import { destroy } from './destroy.js';

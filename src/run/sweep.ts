@@ -2,13 +2,12 @@
 // database server holds, each kept or destroyed by its PR's state and the ttl, then, over
 // `max-previews`, the least recently active evicted down to it; one job summary table of them all.
 import * as core from '@actions/core';
-import type { GitHubClient, PullSummary, SweepRow } from '../github/index.js';
+import type { GitHubClient, GitHubModule, PullSummary, SweepRow } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import { inWords, sweepVerdict, type Plan } from '../plan.js';
 import { evictionOrder } from '../plan/budget.js';
 import type { PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report, reportsToPr } from '../report.js';
-import type { GitHubModule } from './context.js';
 import { type RunDatabases, withDatabases } from './database.js';
 import { removePreview, type DestroyCause } from './destroy.js';
 import { errorMessage } from './log.js';
@@ -140,8 +139,7 @@ async function destroyPreview(sweeper: Sweeper, preview: LivePreview, number: nu
   const { settings, plan, provider } = sweeper;
   const { why } = condemned;
   if (await provider.busy(preview.appName, preview.machineIds)) {
-    const holds = settings.provider === 'fly' ? "a deploy holds its machine's lease" : 'a deploy is still under way on it';
-    return { action: 'skipped', why: `${why}, but ${holds}; the next sweep looks again` };
+    return { action: 'skipped', why: `${why}, but ${provider.texts.busy}; the next sweep looks again` };
   }
   if (settings.dryRun) return { action: 'would destroy', why };
   const pr = pullRequestOf(plan, number, pull);
