@@ -15,6 +15,8 @@ export interface SweepRow {
   age: string;
   action: 'destroyed' | 'would destroy' | 'kept' | 'skipped' | 'failed';
   why: string;
+  /** `now`: a `failed` row whose app this run did delete (its database is what failed to go). */
+  appGone?: 'now';
 }
 
 export interface SweepReport {
@@ -30,7 +32,8 @@ export interface SweepReport {
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-const removed = (r: SweepRow): boolean => r.action === 'destroyed' || r.action === 'would destroy';
+/** Whether this run removed the row's app (or, in a dry run, would). */
+const removed = (r: SweepRow): boolean => r.action === 'destroyed' || r.action === 'would destroy' || r.appGone === 'now';
 
 export function renderSweep(report: SweepReport): string {
   const apps = report.rows.filter((r) => r.appName !== undefined);

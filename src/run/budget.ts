@@ -10,7 +10,7 @@ import { byActivity, fullVerdict, hasRoom, type CountedPreview } from '../plan/b
 import type { PreviewProvider } from '../provider.js';
 import { Report } from '../report.js';
 import type { RunDatabases } from './database.js';
-import { removePreview } from './destroy.js';
+import { removePreview, undropped, type Undropped } from './destroy.js';
 import { errorMessage } from './log.js';
 import { setOutputs } from './outputs.js';
 import { ownerLabels } from './owner-labels.js';
@@ -31,18 +31,28 @@ export interface Budget {
 
 type Counted = CountedPreview & { preview: LivePreview; pull: PullSummary | undefined };
 
-/** false: no place, and the PR has been told so; true: deploy (an update, or a new preview with its place). */
-export async function makeRoom(budget: Budget, report: Report, pr: PullRequest, appName: string): Promise<boolean> {
+/** An evicted preview whose app went but whose database could not be dropped. */
+export type EvictedDatabase = Undropped & { appName: string; pr: number };
+
+/**
+ * placed: deploy (an update, or a new preview with its place), and fail the step at the end for each
+ * evicted preview's database that could not be dropped; refused: no place, and the PR has been told so.
+ */
+export type RoomOutcome = { kind: 'placed'; undropped: EvictedDatabase[] } | { kind: 'refused' };
+
+const placed: RoomOutcome = { kind: 'placed', undropped: [] };
+
+export async function makeRoom(budget: Budget, report: Report, pr: PullRequest, appName: string): Promise<RoomOutcome> {
   const { settings, cap, provider, github } = budget;
   const repo = { owner: pr.owner, repo: pr.repo };
   const { previews } = await repositoryPreviews(provider, settings.org, repo);
   // Only a deploy that creates a preview counts against the cap.
-  if (previews.some((p) => p.pr === pr.number)) return true;
+  if (previews.some((p) => p.pr === pr.number)) return placed;
   if (hasRoom(previews.length, cap)) {
     // Room: when each was last active does not matter, so the PRs are not read.
     const kept: CountedRow[] = previews.map((p) => ({ pr: p.pr === undefined ? undefined : { number: p.pr, url: pullUrl(repo, p.pr) }, appName: p.appName, idle: '', action: 'kept' }));
     await summary(budget, [...kept, newRow(repo, pr, appName, 'new preview')], `There is room: this PR's preview is number ${previews.length + 1} of ${cap}.`);
-    return true;
+    return placed;
   }
   const numbers = [...new Set(previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])))];
   const pulls = await github.readPulls(budget.reader, repo, numbers);
@@ -54,21 +64,25 @@ export async function makeRoom(budget: Budget, report: Report, pr: PullRequest, 
   const now = Date.now();
   const rows = (action: (c: Counted) => string): CountedRow[] => others.map((c) => row(repo, c, now, action(c)));
   if (verdict.kind === 'evict') {
-    const evicted = await evict(budget, pr, verdict.candidates, verdict.excess);
+    const { evicted, undropped } = await evict(budget, pr, verdict.candidates, verdict.excess);
     if (evicted.size >= verdict.excess) {
       const outcome = `Evicted ${[...evicted].map((a) => `\`${a}\``).join(', ')} (the least recently active) to make room for this PR's preview.`;
       await summary(budget, [...rows((c) => (evicted.has(c.appName) ? `evicted for #${pr.number}` : 'kept')), newRow(repo, pr, appName, 'new preview')], outcome);
-      return true;
+      return { kind: 'placed', undropped };
     }
   }
   await refuse(budget, report, pr, appName, verdict.kind === 'refuse' ? verdict.holders : [...others].sort(byActivity), rows);
-  return false;
+  return { kind: 'refused' };
 }
 
-/** Destroys up to `excess` candidates in order, passing over one a deploy is changing; the apps evicted. */
-async function evict(budget: Budget, pr: PullRequest, candidates: Counted[], excess: number): Promise<Set<string>> {
+/**
+ * Destroys up to `excess` candidates in order, passing over one a deploy is changing: the apps
+ * evicted, and the databases of those that could not be dropped (their place is free all the same).
+ */
+async function evict(budget: Budget, pr: PullRequest, candidates: Counted[], excess: number): Promise<{ evicted: Set<string>; undropped: EvictedDatabase[] }> {
   const { settings, provider } = budget;
   const evicted = new Set<string>();
+  const failedDrops: EvictedDatabase[] = [];
   for (const candidate of candidates) {
     if (evicted.size >= excess) break;
     const { preview, pull } = candidate;
@@ -81,14 +95,16 @@ async function evict(budget: Budget, pr: PullRequest, candidates: Counted[], exc
     const report = new Report(budget.github, budget.reporting, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: false }, victim, preview.appName);
     try {
       const target = { appName: preview.appName, org: settings.org, ownerLabels: ownerLabels(victim) };
-      await removePreview(provider, budget.databases, report, target, victim, { kind: 'evicted', cap: budget.cap, by: { number: pr.number, url: pullUrl(pr, pr.number) } });
+      const removed = await removePreview(provider, budget.databases, report, target, victim, { kind: 'evicted', cap: budget.cap, by: { number: pr.number, url: pullUrl(pr, pr.number) } });
       core.notice(`Evicted the preview of PR #${preview.pr} (${preview.appName}), the least recently active, to keep max-previews ${budget.cap} with PR #${pr.number}'s.`);
       evicted.add(preview.appName);
+      const database = undropped(removed);
+      if (database !== undefined) failedDrops.push({ ...database, appName: preview.appName, pr: preview.pr });
     } catch (error) {
       core.warning(`Could not evict ${preview.appName} (PR #${preview.pr}): ${errorMessage(error)}; trying the next least recently active`);
     }
   }
-  return evicted;
+  return { evicted, undropped: failedDrops };
 }
 
 /** No place: the PR is told which previews hold them, and the run is a skip, not a failure. */

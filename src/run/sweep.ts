@@ -9,7 +9,7 @@ import { evictionOrder } from '../plan/budget.js';
 import type { PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report, reportsToPr } from '../report.js';
 import { type RunDatabases, withDatabases } from './database.js';
-import { removePreview, type DestroyCause } from './destroy.js';
+import { removePreview, undropped, type DestroyCause } from './destroy.js';
 import { errorMessage } from './log.js';
 import { ownerLabels } from './owner-labels.js';
 import { counted, pullRequestOf, repositoryPreviews, type LivePreview } from './previews.js';
@@ -58,7 +58,7 @@ async function sweepWith(settings: Settings, plan: SweepPlan, provider: PreviewP
   }
   if (settings.maxPreviews !== undefined) await enforceCap(sweeper, settings.maxPreviews, previews.map((p) => ({ preview: p, pull: pullOf(p) })), rows);
   if (databases !== undefined) for (const entry of orphans) rows.push(await sweepDatabase(settings, databases, plan, entry, pulls.get(entry.pr), now));
-  const destroyed = rows.filter((r) => r.action === 'destroyed' || r.action === 'would destroy').flatMap((r) => (r.appName === undefined ? [] : [r.appName]));
+  const destroyed = rows.filter(appRemoved).flatMap((r) => (r.appName === undefined ? [] : [r.appName]));
   const failures = rows.filter((r) => r.action === 'failed').length;
   core.setOutput('destroyed', JSON.stringify(destroyed));
   core.setOutput('status', failures > 0 ? 'failed' : 'swept');
@@ -77,8 +77,20 @@ async function sweepWith(settings: Settings, plan: SweepPlan, provider: PreviewP
       `${destroyed.length === 0 ? '' : ` (${destroyed.join(', ')})`}; kept ${kept}; ${inventory.appsLeftAlone} of ${inventory.appsExamined} apps are not this repository's previews and were left alone` +
       `${orphansDropped.length === 0 ? '' : `; ${settings.dryRun ? 'would drop' : 'dropped'} ${orphansDropped.length} database${orphansDropped.length === 1 ? '' : 's'} whose app was already gone (${orphansDropped.join(', ')})`}.`,
   );
-  if (failures > 0) core.setFailed(`The sweep could not destroy ${failures} preview${failures === 1 ? '' : 's'}; see the errors above. The next sweep tries again.`);
+  if (failures > 0) core.setFailed(`The sweep could not ${failedWhat(rows)}; see the errors above. The next sweep tries again.`);
 }
+
+/** "destroy 1 preview and drop 2 databases": what the failed rows left, apps and databases apart. */
+function failedWhat(rows: SweepRow[]): string {
+  const failed = rows.filter((r) => r.action === 'failed');
+  const apps = failed.filter((r) => r.appName !== undefined && r.appGone === undefined).length;
+  const databases = failed.length - apps;
+  const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return [apps === 0 ? '' : `destroy ${count(apps, 'preview')}`, databases === 0 ? '' : `drop ${count(databases, 'database')}`].filter(Boolean).join(' and ');
+}
+
+/** Whether this run removed the row's app (in a dry run, would): a drop that failed after it counts too. */
+const appRemoved = (row: Pick<SweepRow, 'action' | 'appGone'>): boolean => row.action === 'destroyed' || row.action === 'would destroy' || row.appGone === 'now';
 
 /** The verdict on one preview and what came of it, as its summary row says. */
 async function sweepOne(sweeper: Sweeper, preview: LivePreview, pull: PullSummary | undefined, now: number): Promise<SweepRow> {
@@ -105,7 +117,7 @@ async function sweepOne(sweeper: Sweeper, preview: LivePreview, pull: PullSummar
 }
 
 /** One preview that cannot be removed must not keep the others running: it is reported, and the sweep goes on. */
-async function destroyOrReport(sweeper: Sweeper, preview: LivePreview, number: number, pull: PullSummary, condemned: Condemned): Promise<Pick<SweepRow, 'action' | 'why'>> {
+async function destroyOrReport(sweeper: Sweeper, preview: LivePreview, number: number, pull: PullSummary, condemned: Condemned): Promise<SweepOutcome> {
   try {
     return await destroyPreview(sweeper, preview, number, pull, condemned);
   } catch (error) {
@@ -130,12 +142,15 @@ async function enforceCap(sweeper: Sweeper, cap: number, found: { preview: LiveP
     if (excess <= 0) break;
     const done = await destroyOrReport(sweeper, preview, number, pull, condemned);
     rows[index] = { ...(rows[index] as SweepRow), ...done };
-    if (done.action === 'destroyed' || done.action === 'would destroy') excess--;
+    if (appRemoved(done)) excess--;
   }
 }
 
+/** What became of a condemned preview, as its row says. */
+type SweepOutcome = Pick<SweepRow, 'action' | 'why' | 'appGone'>;
+
 /** Destroys a condemned preview, unless a deploy holds it or this is a dry run. */
-async function destroyPreview(sweeper: Sweeper, preview: LivePreview, number: number, pull: PullSummary, condemned: Condemned): Promise<Pick<SweepRow, 'action' | 'why'>> {
+async function destroyPreview(sweeper: Sweeper, preview: LivePreview, number: number, pull: PullSummary, condemned: Condemned): Promise<SweepOutcome> {
   const { settings, plan, provider } = sweeper;
   const { why } = condemned;
   if (await provider.busy(preview.appName, preview.machineIds)) {
@@ -146,6 +161,11 @@ async function destroyPreview(sweeper: Sweeper, preview: LivePreview, number: nu
   const target: PreviewTarget = { appName: preview.appName, org: settings.org, ownerLabels: ownerLabels(pr) };
   const report = new Report(sweeper.github, sweeper.reporting, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: false }, pr, preview.appName);
   const outcome = await removePreview(provider, sweeper.databases, report, target, pr, condemned.cause);
+  const database = undropped(outcome);
+  if (database !== undefined) {
+    core.error(`Destroyed ${preview.appName} (PR #${number}), but could not drop its database ${database.name}: ${database.reason}`);
+    return { action: 'failed', why: `${why}; the app is gone, but its database could not be dropped: ${database.reason}`, appGone: 'now' };
+  }
   if (outcome.kind === 'absent') return { action: 'skipped', why: `${why}; already gone (a close run got there first)` };
   core.info(`Destroyed ${preview.appName} (PR #${number}: ${why})`);
   return { action: 'destroyed', why };
