@@ -117,7 +117,8 @@ function renderRefused(view: Extract<PreviewView, { state: 'refused' }>): string
   const places = `${view.cap} live preview${view.cap === 1 ? '' : 's'}`;
   return [
     `### 🚫 No preview for \`${shortSha(view.sha)}\`: the cap of ${places} is reached`,
-    `This repository keeps at most ${places} (\`max-previews\`, policy \`refuse\`), and these hold the places, least recently active first:`,
+    `This repository keeps at most ${places} (\`max-previews\`), and none could be made free: ${view.why}.`,
+    'These hold the places, least recently active first:',
     view.holders.map((h) => `- ${mention(h)}: \`${h.appName}\`, last active ${h.idle} ago`).join('\n'),
     'To free one, close or merge one of those PRs, remove its opt-in label, or comment `/preview destroy` on it; then push, re-run the preview workflow or comment `/preview` here.',
   ];

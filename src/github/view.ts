@@ -88,8 +88,11 @@ export type PreviewView =
         | { kind: 'draft' };
       database?: DroppedDatabaseView;
     }
-  /** No preview was created: `max-previews` live previews hold every place, and the policy is refuse. */
-  | { state: 'refused'; appName: string; sha: string; cap: number; holders: PlaceHolder[] };
+  /**
+   * No preview was created: `max-previews` live previews hold every place, and none could be made
+   * free. `why` says so as a clause: the policy is refuse, or what kept each candidate from going.
+   */
+  | { state: 'refused'; appName: string; sha: string; cap: number; holders: PlaceHolder[]; why: string };
 
 export interface Footer {
   /** Link to this workflow run, so a reader can open the log. */

@@ -4,6 +4,7 @@
 // repository's previews in the same org are never counted or touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestPayload, runAction, type ActionRun } from '../sim/action-runner.ts';
+import { payloadFor } from '../support/database-e2e.ts';
 import { startFlySim, type FlySim } from '../sim/fly.ts';
 import { startGitHubSim, type GitHubSim } from '../sim/github.ts';
 
@@ -38,10 +39,10 @@ async function seed(): Promise<{ fly: FlySim; github: GitHubSim }> {
   return { fly, github };
 }
 
-function opened(fly: FlySim, github: GitHubSim, inputs: Record<string, string>, action = 'opened'): Promise<ActionRun> {
+function opened(fly: FlySim, github: GitHubSim, inputs: Record<string, string>, action = 'opened', number = 2): Promise<ActionRun> {
   return runAction({
     eventName: 'pull_request',
-    payload: pullRequestPayload(action, { updatedAt: iso(60_000) }),
+    payload: number === 2 ? pullRequestPayload(action, { updatedAt: iso(60_000) }) : payloadFor(action, { repository: `${owner}/${repo}`, number, updatedAt: iso(60_000) }),
     repository: `${owner}/${repo}`,
     githubApiUrl: github.url,
     inputs: {
@@ -148,11 +149,59 @@ describe('max-previews-policy: refuse', () => {
     expect(result.stdout).toContain('::notice::No preview for PR #2: 3 live previews already hold the max-previews 3 places (#10, #11, #12)');
     const [comment] = github.comments(owner, repo, 2);
     expect(comment?.body).toContain('No preview for `ec26c3e`: the cap of 3 live previews is reached');
+    expect(comment?.body).toContain('This repository keeps at most 3 live previews (`max-previews`), and none could be made free: the policy is `refuse` (`max-previews-policy`), so none is evicted.');
     expect(comment?.body).toContain('- [#10](https://github.com/Codertocat/Hello-World/pull/10): `pr-10-codertocat-hello-world`, last active 3 days ago');
     expect(comment?.body).toContain('- [#12](https://github.com/Codertocat/Hello-World/pull/12)');
     expect(comment?.body).toContain('To free one, close or merge one of those PRs, remove its opt-in label, or comment `/preview destroy` on it');
     expect(github.comments(owner, repo, 10)).toEqual([]);
     expect(result.summary).toMatch(/\| \[#2\].* \| refused \|/);
+  });
+});
+
+describe('evictions a deploy holds are passed over', () => {
+  let fly: FlySim;
+  let github: GitHubSim;
+  const lease = (n: number) => fly.holdLease(app(n), fly.machines(app(n))[0]?.id ?? '', 600);
+  beforeAll(async () => {
+    ({ fly, github } = await seed());
+    // A race left four live previews under a cap of 3; #13 is the least recently active, and
+    // deploys hold the other three.
+    github.seedPulls(owner, repo, [
+      { number: 3, state: 'open', updatedAt: iso(60_000) },
+      { number: 13, state: 'open', updatedAt: iso(4 * day) },
+    ]);
+    fly.seedPreview(app(13), { metadata: ours(13), createdAt: iso(4 * day) });
+    for (const n of [10, 11, 12]) lease(n);
+  });
+  afterAll(async () => {
+    await Promise.all([fly?.close(), github?.close()]);
+  });
+
+  it('one preview evicted is room enough: the new one deploys and the count stays where the race left it', async () => {
+    const result = await opened(fly, github, {});
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('deployed');
+    expect(appNames(fly)).toEqual([...otherRepo, app(10), app(11), app(12), app(2)].sort());
+    expect(github.comments(owner, repo, 13)[0]?.body).toContain('[#2](https://github.com/Codertocat/Hello-World/pull/2) needed a place');
+    expect(github.comments(owner, repo, 2)[0]?.body).toContain('Preview ready');
+    expect(result.summary).toContain(
+      "Evicted `pr-13-codertocat-hello-world` (the least recently active) to make room for this PR's preview. 4 previews are live with it, as many as before and still over the cap (a race passed it): #10, #11, #12 are being deployed right now (a deploy holds its machine's lease).",
+    );
+    expect(result.summary).toMatch(/\| \[#10\].* \| kept: passed over \|/);
+  });
+
+  it('with every candidate held, the new PR is refused saying so, not blaming the policy', async () => {
+    lease(2);
+    const result = await opened(fly, github, {}, 'opened', 3);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('skipped');
+    const body = github.comments(owner, repo, 3)[0]?.body ?? '';
+    expect(body).toContain(
+      "none could be made free: #10, #11, #12, #2 are being deployed right now (a deploy holds its machine's lease).",
+    );
+    expect(body).not.toContain('policy');
+    expect(body).not.toContain(app(13));
+    expect(result.stdout).toContain('::notice::No preview for PR #3: 4 live previews already hold the max-previews 3 places (#10, #11, #12, #2)');
   });
 });
 

@@ -265,10 +265,14 @@ describe('what the budget and a wake add to the comment', () => {
         sha: 'abcdef1234567890',
         cap: 1,
         holders: [{ number: 3, url: 'https://github.com/octo/shop/pull/3', appName: 'pr-3-octo-shop', idle: '2 days' }],
+        why: '#3 is being deployed right now (a deploy holds its machine\'s lease)',
       },
       { runUrl: undefined },
     );
     expect(text).toContain('### 🚫 No preview for `abcdef1`: the cap of 1 live preview is reached');
+    // Why none could go is said as it is: here not the policy, but a deploy holding the one candidate.
+    expect(text).toContain("This repository keeps at most 1 live preview (`max-previews`), and none could be made free: #3 is being deployed right now (a deploy holds its machine's lease).");
+    expect(text).not.toContain('policy');
     expect(text).toContain('- [#3](https://github.com/octo/shop/pull/3): `pr-3-octo-shop`, last active 2 days ago');
     expect(text).toContain('comment `/preview destroy` on it');
   });

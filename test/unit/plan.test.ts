@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/common-inputs.js';
 import { readSettings, type Settings } from '../../src/inputs.js';
 import { inWords, parseCommand, planResolved, planRun, previewName, sweepVerdict, type PullRequestState, type SweptPull } from '../../src/plan.js';
-import { fullVerdict, hasRoom, lastActive, type CountedPreview } from '../../src/plan/budget.js';
+import { fullVerdict, hasRoom, lastActive, madeRoom, type CountedPreview } from '../../src/plan/budget.js';
 import { appNameRule } from '../../src/providers/fly/names.js';
 import { pullRequestPayload, webhookExample } from '../sim/action-runner.ts';
 
@@ -447,12 +447,19 @@ describe('the cap on live previews', () => {
     expect(fullVerdict([preview(7, 10), preview(3, 10)], 2, 'evict')).toMatchObject({ candidates: [preview(3, 10), preview(7, 10)] });
   });
 
-  it('never evicts a preview whose PR this repository does not have; refuses when nothing else can go', () => {
+  it('never evicts a preview whose PR this repository does not have; refuses, saying so, when nothing else can go', () => {
     expect(fullVerdict([preview(undefined, 1), preview(2, 50)], 2, 'evict')).toMatchObject({ kind: 'evict', candidates: [preview(2, 50)] });
-    expect(fullVerdict([preview(undefined, 1)], 1, 'evict')).toEqual({ kind: 'refuse', holders: [preview(undefined, 1)] });
+    expect(fullVerdict([preview(undefined, 1)], 1, 'evict')).toEqual({ kind: 'refuse', why: 'unowned', holders: [preview(undefined, 1)] });
+    // Over the cap by one with a single candidate: it is still evicted, which keeps the count as it was.
+    expect(fullVerdict([preview(undefined, 1), preview(undefined, 2), preview(3, 50)], 2, 'evict')).toEqual({ kind: 'evict', excess: 2, candidates: [preview(3, 50)] });
   });
 
-  it('refuse lists the holders, least recently active first', () => {
-    expect(fullVerdict([preview(1, 30), preview(2, 10)], 2, 'refuse')).toEqual({ kind: 'refuse', holders: [preview(2, 10), preview(1, 30)] });
+  it('refuse lists the holders, least recently active first, and says the policy is why', () => {
+    expect(fullVerdict([preview(1, 30), preview(2, 10)], 2, 'refuse')).toEqual({ kind: 'refuse', why: 'policy', holders: [preview(2, 10), preview(1, 30)] });
+  });
+
+  it('deploys once one preview went, even when the rest a race needs are held: the count never grows', () => {
+    expect(madeRoom(0)).toBe(false);
+    expect(madeRoom(1)).toBe(true);
   });
 });
