@@ -107,7 +107,7 @@ function renderDestroyed(view: Extract<PreviewView, { state: 'destroyed' }>): st
     '### 🧹 Preview destroyed',
     view.keptMachines.length === 0
       ? cause?.kind === 'sweep'
-        ? `The app \`${view.appName}\` and everything in it were removed by a cleanup sweep: this PR is closed.`
+        ? `This PR is closed, so the app \`${view.appName}\` and everything in it were removed when a cleanup found the preview still running.`
         : `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
       : `This preview's machines were removed. The app \`${view.appName}\` was kept because it also holds machines fly-preview did not create: ${view.keptMachines.map((m) => `\`${m}\``).join(', ')}.`,
   ];

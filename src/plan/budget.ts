@@ -14,6 +14,11 @@ export interface CountedPreview {
   pr: number | undefined;
   /** The latest of its PR's `updated_at` and its last deploy, in ms. */
   lastActiveMs: number;
+  /**
+   * Its PR is closed or merged: a preview a close run failed to remove. Closing bumps the PR's
+   * `updated_at`, so by activity it would look the most recent; it is evicted first instead.
+   */
+  closed: boolean;
 }
 
 /** Least recently active means the latest of the PR's last update and the preview's last deploy. */
@@ -26,9 +31,9 @@ export function byActivity(a: CountedPreview, b: CountedPreview): number {
   return a.lastActiveMs - b.lastActiveMs || (a.pr ?? 0) - (b.pr ?? 0) || (a.appName < b.appName ? -1 : a.appName > b.appName ? 1 : 0);
 }
 
-/** The previews that may be evicted, the first to go first. */
+/** The previews that may be evicted, the first to go first: those of closed PRs, then the least recently active. */
 export function evictionOrder<T extends CountedPreview>(previews: readonly T[]): T[] {
-  return previews.filter((p) => p.pr !== undefined).sort(byActivity);
+  return previews.filter((p) => p.pr !== undefined).sort((a, b) => Number(b.closed) - Number(a.closed) || byActivity(a, b));
 }
 
 /** Whether a new preview fits beside `count` live ones without anything going. */

@@ -10,7 +10,7 @@ import { byActivity, fullVerdict, hasRoom, madeRoom, type CountedPreview } from 
 import type { PreviewProvider } from '../provider.js';
 import { Report } from '../report.js';
 import type { RunDatabases } from './database.js';
-import { removePreview, undropped, type Undropped } from './destroy.js';
+import { removePreview, undropped, type DestroyCause, type Undropped } from './destroy.js';
 import { errorMessage } from './log.js';
 import { setOutputs } from './outputs.js';
 import { ownerLabels } from './owner-labels.js';
@@ -103,8 +103,14 @@ async function evict(budget: Budget, pr: PullRequest, candidates: Counted[], exc
     const report = new Report(budget.github, budget.reporting, { comment: settings.comment, deploymentEnvironment: settings.deploymentEnvironment, summary: false }, victim, preview.appName);
     try {
       const target = { appName: preview.appName, org: settings.org, ownerLabels: ownerLabels(victim) };
-      const removed = await removePreview(provider, budget.databases, report, target, victim, { kind: 'evicted', cap: budget.cap, by: { number: pr.number, url: pullUrl(pr, pr.number) } });
-      core.notice(`Evicted the preview of PR #${preview.pr} (${preview.appName}), the least recently active, to keep max-previews ${budget.cap} with PR #${pr.number}'s.`);
+      // A closed PR's preview goes as the sweep would have removed it: its comment says the PR is closed.
+      const cause: DestroyCause = candidate.closed ? { kind: 'sweep' } : { kind: 'evicted', cap: budget.cap, by: { number: pr.number, url: pullUrl(pr, pr.number) } };
+      const removed = await removePreview(provider, budget.databases, report, target, victim, cause);
+      core.notice(
+        candidate.closed
+          ? `Removed the preview of PR #${preview.pr} (${preview.appName}), whose PR is closed, to keep max-previews ${budget.cap} with PR #${pr.number}'s.`
+          : `Evicted the preview of PR #${preview.pr} (${preview.appName}), the least recently active, to keep max-previews ${budget.cap} with PR #${pr.number}'s.`,
+      );
       done.evicted.add(preview.appName);
       const database = undropped(removed);
       if (database !== undefined) done.undropped.push({ ...database, appName: preview.appName, pr: preview.pr });
@@ -132,9 +138,10 @@ async function placedSummary(budget: Budget, pr: PullRequest, appName: string, o
   const live = others.length - evicted.size + 1;
   const over =
     live > budget.cap
-      ? ` ${live} previews are live with it, as many as before and still over the cap (a race passed it): ${passedOver(budget, evictions)}. The next deploy or sweep evicts down to it.`
+      ? ` ${live} previews are live with it, no more than before but still over the cap of ${budget.cap} (a race passed it): ${passedOver(budget, evictions)}. The next deploy or sweep evicts down to it.`
       : '';
-  const outcome = `Evicted ${[...evicted].map((a) => `\`${a}\``).join(', ')} (the least recently active) to make room for this PR's preview.${over}`;
+  const order = others.some((c) => c.closed && evicted.has(c.appName)) ? "closed PRs' first, then the least recently active" : 'the least recently active';
+  const outcome = `Evicted ${[...evicted].map((a) => `\`${a}\``).join(', ')} (${order}) to make room for this PR's preview.${over}`;
   const passed = new Set([...evictions.busy, ...evictions.failed].map((c) => c.appName));
   const action = (c: Counted): string => (evicted.has(c.appName) ? `evicted for #${pr.number}` : passed.has(c.appName) ? 'kept: passed over' : 'kept');
   await summary(budget, [...rows(pr, others, action), newRow(pr, appName, 'new preview')], outcome);

@@ -54,6 +54,7 @@ export function counted(preview: LivePreview, pull: PullSummary | undefined): Co
     appName: preview.appName,
     pr: pull === undefined ? undefined : preview.pr,
     lastActiveMs: lastActive(pull === undefined ? undefined : Date.parse(pull.updatedAt) || 0, preview.lastDeployMs),
+    closed: pull?.state === 'closed',
   };
 }
 

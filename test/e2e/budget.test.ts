@@ -162,14 +162,18 @@ describe('evictions a deploy holds are passed over', () => {
   let fly: FlySim;
   let github: GitHubSim;
   const lease = (n: number) => fly.holdLease(app(n), fly.machines(app(n))[0]?.id ?? '', 600);
+  /** The run of #2 opening, which the first two tests read. */
+  let run: ActionRun;
   beforeAll(async () => {
     ({ fly, github } = await seed());
-    // A race left four live previews under a cap of 3; #13 is the least recently active, and
-    // deploys hold the other three.
+    // A race left five live previews under a cap of 3: #9's PR was closed ten minutes ago (its close
+    // run failed), #13 is the least recently active, and deploys hold the other three.
     github.seedPulls(owner, repo, [
       { number: 3, state: 'open', updatedAt: iso(60_000) },
+      { number: 9, state: 'closed', updatedAt: iso(10 * 60_000) },
       { number: 13, state: 'open', updatedAt: iso(4 * day) },
     ]);
+    fly.seedPreview(app(9), { metadata: ours(9), createdAt: iso(5 * day) });
     fly.seedPreview(app(13), { metadata: ours(13), createdAt: iso(4 * day) });
     for (const n of [10, 11, 12]) lease(n);
   });
@@ -177,15 +181,27 @@ describe('evictions a deploy holds are passed over', () => {
     await Promise.all([fly?.close(), github?.close()]);
   });
 
-  it('one preview evicted is room enough: the new one deploys and the count stays where the race left it', async () => {
+  it("a closed PR's leftover goes first, as the sweep would have removed it; then the least recently active", async () => {
+    fly.clearRequests();
     const result = await opened(fly, github, {});
+    const deletes = fly.requests.filter((r) => r.method === 'DELETE' && /^\/v1\/apps\/[^/]+$/.test(r.path)).map((r) => r.path);
+    expect(deletes).toEqual([`/v1/apps/${app(9)}`, `/v1/apps/${app(13)}`]);
+    expect(github.comments(owner, repo, 9)[0]?.body).toContain(`This PR is closed, so the app \`${app(9)}\` and everything in it were removed`);
+    expect(result.stdout).toContain(`::notice::Removed the preview of PR #9 (${app(9)}), whose PR is closed, to keep max-previews 3 with PR #2's.`);
+    expect(result.summary).toMatch(/\| \[#9\].* \| evicted for #2 \|/);
+    run = result;
+  });
+
+  it('one preview evicted is room enough: the new one deploys and the count stays where the race left it', async () => {
+    const result = run;
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.outputs['status']).toBe('deployed');
     expect(appNames(fly)).toEqual([...otherRepo, app(10), app(11), app(12), app(2)].sort());
     expect(github.comments(owner, repo, 13)[0]?.body).toContain('[#2](https://github.com/Codertocat/Hello-World/pull/2) needed a place');
     expect(github.comments(owner, repo, 2)[0]?.body).toContain('Preview ready');
     expect(result.summary).toContain(
-      "Evicted `pr-13-codertocat-hello-world` (the least recently active) to make room for this PR's preview. 4 previews are live with it, as many as before and still over the cap (a race passed it): #10, #11, #12 are being deployed right now (a deploy holds its machine's lease).",
+      "Evicted `pr-9-codertocat-hello-world`, `pr-13-codertocat-hello-world` (closed PRs' first, then the least recently active) to make room for this PR's preview. " +
+        "4 previews are live with it, no more than before but still over the cap of 3 (a race passed it): #10, #11, #12 are being deployed right now (a deploy holds its machine's lease).",
     );
     expect(result.summary).toMatch(/\| \[#10\].* \| kept: passed over \|/);
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/common-inputs.js';
 import { readSettings, type Settings } from '../../src/inputs.js';
 import { inWords, parseCommand, planResolved, planRun, previewName, sweepVerdict, type PullRequestState, type SweptPull } from '../../src/plan.js';
-import { fullVerdict, hasRoom, lastActive, madeRoom, type CountedPreview } from '../../src/plan/budget.js';
+import { evictionOrder, fullVerdict, hasRoom, lastActive, madeRoom, type CountedPreview } from '../../src/plan/budget.js';
 import { appNameRule } from '../../src/providers/fly/names.js';
 import { pullRequestPayload, webhookExample } from '../sim/action-runner.ts';
 
@@ -423,7 +423,7 @@ describe('a review starting, and drafts', () => {
 });
 
 describe('the cap on live previews', () => {
-  const preview = (pr: number | undefined, lastActiveMs: number): CountedPreview => ({ appName: `pr-${pr ?? 'x'}-acme-shop`, pr, lastActiveMs });
+  const preview = (pr: number | undefined, lastActiveMs: number, closed = false): CountedPreview => ({ appName: `pr-${pr ?? 'x'}-acme-shop`, pr, lastActiveMs, closed });
 
   it('has room below the cap, none at it', () => {
     expect(hasRoom(2, 3)).toBe(true);
@@ -441,6 +441,10 @@ describe('the cap on live previews', () => {
     expect(lastActive(1_000, 5_000)).toBe(5_000);
     expect(lastActive(9_000, 5_000)).toBe(9_000);
     expect(lastActive(undefined, 5_000)).toBe(5_000);
+  });
+
+  it("a closed PR's preview goes first, however recent closing made its PR look", () => {
+    expect(evictionOrder([preview(1, 10), preview(2, 90, true), preview(3, 20)])).toEqual([preview(2, 90, true), preview(1, 10), preview(3, 20)]);
   });
 
   it('ties go by PR number, so racing runs evict the same preview', () => {
