@@ -15,8 +15,12 @@ export interface SweepRow {
   age: string;
   action: 'destroyed' | 'would destroy' | 'kept' | 'skipped' | 'failed';
   why: string;
-  /** `now`: a `failed` row whose app this run did delete (its database is what failed to go). */
-  appGone?: 'now';
+  /**
+   * Set when the action does not say where the app is: `now`, a `failed` row whose app this run did
+   * delete (its database is what failed to go); `before`, a `skipped` one another run had deleted
+   * (a close run got there first). Either way it is no live preview.
+   */
+  appGone?: 'now' | 'before';
 }
 
 export interface SweepReport {
@@ -52,7 +56,7 @@ export function renderSweep(report: SweepReport): string {
       `${orphans.length === 0 ? '' : `, ${orphans.length} of them without an app (${report.dryRun ? 'would drop' : 'dropped'}: ${orphans.filter(removed).length})`}.`;
   }
   if (report.cap !== undefined) {
-    const live = apps.length - apps.filter(removed).length;
+    const live = apps.filter((r) => !removed(r) && r.appGone !== 'before').length;
     parts.push(`Live previews counted against \`max-previews: ${report.cap}\`: ${live}${report.dryRun ? ' after this sweep would run' : ' after this sweep'}.`);
   }
   if (report.rows.length > 0) parts.push(rowsTable(report.rows, report.databasesFound !== undefined));

@@ -92,6 +92,9 @@ function failedWhat(rows: SweepRow[]): string {
 /** Whether this run removed the row's app (in a dry run, would): a drop that failed after it counts too. */
 const appRemoved = (row: Pick<SweepRow, 'action' | 'appGone'>): boolean => row.action === 'destroyed' || row.action === 'would destroy' || row.appGone === 'now';
 
+/** Whether the row's app still runs after this sweep (in a dry run, would): what the cap counts. */
+const stillLive = (row: Pick<SweepRow, 'action' | 'appGone'>): boolean => !appRemoved(row) && row.appGone !== 'before';
+
 /** The verdict on one preview and what came of it, as its summary row says. */
 async function sweepOne(sweeper: Sweeper, preview: LivePreview, pull: PullSummary | undefined, now: number): Promise<SweepRow> {
   const { settings } = sweeper;
@@ -131,7 +134,7 @@ async function destroyOrReport(sweeper: Sweeper, preview: LivePreview, number: n
  * the previews still live number `cap` (in a dry run, listed). What a deploy holds is passed over.
  */
 async function enforceCap(sweeper: Sweeper, cap: number, found: { preview: LivePreview; pull: PullSummary | undefined }[], rows: SweepRow[]): Promise<void> {
-  const live = found.map((f, index) => ({ ...f, index })).filter(({ index }) => rows[index]?.action !== 'destroyed' && rows[index]?.action !== 'would destroy');
+  const live = found.map((f, index) => ({ ...f, index })).filter(({ index }) => rows[index] !== undefined && stillLive(rows[index]));
   let excess = live.length - cap;
   if (excess <= 0) return;
   const kept = live.flatMap(({ preview, pull, index }) =>
@@ -142,7 +145,7 @@ async function enforceCap(sweeper: Sweeper, cap: number, found: { preview: LiveP
     if (excess <= 0) break;
     const done = await destroyOrReport(sweeper, preview, number, pull, condemned);
     rows[index] = { ...(rows[index] as SweepRow), ...done };
-    if (appRemoved(done)) excess--;
+    if (!stillLive(done)) excess--;
   }
 }
 
@@ -166,7 +169,7 @@ async function destroyPreview(sweeper: Sweeper, preview: LivePreview, number: nu
     core.error(`Destroyed ${preview.appName} (PR #${number}), but could not drop its database ${database.name}: ${database.reason}`);
     return { action: 'failed', why: `${why}; the app is gone, but its database could not be dropped: ${database.reason}`, appGone: 'now' };
   }
-  if (outcome.kind === 'absent') return { action: 'skipped', why: `${why}; already gone (a close run got there first)` };
+  if (outcome.kind === 'absent') return { action: 'skipped', why: `${why}; already gone (a close run got there first)`, appGone: 'before' };
   core.info(`Destroyed ${preview.appName} (PR #${number}: ${why})`);
   return { action: 'destroyed', why };
 }

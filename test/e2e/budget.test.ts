@@ -271,4 +271,19 @@ describe('a sweep over max-previews', () => {
     const again = await sweep();
     expect(again.outputs['destroyed']).toBe('[]');
   });
+
+  it('counts only previews whose app still exists: one a close run removed first is not evicted for', async () => {
+    // #15's PR closed; its close run deletes the app between the sweep's listing and its delete.
+    github.seedPulls(owner, repo, [{ number: 15, state: 'closed', updatedAt: iso(hour) }]);
+    fly.seedPreview(app(15), { metadata: ours(15), createdAt: iso(day) });
+    fly.failNext({ method: 'DELETE', path: `/v1/apps/${app(15)}` }, { status: 404, body: { error: 'Could not find App' } });
+    fly.clearRequests();
+    const result = await sweep({ 'max-previews': '2' });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.summary).toMatch(/\| #15 \| closed \|.*\| skipped \| PR closed; already gone \(a close run got there first\) \|/);
+    // Live: #11, #12 and #14, one over the cap of 2: only #14, the least recently active, goes.
+    expect(JSON.parse(result.outputs['destroyed'] ?? 'null')).toEqual([app(14)]);
+    expect(fly.requests.some((r) => r.method === 'DELETE' && r.path === `/v1/apps/${app(11)}`)).toBe(false);
+    expect(result.summary).toContain('Live previews counted against `max-previews: 2`: 2 after this sweep.');
+  });
 });
