@@ -34,11 +34,18 @@ type Counted = CountedPreview & { preview: LivePreview; pull: PullSummary | unde
 /** An evicted preview whose app went but whose database could not be dropped. */
 export type EvictedDatabase = Undropped & { appName: string; pr: number };
 
+/** No place under the cap: which previews hold them, least recently active first, and why none could go. */
+export interface Refusal {
+  cap: number;
+  holders: PlaceHolder[];
+  why: string;
+}
+
 /**
  * placed: deploy (an update, or a new preview with its place), and fail the step at the end for each
  * evicted preview's database that could not be dropped; refused: no place, and the PR has been told so.
  */
-export type RoomOutcome = { kind: 'placed'; undropped: EvictedDatabase[] } | { kind: 'refused' };
+export type RoomOutcome = { kind: 'placed'; undropped: EvictedDatabase[] } | { kind: 'refused'; refusal: Refusal };
 
 const placed: RoomOutcome = { kind: 'placed', undropped: [] };
 
@@ -71,13 +78,11 @@ export async function makeRoom(budget: Budget, report: Report, pr: PullRequest, 
   const verdict = fullVerdict(others, cap, settings.maxPreviewsPolicy);
   if (verdict.kind === 'refuse') {
     const why = verdict.why === 'policy' ? 'the policy is `refuse` (`max-previews-policy`), so none is evicted' : 'none of them names a PR of this repository, and such a preview is never evicted';
-    await refuse(budget, report, pr, appName, verdict.holders, why);
-    return { kind: 'refused' };
+    return { kind: 'refused', refusal: await refuse(budget, report, pr, appName, verdict.holders, why) };
   }
   const evictions = await evict(budget, pr, verdict.candidates, verdict.excess);
   if (!madeRoom(evictions.evicted.size)) {
-    await refuse(budget, report, pr, appName, others.filter((c) => !evictions.evicted.has(c.appName)), passedOver(budget, evictions));
-    return { kind: 'refused' };
+    return { kind: 'refused', refusal: await refuse(budget, report, pr, appName, others.filter((c) => !evictions.evicted.has(c.appName)), passedOver(budget, evictions)) };
   }
   await placedSummary(budget, pr, appName, others, evictions);
   return { kind: 'placed', undropped: evictions.undropped };
@@ -148,7 +153,7 @@ async function placedSummary(budget: Budget, pr: PullRequest, appName: string, o
 }
 
 /** No place: the PR is told which previews hold them and why none could go, and the run is a skip, not a failure. */
-async function refuse(budget: Budget, report: Report, pr: PullRequest, appName: string, holding: Counted[], why: string): Promise<void> {
+async function refuse(budget: Budget, report: Report, pr: PullRequest, appName: string, holding: Counted[], why: string): Promise<Refusal> {
   const now = Date.now();
   const holders: PlaceHolder[] = [...holding].sort(byActivity).flatMap((c) =>
     c.preview.pr === undefined ? [] : [{ number: c.preview.pr, url: pullUrl(pr, c.preview.pr), appName: c.appName, idle: inWords(now - c.lastActiveMs) }],
@@ -158,6 +163,7 @@ async function refuse(budget: Budget, report: Report, pr: PullRequest, appName: 
   await summary(budget, [...rows(pr, holding, () => 'holds a place'), newRow(pr, appName, 'refused')], `No place for this PR's preview: ${why}.`);
   setOutputs({ status: 'skipped', appName });
   core.notice(`No preview for PR #${pr.number}: ${holding.length} live previews already hold the max-previews ${budget.cap} places (${held}); ${why}. Free one, then push or comment /preview.`);
+  return { cap: budget.cap, holders, why };
 }
 
 function rows(pr: PullRequest, counted: Counted[], action: (c: Counted) => string): CountedRow[] {

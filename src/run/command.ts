@@ -8,6 +8,7 @@ import { planResolved, type Plan, type PreviewCommand, type PullRequestState } f
 import { reportsToPr } from '../report.js';
 import type { OpenProvider, Provider } from './context.js';
 import { errorMessage } from './log.js';
+import type { Refusal } from './budget.js';
 import { actOnPullRequest } from './pull-request.js';
 
 type ResolvePlan = Extract<Plan, { action: 'resolve' }>;
@@ -22,7 +23,7 @@ export async function runCommand(settings: Settings, plan: ResolvePlan, eventNam
   const issue = { ...repo, number: plan.number };
   const command = plan.command;
   if (command !== undefined && !(await mayAsk(github, gh, plan, command))) return;
-  let succeeded = false;
+  let reaction: 'rocket' | 'confused' = 'confused';
   let provider: Provider | undefined;
   try {
     const pr = await readPullRequest(github, gh, plan);
@@ -35,11 +36,23 @@ export async function runCommand(settings: Settings, plan: ResolvePlan, eventNam
       return;
     }
     provider = open(resolved.apiToken);
-    succeeded = await actOnPullRequest(settings, resolved, provider, github, reportsToPr(settings) ? gh : undefined);
+    const result = await actOnPullRequest(settings, resolved, provider, github, reportsToPr(settings) ? gh : undefined);
+    if (result.kind === 'done') reaction = 'rocket';
+    if (result.kind === 'refused' && command !== undefined) await replyTo(github, gh, issue, refusedReply(result.refusal));
   } finally {
     await provider?.close();
-    if (command !== undefined) await reactTo(github, gh, repo, command, succeeded ? 'rocket' : 'confused');
+    if (command !== undefined) await reactTo(github, gh, repo, command, reaction);
   }
+}
+
+/** The reply to a `/preview` that found no place: who holds them, and how to free one. */
+function refusedReply(refusal: Refusal): string {
+  const named = refusal.holders.map((h) => `#${h.number} (\`${h.appName}\`, last active ${h.idle} ago)`);
+  const holders = named.length === 0 ? 'previews without a PR here hold the places' : `${named.join(', ')} ${named.length === 1 ? 'holds' : 'hold'} the places`;
+  return (
+    `\`/preview\` did nothing: this repository keeps at most ${refusal.cap} live preview${refusal.cap === 1 ? '' : 's'} (\`max-previews\`), ` +
+    `and ${holders}; ${refusal.why}. Free one (close or merge its PR, or comment \`/preview destroy\` on it), then comment \`/preview\` here again.`
+  );
 }
 
 /** Whether the commenter has write access; one without it gets a reply, and the run is a skip. */

@@ -7,21 +7,26 @@ import type { Settings } from '../inputs.js';
 import type { Plan } from '../plan.js';
 import type { PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report } from '../report.js';
-import { type EvictedDatabase, makeRoom } from './budget.js';
+import { type EvictedDatabase, makeRoom, type Refusal } from './budget.js';
 import { withDatabases } from './database.js';
 import { deploy } from './deploy.js';
 import { destroy } from './destroy.js';
 import { ownerLabels } from './owner-labels.js';
 import { wakePreview } from './wake.js';
 
-/** Deploys, destroys or wakes one PR's preview; false when the run failed (the step is already marked failed). */
+/** What one PR's run came to: done, failed (the step is already marked failed), or refused a place under the cap. */
+export type PullRequestResult = { kind: 'done' | 'failed' } | { kind: 'refused'; refusal: Refusal };
+
+const result = (succeeded: boolean): PullRequestResult => ({ kind: succeeded ? 'done' : 'failed' });
+
+/** Deploys, destroys or wakes one PR's preview. */
 export async function actOnPullRequest(
   settings: Settings,
   plan: Extract<Plan, { action: 'deploy' | 'destroy' | 'wake' }>,
   provider: PreviewProvider,
   github: GitHubModule,
   gh: GitHubClient | undefined,
-): Promise<boolean> {
+): Promise<PullRequestResult> {
   const report = new Report(
     github,
     gh,
@@ -30,9 +35,9 @@ export async function actOnPullRequest(
     plan.appName,
   );
   const target: PreviewTarget = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
-  if (plan.action === 'wake') return wakePreview(provider, report, target, plan.pr, settings.waitTimeoutSeconds * 1000);
-  return await withDatabases(settings.database, async (databases) => {
-    if (plan.action === 'destroy') return await destroy(provider, databases, report, target, plan.pr, plan.cause === 'draft' ? { kind: 'draft' } : undefined);
+  if (plan.action === 'wake') return result(await wakePreview(provider, report, target, plan.pr, settings.waitTimeoutSeconds * 1000));
+  return await withDatabases(settings.database, async (databases): Promise<PullRequestResult> => {
+    if (plan.action === 'destroy') return result(await destroy(provider, databases, report, target, plan.pr, plan.cause === 'draft' ? { kind: 'draft' } : undefined));
     const cap = settings.maxPreviews;
     let evictedDatabases: EvictedDatabase[] = [];
     // The plan requires github-token whenever there is a cap: the PRs' activity is read with it.
@@ -41,11 +46,11 @@ export async function actOnPullRequest(
       await databases?.check();
       const reader = gh ?? github.createGitHubClient(settings.githubToken);
       const room = await makeRoom({ settings, cap, provider, databases, github, reader, reporting: gh }, report, plan.pr, plan.appName);
-      if (room.kind === 'refused') return true;
+      if (room.kind === 'refused') return room;
       evictedDatabases = room.undropped;
     }
     try {
-      return (await deploy(settings, provider, databases, report, target, plan.pr, plan.image)) && evictedDatabases.length === 0;
+      return result((await deploy(settings, provider, databases, report, target, plan.pr, plan.image)) && evictedDatabases.length === 0);
     } finally {
       // The evicted previews' places were freed and this PR's deployed; what they left on the server fails the step.
       for (const d of evictedDatabases) {

@@ -143,6 +143,22 @@ describe('a /preview comment', () => {
     expect(github.reactions(commentId).map((r) => r.content)).toEqual(['eyes', 'rocket']);
   });
 
+  it('refused a place under max-previews: 😕, and a reply naming the PRs that hold the places', async () => {
+    github.seedPulls('Codertocat', 'Hello-World', [{ number: 7, state: 'open', updatedAt: '2026-01-09T10:00:00Z' }]);
+    fly.seedPreview('pr-7-codertocat-hello-world', { metadata: { fly_preview_repo: repository, fly_preview_pr: '7' }, createdAt: '2026-01-09T10:00:00Z' });
+    const { payload, commentId } = commentPayload('/preview', 'maintainer');
+    const result = await run('issue_comment', payload, { image, 'max-previews': '1', 'max-previews-policy': 'refuse' });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('skipped');
+    expect(fly.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(github.reactions(commentId).map((r) => r.content)).toEqual(['eyes', 'confused']);
+    const reply = github.comments('Codertocat', 'Hello-World', 2).at(-1)?.body ?? '';
+    expect(reply).toMatch(
+      /^`\/preview` did nothing: this repository keeps at most 1 live preview \(`max-previews`\), and #7 \(`pr-7-codertocat-hello-world`, last active \d+ days ago\) holds the places; the policy is `refuse`/,
+    );
+    expect(reply).toContain('comment `/preview destroy` on it), then comment `/preview` here again.');
+  });
+
   it('on a fork PR: allow-forks still governs', async () => {
     github.seedPulls('Codertocat', 'Hello-World', [{ number: 2, state: 'open', updatedAt: '2026-01-10T11:00:00Z', headSha: head, headRepo: 'mallory/Hello-World' }]);
     const refused = commentPayload('/preview', 'maintainer');
