@@ -13,8 +13,16 @@ import { actOnPullRequest } from './pull-request.js';
 
 type ResolvePlan = Extract<Plan, { action: 'resolve' }>;
 
+/** What a run for a PR named by number needs besides its settings. */
+export interface Resolving {
+  open: OpenProvider;
+  github: GitHubModule;
+  /** The settings read again for a deploy, the fly.toml with them: only once the PR is known to deploy. */
+  forDeploy: () => Settings;
+}
+
 /** A PR named by pr-number or a `/preview` comment: read it (and who asked), then act as its PR event would. */
-export async function runCommand(settings: Settings, plan: ResolvePlan, eventName: string, open: OpenProvider, github: GitHubModule): Promise<void> {
+export async function runCommand(settings: Settings, plan: ResolvePlan, eventName: string, { open, github, forDeploy }: Resolving): Promise<void> {
   if (settings.githubToken === undefined) {
     throw new InputError('github-token', `is required to read PR #${plan.number} outside pull_request events (the default \`\${{ github.token }}\` will do)`);
   }
@@ -35,8 +43,10 @@ export async function runCommand(settings: Settings, plan: ResolvePlan, eventNam
       if (command !== undefined) await replyTo(github, gh, issue, `\`/preview${command.intent === 'destroy' ? ' destroy' : ''}\` did nothing: ${reason}`);
       return;
     }
-    provider = open(resolved.apiToken);
-    const result = await actOnPullRequest(settings, resolved, provider, github, reportsToPr(settings) ? gh : undefined);
+    // Known now: only a deploy reads the fly.toml, so cleaning up a closed PR needs no checkout.
+    const runSettings = resolved.action === 'deploy' ? forDeploy() : settings;
+    provider = open(runSettings, resolved.apiToken);
+    const result = await actOnPullRequest(runSettings, resolved, provider, github, reportsToPr(settings) ? gh : undefined);
     if (result.kind === 'done') reaction = 'rocket';
     if (result.kind === 'refused' && command !== undefined) await replyTo(github, gh, issue, refusedReply(result.refusal));
   } finally {

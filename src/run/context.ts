@@ -2,6 +2,7 @@
 // only once a run acts) and the chosen platform, opened with a token.
 import { readFileSync } from 'node:fs';
 import type { GitHubModule } from '../github/index.js';
+import type { Settings } from '../inputs.js';
 import type { EventContext } from '../plan.js';
 import type { PreviewProvider } from '../provider.js';
 
@@ -22,5 +23,5 @@ export function loadGitHub(): Promise<GitHubModule> {
 /** A platform opened for this run; closed when the run ends. */
 export type Provider = PreviewProvider & { close(): Promise<void> };
 
-/** Opens the chosen platform with a token, once the plan has said which token to use. */
-export type OpenProvider = (token: string) => Provider;
+/** Opens the chosen platform for a run's settings with a token, once the plan has said which token to use. */
+export type OpenProvider = (settings: Settings, token: string) => Provider;

@@ -178,10 +178,11 @@ describe('a /preview comment', () => {
 });
 
 describe('pr-number on workflow_dispatch', () => {
-  it('acts on that PR as its PR event would: a closed PR is destroyed', async () => {
+  it('acts on that PR as its PR event would: a closed PR is destroyed, with no checkout of the fly.toml the workflow names', async () => {
     github.seedPulls('Codertocat', 'Hello-World', [{ number: 2, state: 'closed', updatedAt: '2026-01-11T10:00:00Z' }]);
     expect(fly.apps().map((a) => a.name)).toContain(app);
-    const result = await run('workflow_dispatch', webhookExample('workflow_dispatch'), { 'pr-number': '2' });
+    // A cleanup job skips the checkout: the fly.toml is read only once the PR turns out to deploy.
+    const result = await run('workflow_dispatch', webhookExample('workflow_dispatch'), { 'pr-number': '2', config: 'deploy/fly.preview.toml' });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.outputs['status']).toBe('destroyed');
     expect(fly.apps().map((a) => a.name)).not.toContain(app);
