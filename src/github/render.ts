@@ -4,7 +4,7 @@ import type { DatabaseView, DroppedDatabaseView, Footer, PreviewDetails, Preview
 const shortSha = (sha: string): string => sha.slice(0, 7);
 
 /** Text from APIs goes inside a fenced block; a fence longer than any backtick run inside keeps it closed. */
-function fenced(lines: string[]): string {
+export function fenced(lines: string[]): string {
   const text = lines.join('\n');
   const longestRun = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longestRun + 1);

@@ -1,4 +1,5 @@
 // The job summary of a sweep: every preview found, and what was done with it and why.
+import { fenced } from './render.js';
 import { writeSummary } from './summary.js';
 
 export interface SweepRow {
@@ -29,6 +30,8 @@ export interface SweepReport {
   appsLeftAlone: number;
   /** Databases of this repository's previews found on the server; undefined without database-url. */
   databasesFound?: number | undefined;
+  /** Why the database server could not be listed; the previews were swept all the same. */
+  databaseFailure?: string | undefined;
   dryRun: boolean;
   /** `max-previews`, when set: the sweep evicts down to it. */
   cap?: number | undefined;
@@ -59,7 +62,12 @@ export function renderSweep(report: SweepReport): string {
     const live = apps.filter((r) => !removed(r) && r.appGone !== 'before').length;
     parts.push(`Live previews counted against \`max-previews: ${report.cap}\`: ${live}${report.dryRun ? ' after this sweep would run' : ' after this sweep'}.`);
   }
-  if (report.rows.length > 0) parts.push(rowsTable(report.rows, report.databasesFound !== undefined));
+  if (report.databaseFailure !== undefined) {
+    parts[1] +=
+      " Could not list this repository's databases on the database server, so the previews were swept without it: a database whose app is already gone waits for the next sweep.";
+    parts.push(fenced([report.databaseFailure]));
+  }
+  if (report.rows.length > 0) parts.push(rowsTable(report.rows, report.databasesFound !== undefined || report.databaseFailure !== undefined));
   return parts.join('\n\n');
 }
 

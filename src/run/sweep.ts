@@ -6,7 +6,8 @@ import type { GitHubClient, GitHubModule, PullSummary, SweepRow } from '../githu
 import type { Settings } from '../inputs.js';
 import { inWords, sweepVerdict, type Plan } from '../plan.js';
 import { evictionOrder } from '../plan/budget.js';
-import type { PreviewProvider, PreviewTarget } from '../provider.js';
+import type { InventoryEntry } from '../database/contract.js';
+import type { PreviewInventory, PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report, reportsToPr } from '../report.js';
 import { type RunDatabases, withDatabases } from './database.js';
 import { removePreview, undropped, type DestroyCause } from './destroy.js';
@@ -42,9 +43,10 @@ export function sweep(settings: Settings, plan: SweepPlan, provider: PreviewProv
 async function sweepWith(settings: Settings, plan: SweepPlan, provider: PreviewProvider, github: GitHubModule, databases: RunDatabases | undefined): Promise<void> {
   const gh = github.createGitHubClient(plan.githubToken);
   const repo = { owner: plan.owner, repo: plan.repo };
-  // A server that cannot be listed fails the sweep before it destroys anything, as a platform would.
-  const [{ previews, inventory }, found] = await Promise.all([repositoryPreviews(provider, settings.org, repo), databases?.list(`${plan.owner}/${plan.repo}`)]);
-  // Databases whose app is gone: a close run that died between the platform's destroy and the drop.
+  const [{ previews, inventory }, listing] = await Promise.all([repositoryPreviews(provider, settings.org, repo), listDatabases(databases, `${plan.owner}/${plan.repo}`)]);
+  const found = listing.found;
+  // Databases whose app is gone: a close run that died between the platform's destroy and the drop,
+  // a drop that failed after it, or a deploy that died before the platform.
   const orphans = (found ?? []).filter((d) => !previews.some((p) => p.pr === d.pr));
   const numbers = [...new Set([...previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])), ...orphans.map((d) => d.pr)])];
   const pulls = await github.readPulls(gh, repo, numbers);
@@ -58,15 +60,43 @@ async function sweepWith(settings: Settings, plan: SweepPlan, provider: PreviewP
   }
   if (settings.maxPreviews !== undefined) await enforceCap(sweeper, settings.maxPreviews, previews.map((p) => ({ preview: p, pull: pullOf(p) })), rows);
   if (databases !== undefined) for (const entry of orphans) rows.push(await sweepDatabase(settings, databases, plan, entry, pulls.get(entry.pr), now));
+  await conclude(sweeper, rows, inventory, listing);
+}
+
+/** What the database server said of this repository's databases: their list, or why it could not be read. */
+interface DatabaseListing {
+  found: InventoryEntry[] | undefined;
+  failure: string | undefined;
+}
+
+/**
+ * This repository's databases on the server. One that cannot be listed (asleep, or a proxy step
+ * missing) must not keep billed previews up: it is reported, and the platform is swept all the same.
+ */
+async function listDatabases(databases: RunDatabases | undefined, repository: string): Promise<DatabaseListing> {
+  if (databases === undefined) return { found: undefined, failure: undefined };
+  try {
+    return { found: await databases.list(repository), failure: undefined };
+  } catch (error) {
+    const failure = errorMessage(error);
+    core.error(`Could not list ${repository}'s databases on the database server: ${failure}. The previews are swept all the same; a database whose app is already gone waits for the next sweep.`);
+    return { found: undefined, failure };
+  }
+}
+
+/** The outputs, the summary table and the notice; the step fails when a row failed or the server could not be listed. */
+async function conclude(sweeper: Sweeper, rows: SweepRow[], inventory: PreviewInventory, listing: DatabaseListing): Promise<void> {
+  const { settings, plan, github } = sweeper;
   const destroyed = rows.filter(appRemoved).flatMap((r) => (r.appName === undefined ? [] : [r.appName]));
   const failures = rows.filter((r) => r.action === 'failed').length;
   core.setOutput('destroyed', JSON.stringify(destroyed));
-  core.setOutput('status', failures > 0 ? 'failed' : 'swept');
+  core.setOutput('status', failures > 0 || listing.failure !== undefined ? 'failed' : 'swept');
   await github.writeSweepSummary({
     rows,
     appsExamined: inventory.appsExamined,
     appsLeftAlone: inventory.appsLeftAlone,
-    databasesFound: found?.length,
+    databasesFound: listing.found?.length,
+    databaseFailure: listing.failure,
     dryRun: settings.dryRun,
     cap: settings.maxPreviews,
   });
@@ -77,7 +107,8 @@ async function sweepWith(settings: Settings, plan: SweepPlan, provider: PreviewP
       `${destroyed.length === 0 ? '' : ` (${destroyed.join(', ')})`}; kept ${kept}; ${inventory.appsLeftAlone} of ${inventory.appsExamined} apps are not this repository's previews and were left alone` +
       `${orphansDropped.length === 0 ? '' : `; ${settings.dryRun ? 'would drop' : 'dropped'} ${orphansDropped.length} database${orphansDropped.length === 1 ? '' : 's'} whose app was already gone (${orphansDropped.join(', ')})`}.`,
   );
-  if (failures > 0) core.setFailed(`The sweep could not ${failedWhat(rows)}; see the errors above. The next sweep tries again.`);
+  const problems = [listing.failure === undefined ? '' : 'list the databases on the database server', failures === 0 ? '' : failedWhat(rows)].filter(Boolean);
+  if (problems.length > 0) core.setFailed(`The sweep could not ${problems.join(', nor ')}; see the errors above. The next sweep tries again.`);
 }
 
 /** "destroy 1 preview and drop 2 databases": what the failed rows left, apps and databases apart. */

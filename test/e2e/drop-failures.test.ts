@@ -2,7 +2,9 @@
 // the Fly and GitHub simulators and the real PostgreSQL: the app is gone all the same, so its place
 // under max-previews is free. An eviction then deploys the new preview and fails the step naming
 // the drop's error, without evicting a second preview in its stead; a sweep counts the app as gone,
-// reports the database as failed, and evicts no more than the cap asks.
+// reports the database as failed, and evicts no more than the cap asks. A sweep whose server cannot
+// even be listed sweeps the platform all the same, and says so.
+import { createServer } from 'node:net';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPreviewDatabases } from '../../src/database/index.js';
@@ -61,6 +63,15 @@ afterAll(async () => {
   await Promise.all([...held.map((c) => c.end()), fly?.close(), github?.close()]);
 });
 
+async function closedPort(): Promise<number> {
+  return await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 9));
+    });
+  });
+}
+
 const inputs = (extra: Record<string, string>) => ({ 'fly-api-token': flyToken, 'github-token': githubToken, 'fly-api-url': fly.url, 'database-url': adminUrl(), ...extra });
 
 describe('a database that cannot be dropped', () => {
@@ -108,5 +119,38 @@ describe('a database that cannot be dropped', () => {
     expect(result.summary).toContain('Live previews counted against `max-previews: 1`: 1 after this sweep.');
     expect(result.stdout).toContain(`::error::Destroyed ${app(11)} (PR #11), but could not drop its database ${database(11)}: Dropping database`);
     expect(result.stdout).toContain('::error::The sweep could not drop 1 database; see the errors above. The next sweep tries again.');
+  });
+});
+
+describe('a sweep whose database server cannot be listed', () => {
+  const elsewhere = uniqueRepository('acme');
+  const [otherOwner = '', otherRepo = ''] = elsewhere.split('/');
+  const appOf = (n: number): string => `pr-${n}-${elsewhere.replace('/', '-')}`;
+
+  it('still removes the closed PR\'s preview, keeps the open one, reports the server in the summary and the log, and fails', async () => {
+    github.seedPulls(otherOwner, otherRepo, [
+      { number: 5, state: 'closed', updatedAt: iso(hour) },
+      { number: 6, state: 'open', updatedAt: iso(hour) },
+    ]);
+    for (const n of [5, 6]) fly.seedPreview(appOf(n), { metadata: { fly_preview_repo: elsewhere, fly_preview_pr: String(n) } });
+    const port = await closedPort();
+    const result = await runAction({
+      eventName: 'schedule',
+      payload: { schedule: '17 3 * * *' },
+      repository: elsewhere,
+      githubApiUrl: github.url,
+      inputs: inputs({ 'database-url': withUrl(adminUrl(), { port }) }),
+    });
+    expect(result.exitCode, log(result)).toBe(1);
+    expect(result.outputs['status']).toBe('failed');
+    expect(JSON.parse(result.outputs['destroyed'] ?? 'null')).toEqual([appOf(5)]);
+    expect(fly.apps().map((a) => a.name)).toContain(appOf(6));
+    expect(fly.apps().map((a) => a.name)).not.toContain(appOf(5));
+    const refused = `Input 'database-url' could not connect to 127.0.0.1:${port}: connection refused`;
+    expect(result.stdout).toContain(`::error::Could not list ${elsewhere}'s databases on the database server: ${refused}`);
+    expect(result.summary).toContain("Could not list this repository's databases on the database server, so the previews were swept without it");
+    expect(result.summary).toContain(refused);
+    expect(result.summary).toMatch(/\| #5 \| closed \|.*\| failed \| PR closed; the app is gone, but its database could not be dropped: Input 'database-url' could not connect/);
+    expect(result.stdout).toContain('::error::The sweep could not list the databases on the database server, nor drop 1 database; see the errors above.');
   });
 });
