@@ -9,6 +9,7 @@ import { reportsToPr } from '../report.js';
 import type { OpenProvider, Provider } from './context.js';
 import { errorMessage } from './log.js';
 import type { Refusal } from './budget.js';
+import { pullRequestOf } from './previews.js';
 import { actOnPullRequest } from './pull-request.js';
 
 type ResolvePlan = Extract<Plan, { action: 'resolve' }>;
@@ -86,17 +87,7 @@ async function mayAsk(github: GitHubModule, gh: GitHubClient, plan: ResolvePlan,
 async function readPullRequest(github: GitHubModule, gh: GitHubClient, plan: ResolvePlan): Promise<PullRequestState> {
   const pull = await github.readPull(gh, { owner: plan.owner, repo: plan.repo }, plan.number);
   if (pull === undefined) throw new Error(`${plan.owner}/${plan.repo} has no pull request #${plan.number} (from pr-number or the commented issue).`);
-  const headRepo = pull.headRepoFullName;
-  return {
-    number: pull.number,
-    owner: plan.owner,
-    repo: plan.repo,
-    headSha: pull.headSha,
-    headRepoFullName: headRepo,
-    isFork: headRepo === null || headRepo.toLowerCase() !== pull.baseRepoFullName.toLowerCase(),
-    updatedAtMs: Date.parse(pull.updatedAt) || 0,
-    state: pull.state,
-  };
+  return { ...pullRequestOf(plan, pull.number, pull), state: pull.state };
 }
 
 /** A reaction is a courtesy: one that cannot be added is a warning. */

@@ -13,7 +13,7 @@ import { type RunDatabases, withDatabases } from './database.js';
 import { removePreview, undropped, type DestroyCause } from './destroy.js';
 import { errorMessage } from './log.js';
 import { ownerLabels } from './owner-labels.js';
-import { counted, pullRequestOf, repositoryPreviews, type LivePreview } from './previews.js';
+import { counted, pullRequestOf, repositoryPreviews, sweptPull, type LivePreview } from './previews.js';
 import { sweepDatabase } from './sweep-databases.js';
 
 type SweepPlan = Extract<Plan, { action: 'sweep' }>;
@@ -129,22 +129,9 @@ const stillLive = (row: Pick<SweepRow, 'action' | 'appGone'>): boolean => !appRe
 /** The verdict on one preview and what came of it, as its summary row says. */
 async function sweepOne(sweeper: Sweeper, preview: LivePreview, pull: PullSummary | undefined, now: number): Promise<SweepRow> {
   const { settings } = sweeper;
-  const row = {
-    appName: preview.appName,
-    pr: preview.pr,
-    prState: pull === undefined ? 'unknown' : pull.merged ? 'merged' : pull.state,
-    idle: pull === undefined ? '' : inWords(now - (Date.parse(pull.updatedAt) || now)),
-    age: inWords(now - preview.createdAtMs),
-  };
-  const verdict =
-    preview.pr === undefined
-      ? ({ destroy: false, why: 'its machines name no PR' } as const)
-      : sweepVerdict(
-          pull === undefined ? undefined : { state: pull.state, merged: pull.merged, updatedAtMs: Date.parse(pull.updatedAt) || 0 },
-          preview.lastDeployMs,
-          settings.ttlMs,
-          now,
-        );
+  const { swept, ...seen } = sweptPull(pull, now);
+  const row = { appName: preview.appName, pr: preview.pr, ...seen, age: inWords(now - preview.createdAtMs) };
+  const verdict = preview.pr === undefined ? ({ destroy: false, why: 'its machines name no PR' } as const) : sweepVerdict(swept, preview.lastDeployMs, settings.ttlMs, now);
   if (!verdict.destroy || pull === undefined || preview.pr === undefined) return { ...row, action: 'kept', why: verdict.why };
   const cause: DestroyCause = verdict.cause === 'expired' ? { kind: 'expired', idleFor: inWords(settings.ttlMs ?? 0) } : { kind: 'sweep' };
   return { ...row, ...(await destroyOrReport(sweeper, preview, preview.pr, pull, { why: verdict.why, cause })) };
