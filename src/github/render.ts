@@ -106,11 +106,24 @@ function renderDestroyed(view: Extract<PreviewView, { state: 'destroyed' }>): st
   return [
     '### 🧹 Preview destroyed',
     view.keptMachines.length === 0
-      ? cause?.kind === 'sweep'
-        ? `This PR is closed, so the app \`${view.appName}\` and everything in it were removed when a cleanup found the preview still running.`
-        : `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
+      ? whyRemoved(cause?.kind, view.appName)
       : `This preview's machines were removed. The app \`${view.appName}\` was kept because it also holds machines fly-preview did not create: ${view.keptMachines.map((m) => `\`${m}\``).join(', ')}.`,
   ];
+}
+
+/** Why the whole app went, as its comment says it. */
+function whyRemoved(cause: 'sweep' | 'unlabeled' | 'asked' | 'draft' | undefined, appName: string): string {
+  const app = `the app \`${appName}\` and everything in it were removed`;
+  switch (cause) {
+    case 'sweep':
+      return `This PR is closed, so ${app} when a cleanup found the preview still running.`;
+    case 'unlabeled':
+      return `This PR's opt-in label was removed, so ${app}. Adding the label again deploys it.`;
+    case 'asked':
+      return `On request (\`/preview destroy\` or a run with \`mode: destroy\`), ${app}. A push or a \`/preview\` comment deploys it again.`;
+    default:
+      return `The app \`${appName}\` and everything in it were removed when this PR closed.`;
+  }
 }
 
 function renderRefused(view: Extract<PreviewView, { state: 'refused' }>): string[] {

@@ -12,7 +12,7 @@ export interface SweepRow {
   prState: string;
   /** Time since the PR's last activity, in words; '' when unknown. */
   idle: string;
-  /** Time since the preview's oldest machine was created, in words. */
+  /** Time since the preview's oldest machine was created (a database row: since the database was), in words; '' when unknown. */
   age: string;
   action: 'destroyed' | 'would destroy' | 'kept' | 'skipped' | 'failed';
   why: string;

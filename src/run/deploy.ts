@@ -1,6 +1,7 @@
-// A deploy of one PR's preview: its database first (before any platform write, so a server that
-// refuses leaves nothing behind on the platform), the request from the settings, the "deploying"
-// note alongside the first change, then the outcome on the PR, in the outputs and in the log.
+// A deploy of one PR's preview: its database first (before this preview's first platform write, so a
+// server that refuses leaves nothing of it on the platform; under `max-previews` an eviction may come
+// before, once the server has been checked), the request from the settings, the "deploying" note
+// alongside the first change, then the outcome on the PR, in the outputs and in the log.
 import * as core from '@actions/core';
 import type { PreparedDatabase } from '../database/contract.js';
 import type { DatabaseView, PreviewView } from '../github/index.js';
@@ -29,7 +30,7 @@ export async function deploy(
   let announcing: ReturnType<typeof announcingLog> | undefined;
   let outcome: DeployOutcome;
   try {
-    // The database first: a server that refuses fails the step before anything exists on the platform.
+    // The database first: a server that refuses fails the step before anything of this preview exists on the platform.
     database = await databases?.ensure(pr);
     announcing = announcingLog(report, { state: 'deploying', ...place, ...shown() });
     // The URL is one more app secret: the platform keeps it out of every config and log.

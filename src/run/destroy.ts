@@ -1,6 +1,7 @@
-// Removing one PR's preview, the one way every run does it: its close event, `/preview destroy`,
-// and a sweep. Only machines carrying its owner labels are deleted, then the PR's database and its
-// role (only when they carry our marker), and the PR is told what went and what was kept.
+// Removing one PR's preview, the one way every run does it: its close, `/preview destroy` or
+// `mode: destroy`, its opt-in label removed, its PR turned draft (`drafts: skip`), an eviction under
+// `max-previews`, and a sweep. Only machines carrying its owner labels are deleted, then the PR's
+// database and its role (only when they carry our marker), and the PR is told what went and what was kept.
 import * as core from '@actions/core';
 import type { DroppedDatabaseView, PreviewView } from '../github/index.js';
 import type { PullRequest } from '../plan.js';

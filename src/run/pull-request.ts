@@ -37,7 +37,7 @@ export async function actOnPullRequest(
   const target: PreviewTarget = { appName: plan.appName, org: settings.org, ownerLabels: ownerLabels(plan.pr) };
   if (plan.action === 'wake') return result(await wakePreview(provider, report, target, plan.pr, settings.waitTimeoutSeconds * 1000));
   return await withDatabases(settings.database, async (databases): Promise<PullRequestResult> => {
-    if (plan.action === 'destroy') return result(await destroy(provider, databases, report, target, plan.pr, plan.cause === 'draft' ? { kind: 'draft' } : undefined));
+    if (plan.action === 'destroy') return result(await destroy(provider, databases, report, target, plan.pr, plan.cause === undefined ? undefined : { kind: plan.cause }));
     const cap = settings.maxPreviews;
     let evictedDatabases: EvictedDatabase[] = [];
     // The plan requires github-token whenever there is a cap: the PRs' activity is read with it.

@@ -57,6 +57,7 @@ describe('label opt-in (label: bug, as in the example payloads)', () => {
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.outputs['status']).toBe('destroyed');
     expect(fly.apps().map((a) => a.name)).not.toContain(app);
+    expect(github.comments('Codertocat', 'Hello-World', 2).at(-1)?.body).toContain("This PR's opt-in label was removed, so the app");
   });
 });
 
@@ -141,6 +142,8 @@ describe('a /preview comment', () => {
     expect(result.outputs['status']).toBe('destroyed');
     expect(fly.apps().map((a) => a.name)).not.toContain(app);
     expect(github.reactions(commentId).map((r) => r.content)).toEqual(['eyes', 'rocket']);
+    const sticky = github.comments('Codertocat', 'Hello-World', 2).find((c) => c.body.startsWith('<!-- fly-preview '))?.body ?? '';
+    expect(sticky).toContain('On request (`/preview destroy` or a run with `mode: destroy`), the app');
   });
 
   it('refused a place under max-previews: 😕, and a reply naming the PRs that hold the places', async () => {

@@ -257,6 +257,16 @@ describe('what the budget and a wake add to the comment', () => {
     expect(text).toContain('A push, a re-run of the preview workflow or a `/preview` comment brings it back');
   });
 
+  it('a destroyed preview says why it went: its close, its label, a request, or a cleanup of a closed PR', () => {
+    const said = (cause?: 'unlabeled' | 'asked' | 'sweep') =>
+      renderPreview({ state: 'destroyed', appName: 'pr-7-octo-shop', sha: 'abc', keptMachines: [], ...(cause === undefined ? {} : { cause: { kind: cause } }) }, { runUrl: undefined });
+    expect(said()).toContain('The app `pr-7-octo-shop` and everything in it were removed when this PR closed.');
+    expect(said('unlabeled')).toContain("This PR's opt-in label was removed, so the app `pr-7-octo-shop` and everything in it were removed. Adding the label again deploys it.");
+    expect(said('asked')).toContain('On request (`/preview destroy` or a run with `mode: destroy`), the app `pr-7-octo-shop` and everything in it were removed.');
+    expect(said('sweep')).toContain('This PR is closed, so the app `pr-7-octo-shop` and everything in it were removed when a cleanup found the preview still running.');
+    for (const cause of ['unlabeled', 'asked', 'sweep'] as const) expect(said(cause)).not.toContain('when this PR closed');
+  });
+
   it('a refused PR is told which previews hold the places, with links, and how to free one', () => {
     const text = renderPreview(
       {

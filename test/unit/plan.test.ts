@@ -128,8 +128,9 @@ describe('missing values', () => {
     ).toThrow(/Input 'mode' deploy needs a pull_request or pull_request_target event; this run is for 'push'/);
   });
 
-  it('mode destroy forces a destroy on any PR activity', () => {
-    expect(planRun(settings({ mode: 'destroy' }), pullRequest('synchronize')).action).toBe('destroy');
+  it('mode destroy forces a destroy on any PR activity, as asked (so the comment does not say the PR closed)', () => {
+    expect(planRun(settings({ mode: 'destroy' }), pullRequest('synchronize'))).toMatchObject({ action: 'destroy', cause: 'asked' });
+    expect(planRun(settings(), pullRequest('closed'))).not.toHaveProperty('cause');
   });
 
   it('a malformed payload is a clear error, not a TypeError', () => {
@@ -166,7 +167,7 @@ describe('label opt-in, with GitHub example payloads', () => {
 
   it('labeled with the label deploys; unlabeled of it destroys', () => {
     expect(planRun(settings({ label: 'bug' }), pullRequest('labeled', webhookExample('pull_request', 'labeled'))).action).toBe('deploy');
-    expect(planRun(settings({ label: 'bug' }), pullRequest('unlabeled', webhookExample('pull_request', 'unlabeled'))).action).toBe('destroy');
+    expect(planRun(settings({ label: 'bug' }), pullRequest('unlabeled', webhookExample('pull_request', 'unlabeled')))).toMatchObject({ action: 'destroy', cause: 'unlabeled' });
   });
 
   it('another label on a labelled PR behaves as any activity; on an unlabelled PR it is a skip', () => {
@@ -312,7 +313,9 @@ describe('PRs named outside pull_request events', () => {
 
   it('a resolved PR plans as its PR event would: open deploys, closed destroys', () => {
     expect(planResolved(settings(), resolved, 'auto', 'workflow_dispatch')).toMatchObject({ action: 'deploy', appName: 'pr-7-codertocat-hello-world' });
-    expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'auto', 'workflow_dispatch').action).toBe('destroy');
+    // A closed PR cleaned up by `auto` is its close, late; `/preview destroy` is a request.
+    expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'auto', 'workflow_dispatch')).not.toHaveProperty('cause');
+    expect(planResolved(settings(), resolved, 'destroy', 'issue_comment')).toMatchObject({ action: 'destroy', cause: 'asked' });
     expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'deploy', 'issue_comment')).toMatchObject({ action: 'skip', reason: expect.stringContaining('closed') });
   });
 
