@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import type { CommonSettings } from './common-inputs.js';
 import { errorMessage } from './error-message.js';
+import { redactAll } from './masked.js';
 import type { DatabaseView, GitHubClient, GitHubModule, IssueRef, PreviewView } from './github/index.js';
 import type { PullRequest } from './plan.js';
 import type { DeployOutcome } from './provider.js';
@@ -56,8 +57,10 @@ export class Report {
     return prefix === undefined ? undefined : this.#github.previewEnvironment(prefix, this.#issue.number);
   }
 
-  async #comment(view: PreviewView, final: boolean, order = this.#revisionOrder): Promise<void> {
+  async #comment(shown: PreviewView, final: boolean, order = this.#revisionOrder): Promise<void> {
     if (this.#gh === undefined || !this.#options.comment) return;
+    // A platform's error can quote a secret back; the comment and the view it keeps get no masked value.
+    const view = redactAll(shown);
     try {
       const result = await this.#github.upsertComment(this.#gh, this.#issue, {
         appName: this.#appName,
