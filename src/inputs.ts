@@ -152,8 +152,6 @@ export interface Settings extends CommonSettings, PlatformSettings {
   database: DatabaseSettings | undefined;
 }
 
-export { readDatabaseInputs };
-
 /** What a preview runs, and where: each platform's own reading of its inputs. */
 type WhatRuns = Omit<PlatformSettings, 'waitTimeoutSeconds'>;
 
@@ -264,8 +262,18 @@ export function readPlatformSettings(provider: ProviderName, read: (name: string
   return { ...runs, waitTimeoutSeconds: integer('wait-timeout', wait === '' ? String(defaultWaitSeconds[provider]) : wait, 1, 3600, ' seconds') };
 }
 
-/** Every input at once, as a run that acts sees them. */
-export function readSettings(read: (name: string) => string, workspace: string | undefined = process.env['GITHUB_WORKSPACE']): Settings {
-  const common = readCommonSettings(read);
-  return { ...common, ...readPlatformSettings(common.provider, read, workspace), database: readDatabaseInputs(read, common) };
+export interface ReadOptions {
+  /**
+   * false for a run that only removes or wakes previews (a close, a sweep, a wake, a PR named by
+   * number until it is read), which reads no fly.toml and needs none. Default true.
+   */
+  deploys?: boolean;
+  /** The inputs the plan was made from, so they are read once; read here when not given. */
+  common?: CommonSettings;
+}
+
+/** Every input at once, as a run that acts sees them: what main.ts reads, and so what the tests read. */
+export function readSettings(read: (name: string) => string, workspace: string | undefined = process.env['GITHUB_WORKSPACE'], options: ReadOptions = {}): Settings {
+  const common = options.common ?? readCommonSettings(read);
+  return { ...common, ...readPlatformSettings(common.provider, read, workspace, options.deploys ?? true), database: readDatabaseInputs(read, common) };
 }

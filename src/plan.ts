@@ -44,8 +44,11 @@ export type Intent = 'auto' | 'deploy' | 'destroy';
 export type Plan =
   /** image: undefined where the platform builds from the PR's source (ComfyDeploy). */
   | { action: 'deploy'; pr: PullRequest; appName: string; image: string | undefined; apiToken: string }
-  /** cause: why, when not a close or `/preview destroy` (the comment says so). */
-  | { action: 'destroy'; pr: PullRequest; appName: string; apiToken: string; cause?: 'draft' }
+  /**
+   * cause: why, when not the PR's close (the comment says so): it became a draft, its opt-in label
+   * was removed, or someone asked (`/preview destroy`, `mode: destroy`).
+   */
+  | { action: 'destroy'; pr: PullRequest; appName: string; apiToken: string; cause?: 'draft' | 'unlabeled' | 'asked' }
   /** A review started: start the preview's stopped machines, if it has one. Never a deploy. */
   | { action: 'wake'; pr: PullRequest; appName: string; apiToken: string }
   | { action: 'skip'; reason: string }
@@ -265,7 +268,7 @@ export function planRun(settings: CommonSettings, event: EventContext): Plan {
     );
   }
   const pr = readPullRequest(payload);
-  if (settings.mode !== 'auto') return decide(settings, pr, settings.mode, event.eventName, event.action);
+  if (settings.mode !== 'auto') return asked(decide(settings, pr, settings.mode, event.eventName, event.action));
   const verdict = labelVerdict(settings, event, payload, field(payload, 'pull_request', isObject));
   if (verdict === 'skip') {
     return {
@@ -279,7 +282,14 @@ export function planRun(settings: CommonSettings, event: EventContext): Plan {
   const next: EventVerdict = verdict === 'destroy' ? { action: 'destroy' } : eventVerdict(settings.drafts, event.action, pr.draft, pr.number);
   if (next.action === 'skip') return next;
   const plan = decide(settings, pr, next.action, event.eventName, event.action);
-  return plan.action === 'destroy' && next.action === 'destroy' && next.draft === true ? { ...plan, cause: 'draft' } : plan;
+  if (plan.action !== 'destroy') return plan;
+  if (verdict === 'destroy') return { ...plan, cause: 'unlabeled' };
+  return next.action === 'destroy' && next.draft === true ? { ...plan, cause: 'draft' } : plan;
+}
+
+/** A destroy someone asked for by name, not an event of the PR's own. */
+function asked(plan: PullRequestPlan): PullRequestPlan {
+  return plan.action === 'destroy' ? { ...plan, cause: 'asked' } : plan;
 }
 
 /** What one PR's event comes down to, once the PR is known. */
@@ -292,7 +302,9 @@ export function planResolved(settings: CommonSettings, pr: PullRequestState, int
     return { action: 'skip', reason: `PR #${pr.number} is closed; reopen it to get a preview again.` };
   }
   // Asked for by name (a `/preview`, a dispatch): drafts and the label do not stand in the way.
-  return decide(settings, { ...pr, sender: undefined, draft: false }, action, eventName, undefined);
+  const plan = decide(settings, { ...pr, sender: undefined, draft: false }, action, eventName, undefined);
+  // A closed PR cleaned up by `auto` is its close, late; `destroy` is someone's request.
+  return intent === 'destroy' ? asked(plan) : plan;
 }
 
 function decide(settings: CommonSettings, pr: PayloadPull, action: 'deploy' | 'destroy' | 'wake', eventName: string, eventAction: string | undefined): PullRequestPlan {

@@ -191,7 +191,16 @@ export interface PreviewInventory {
   appsLeftAlone: number;
 }
 
+/** What the PR comment and the summaries say of this platform, in its own words. */
+export interface ProviderTexts {
+  /** Who can open a preview's URL, when not everyone with the link can; undefined when anyone can. */
+  urlAccess: string | undefined;
+  /** What holds a preview that busy() says a deploy is changing, as in "…, but <busy>". */
+  busy: string;
+}
+
 export interface PreviewProvider {
+  readonly texts: ProviderTexts;
   /** Every preview in scope. Reads only. */
   listPreviews(scope: PreviewScope, log: ProgressLog): Promise<PreviewInventory>;
   /**

@@ -1,12 +1,12 @@
 // What the PR shows of a run: the sticky comment, the job summary and, when enabled, a GitHub
 // deployment, and how a platform's outcome reads there.
 import * as core from '@actions/core';
-import type { CommonSettings, ProviderName } from './common-inputs.js';
-import type { DatabaseView, GitHubClient, IssueRef, PreviewView } from './github/index.js';
+import type { CommonSettings } from './common-inputs.js';
+import { errorMessage } from './error-message.js';
+import { redactAll } from './masked.js';
+import type { DatabaseView, GitHubClient, GitHubModule, IssueRef, PreviewView } from './github/index.js';
 import type { PullRequest } from './plan.js';
 import type { DeployOutcome } from './provider.js';
-import type { GitHubModule } from './run/context.js';
-import { errorMessage } from './run/log.js';
 
 function runUrl(): string | undefined {
   const repository = process.env['GITHUB_REPOSITORY'];
@@ -57,8 +57,10 @@ export class Report {
     return prefix === undefined ? undefined : this.#github.previewEnvironment(prefix, this.#issue.number);
   }
 
-  async #comment(view: PreviewView, final: boolean, order = this.#revisionOrder): Promise<void> {
+  async #comment(shown: PreviewView, final: boolean, order = this.#revisionOrder): Promise<void> {
     if (this.#gh === undefined || !this.#options.comment) return;
+    // A platform's error can quote a secret back; the comment and the view it keeps get no masked value.
+    const view = redactAll(shown);
     try {
       const result = await this.#github.upsertComment(this.#gh, this.#issue, {
         appName: this.#appName,
@@ -163,11 +165,6 @@ export class Report {
 export function previewUrl(place: { hostname: string | undefined; url?: string }): string | undefined {
   if (place.url !== undefined && place.url !== '') return place.url;
   return place.hostname === undefined || place.hostname === '' ? undefined : `https://${place.hostname}`;
-}
-
-/** Who can open the URL, when not everyone with the link can. */
-export function urlAccess(provider: ProviderName): string | undefined {
-  return provider === 'comfydeploy' ? 'The machine page needs a ComfyDeploy login to the organisation that owns the machine.' : undefined;
 }
 
 /** A deploy's outcome as the PR shows it, with the preview's database when it has one. */

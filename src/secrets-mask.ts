@@ -1,6 +1,7 @@
 // The first thing a run does: every secret the inputs hold is masked before anything can print it.
 import * as core from '@actions/core';
 import { secretValuesToMask } from './common-inputs.js';
+import { mask } from './masked.js';
 import { tokenPieces } from './providers/fly/token.js';
 
 const secretInputs = ['fly-api-token', 'koyeb-api-token', 'comfydeploy-api-token', 'github-token'] as const;
@@ -14,13 +15,13 @@ export async function maskSecrets(): Promise<void> {
   for (const name of secretInputs) {
     const value = core.getInput(name).trim();
     if (value === '') continue;
-    core.setSecret(value);
+    mask(value);
     const pieces = tokenPieces(value);
-    for (const piece of [pieces.join(','), ...pieces]) if (piece !== value && piece.length >= 8) core.setSecret(piece);
+    for (const piece of [pieces.join(','), ...pieces]) if (piece !== value && piece.length >= 8) mask(piece);
   }
   // The runner masks line by line, so each line of a multi-line value is masked too.
   for (const value of secretValuesToMask(core.getInput('secrets'))) {
-    for (const part of [value, ...value.split('\n')]) if (part.trim() !== '') core.setSecret(part);
+    for (const part of [value, ...value.split('\n')]) if (part.trim() !== '') mask(part);
   }
   await maskDatabaseUrl(core.getInput('database-url'));
 }
@@ -33,5 +34,5 @@ export async function maskSecrets(): Promise<void> {
 async function maskDatabaseUrl(raw: string): Promise<void> {
   if (raw.trim() === '') return;
   const { databaseUrlSecrets } = await import('./database/url.js');
-  for (const value of databaseUrlSecrets(raw)) core.setSecret(value);
+  for (const value of databaseUrlSecrets(raw)) mask(value);
 }

@@ -8,7 +8,7 @@ export interface CountedRow {
   appName: string;
   /** Since its last activity, in words. */
   idle: string;
-  /** kept, evicted, would evict, this PR's new preview, … */
+  /** What this run did with it: kept, passed over, evicted for #n, holds a place; for this PR's row, new preview or refused. */
   action: string;
 }
 

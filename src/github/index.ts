@@ -9,3 +9,6 @@ export { deactivateEnvironment, finishDeployment, previewEnvironment, startDeplo
 export { readPull, readPulls, type PullSummary } from './pulls.js';
 export { canWrite, react, reply, type Reaction } from './commands.js';
 export { renderSweep, writeSweepSummary, type SweepRow } from './sweep.js';
+
+/** This module as a value, passed to what reports and to the runs that read PRs (it is loaded only once a run acts). */
+export type GitHubModule = typeof import('./index.js');

@@ -4,7 +4,7 @@ import type { DatabaseView, DroppedDatabaseView, Footer, PreviewDetails, Preview
 const shortSha = (sha: string): string => sha.slice(0, 7);
 
 /** Text from APIs goes inside a fenced block; a fence longer than any backtick run inside keeps it closed. */
-function fenced(lines: string[]): string {
+export function fenced(lines: string[]): string {
   const text = lines.join('\n');
   const longestRun = Math.max(2, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
   const fence = '`'.repeat(longestRun + 1);
@@ -106,18 +106,32 @@ function renderDestroyed(view: Extract<PreviewView, { state: 'destroyed' }>): st
   return [
     '### 🧹 Preview destroyed',
     view.keptMachines.length === 0
-      ? cause?.kind === 'sweep'
-        ? `The app \`${view.appName}\` and everything in it were removed by a cleanup sweep: this PR is closed.`
-        : `The app \`${view.appName}\` and everything in it were removed when this PR closed.`
+      ? whyRemoved(cause?.kind, view.appName)
       : `This preview's machines were removed. The app \`${view.appName}\` was kept because it also holds machines fly-preview did not create: ${view.keptMachines.map((m) => `\`${m}\``).join(', ')}.`,
   ];
+}
+
+/** Why the whole app went, as its comment says it. */
+function whyRemoved(cause: 'sweep' | 'unlabeled' | 'asked' | 'draft' | undefined, appName: string): string {
+  const app = `the app \`${appName}\` and everything in it were removed`;
+  switch (cause) {
+    case 'sweep':
+      return `This PR is closed, so ${app} when a cleanup found the preview still running.`;
+    case 'unlabeled':
+      return `This PR's opt-in label was removed, so ${app}. Adding the label again deploys it.`;
+    case 'asked':
+      return `On request (\`/preview destroy\` or a run with \`mode: destroy\`), ${app}. A push or a \`/preview\` comment deploys it again.`;
+    default:
+      return `The app \`${appName}\` and everything in it were removed when this PR closed.`;
+  }
 }
 
 function renderRefused(view: Extract<PreviewView, { state: 'refused' }>): string[] {
   const places = `${view.cap} live preview${view.cap === 1 ? '' : 's'}`;
   return [
     `### 🚫 No preview for \`${shortSha(view.sha)}\`: the cap of ${places} is reached`,
-    `This repository keeps at most ${places} (\`max-previews\`, policy \`refuse\`), and these hold the places, least recently active first:`,
+    `This repository keeps at most ${places} (\`max-previews\`), and none could be made free: ${view.why}.`,
+    'These hold the places, least recently active first:',
     view.holders.map((h) => `- ${mention(h)}: \`${h.appName}\`, last active ${h.idle} ago`).join('\n'),
     'To free one, close or merge one of those PRs, remove its opt-in label, or comment `/preview destroy` on it; then push, re-run the preview workflow or comment `/preview` here.',
   ];

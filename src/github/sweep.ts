@@ -1,4 +1,5 @@
 // The job summary of a sweep: every preview found, and what was done with it and why.
+import { fenced } from './render.js';
 import { writeSummary } from './summary.js';
 
 export interface SweepRow {
@@ -11,10 +12,16 @@ export interface SweepRow {
   prState: string;
   /** Time since the PR's last activity, in words; '' when unknown. */
   idle: string;
-  /** Time since the preview's oldest machine was created, in words. */
+  /** Time since the preview's oldest machine was created (a database row: since the database was), in words; '' when unknown. */
   age: string;
   action: 'destroyed' | 'would destroy' | 'kept' | 'skipped' | 'failed';
   why: string;
+  /**
+   * Set when the action does not say where the app is: `now`, a `failed` row whose app this run did
+   * delete (its database is what failed to go); `before`, a `skipped` one another run had deleted
+   * (a close run got there first). Either way it is no live preview.
+   */
+  appGone?: 'now' | 'before';
 }
 
 export interface SweepReport {
@@ -23,6 +30,8 @@ export interface SweepReport {
   appsLeftAlone: number;
   /** Databases of this repository's previews found on the server; undefined without database-url. */
   databasesFound?: number | undefined;
+  /** Why the database server could not be listed; the previews were swept all the same. */
+  databaseFailure?: string | undefined;
   dryRun: boolean;
   /** `max-previews`, when set: the sweep evicts down to it. */
   cap?: number | undefined;
@@ -30,7 +39,8 @@ export interface SweepReport {
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
-const removed = (r: SweepRow): boolean => r.action === 'destroyed' || r.action === 'would destroy';
+/** Whether this run removed the row's app (or, in a dry run, would). */
+const removed = (r: SweepRow): boolean => r.action === 'destroyed' || r.action === 'would destroy' || r.appGone === 'now';
 
 export function renderSweep(report: SweepReport): string {
   const apps = report.rows.filter((r) => r.appName !== undefined);
@@ -49,10 +59,15 @@ export function renderSweep(report: SweepReport): string {
       `${orphans.length === 0 ? '' : `, ${orphans.length} of them without an app (${report.dryRun ? 'would drop' : 'dropped'}: ${orphans.filter(removed).length})`}.`;
   }
   if (report.cap !== undefined) {
-    const live = apps.length - apps.filter(removed).length;
+    const live = apps.filter((r) => !removed(r) && r.appGone !== 'before').length;
     parts.push(`Live previews counted against \`max-previews: ${report.cap}\`: ${live}${report.dryRun ? ' after this sweep would run' : ' after this sweep'}.`);
   }
-  if (report.rows.length > 0) parts.push(rowsTable(report.rows, report.databasesFound !== undefined));
+  if (report.databaseFailure !== undefined) {
+    parts[1] +=
+      " Could not list this repository's databases on the database server, so the previews were swept without it: a database whose app is already gone waits for the next sweep.";
+    parts.push(fenced([report.databaseFailure]));
+  }
+  if (report.rows.length > 0) parts.push(rowsTable(report.rows, report.databasesFound !== undefined || report.databaseFailure !== undefined));
   return parts.join('\n\n');
 }
 

@@ -76,20 +76,28 @@ export type PreviewView =
       sha: string;
       keptMachines: string[];
       /**
-       * Why, when not the close run: a sweep found the PR closed, the preview idle past its ttl,
-       * it was the least recently active when PR `by` needed a place under the cap (`by` undefined:
-       * a sweep brought the count down to it), or the PR became a draft.
+       * Why, when not the close run: a sweep (or a deploy needing its place) found the PR closed, the
+       * preview idle past its ttl, it was the least recently active when PR `by` needed a place under
+       * the cap (`by` undefined: a sweep brought the count down to it), the PR became a draft, its
+       * label was removed, or someone asked.
        */
       cause?:
         | { kind: 'sweep' }
         | { kind: 'expired'; idleFor: string }
         | { kind: 'evicted'; cap: number; by: { number: number; url: string } | undefined }
         /** The PR became a draft, and drafts get no preview (`drafts: skip`). */
-        | { kind: 'draft' };
+        | { kind: 'draft' }
+        /** Its opt-in label was removed. */
+        | { kind: 'unlabeled' }
+        /** Someone asked: `/preview destroy`, or a run with `mode: destroy`. */
+        | { kind: 'asked' };
       database?: DroppedDatabaseView;
     }
-  /** No preview was created: `max-previews` live previews hold every place, and the policy is refuse. */
-  | { state: 'refused'; appName: string; sha: string; cap: number; holders: PlaceHolder[] };
+  /**
+   * No preview was created: `max-previews` live previews hold every place, and none could be made
+   * free. `why` says so as a clause: the policy is refuse, or what kept each candidate from going.
+   */
+  | { state: 'refused'; appName: string; sha: string; cap: number; holders: PlaceHolder[]; why: string };
 
 export interface Footer {
   /** Link to this workflow run, so a reader can open the log. */

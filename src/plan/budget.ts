@@ -14,6 +14,11 @@ export interface CountedPreview {
   pr: number | undefined;
   /** The latest of its PR's `updated_at` and its last deploy, in ms. */
   lastActiveMs: number;
+  /**
+   * Its PR is closed or merged: a preview a close run failed to remove. Closing bumps the PR's
+   * `updated_at`, so by activity it would look the most recent; it is evicted first instead.
+   */
+  closed: boolean;
 }
 
 /** Least recently active means the latest of the PR's last update and the preview's last deploy. */
@@ -26,19 +31,25 @@ export function byActivity(a: CountedPreview, b: CountedPreview): number {
   return a.lastActiveMs - b.lastActiveMs || (a.pr ?? 0) - (b.pr ?? 0) || (a.appName < b.appName ? -1 : a.appName > b.appName ? 1 : 0);
 }
 
-/** The previews that may be evicted, the first to go first. */
+/** The previews that may be evicted, the first to go first: those of closed PRs, then the least recently active. */
 export function evictionOrder<T extends CountedPreview>(previews: readonly T[]): T[] {
-  return previews.filter((p) => p.pr !== undefined).sort(byActivity);
+  return previews.filter((p) => p.pr !== undefined).sort((a, b) => Number(b.closed) - Number(a.closed) || byActivity(a, b));
 }
 
 /** Whether a new preview fits beside `count` live ones without anything going. */
 export const hasRoom = (count: number, cap: number): boolean => count < cap;
 
 export type FullVerdict<T extends CountedPreview = CountedPreview> =
-  /** Evict `excess` of the candidates, in order (the run passes over one a deploy is changing). */
+  /**
+   * Evict up to `excess` of the candidates, in order (the run passes over one a deploy is changing),
+   * enough to bring the count with the new preview back to the cap.
+   */
   | { kind: 'evict'; excess: number; candidates: T[] }
-  /** No place: these hold them, least recently active first. */
-  | { kind: 'refuse'; holders: T[] };
+  /**
+   * No place: these hold them, least recently active first. `policy`: the policy is refuse;
+   * `unowned`: none of them names a PR of this repository, and such a preview is never evicted.
+   */
+  | { kind: 'refuse'; why: 'policy' | 'unowned'; holders: T[] };
 
 /**
  * What a new preview does when `others` (this repository's live previews, not this PR's) leave no
@@ -47,6 +58,14 @@ export type FullVerdict<T extends CountedPreview = CountedPreview> =
 export function fullVerdict<T extends CountedPreview>(others: readonly T[], cap: number, policy: CapPolicy): FullVerdict<T> {
   const excess = Math.max(1, others.length - cap + 1);
   const candidates = evictionOrder(others);
-  if (policy === 'refuse' || candidates.length < excess) return { kind: 'refuse', holders: [...others].sort(byActivity) };
+  if (policy === 'refuse') return { kind: 'refuse', why: 'policy', holders: [...others].sort(byActivity) };
+  if (candidates.length === 0) return { kind: 'refuse', why: 'unowned', holders: [...others].sort(byActivity) };
   return { kind: 'evict', excess, candidates };
 }
+
+/**
+ * Whether the new preview deploys after the evictions: once one preview went, the count with the new
+ * one is no more than it was, so a cap a race had passed is never passed further, and what a deploy
+ * held (or what could not go) is left for the next deploy or sweep to bring down.
+ */
+export const madeRoom = (evicted: number): boolean => evicted > 0;

@@ -1,6 +1,8 @@
 // What every kind of run is handed: the event as the runner describes it, the GitHub side (loaded
 // only once a run acts) and the chosen platform, opened with a token.
 import { readFileSync } from 'node:fs';
+import type { GitHubModule } from '../github/index.js';
+import type { Settings } from '../inputs.js';
 import type { EventContext } from '../plan.js';
 import type { PreviewProvider } from '../provider.js';
 
@@ -13,9 +15,6 @@ export function eventContext(): EventContext {
   return { eventName: process.env['GITHUB_EVENT_NAME'] ?? '', action, payload, repository: process.env['GITHUB_REPOSITORY'] };
 }
 
-/** src/github/ as a value, passed to what reports and to the runs that read PRs. */
-export type GitHubModule = typeof import('../github/index.js');
-
 /** Loads src/github/ once a run acts, so a skipped run (a push, a fork PR) never pays for it. */
 export function loadGitHub(): Promise<GitHubModule> {
   return import('../github/index.js');
@@ -24,5 +23,5 @@ export function loadGitHub(): Promise<GitHubModule> {
 /** A platform opened for this run; closed when the run ends. */
 export type Provider = PreviewProvider & { close(): Promise<void> };
 
-/** Opens the chosen platform with a token, once the plan has said which token to use. */
-export type OpenProvider = (token: string) => Provider;
+/** Opens the chosen platform for a run's settings with a token, once the plan has said which token to use. */
+export type OpenProvider = (settings: Settings, token: string) => Provider;

@@ -1,15 +1,17 @@
-// A deploy of one PR's preview: its database first (before any platform write, so a server that
-// refuses leaves nothing behind on the platform), the request from the settings, the "deploying"
-// note alongside the first change, then the outcome on the PR, in the outputs and in the log.
+// A deploy of one PR's preview: its database first (before this preview's first platform write, so a
+// server that refuses leaves nothing of it on the platform; under `max-previews` an eviction may come
+// before, once the server has been checked), the request from the settings, the "deploying" note
+// alongside the first change, then the outcome on the PR, in the outputs and in the log.
 import * as core from '@actions/core';
 import type { PreparedDatabase } from '../database/contract.js';
 import type { DatabaseView, PreviewView } from '../github/index.js';
 import type { Settings } from '../inputs.js';
 import type { PullRequest } from '../plan.js';
 import type { DeployOutcome, DeployRequest, PreviewProvider, PreviewTarget, ProgressLog, SourceRef } from '../provider.js';
-import { outcomeView, previewUrl, urlAccess, type Report } from '../report.js';
+import { outcomeView, previewUrl, type Report } from '../report.js';
 import { databaseView, type RunDatabases } from './database.js';
 import { errorMessage, log, neutralise } from './log.js';
+import { mask } from '../masked.js';
 import { setOutputs } from './outputs.js';
 
 /** Deploys one PR's preview; false when the preview failed (the step is then marked failed). */
@@ -22,15 +24,17 @@ export async function deploy(
   pr: PullRequest,
   image: string | undefined,
 ): Promise<boolean> {
-  const access = urlAccess(settings.provider);
+  const access = provider.texts.urlAccess;
   const place = { appName: target.appName, url: previewUrl({ hostname: provider.hostnameFor(target.appName) }), access, region: settings.region, sha: pr.headSha };
   let database: PreparedDatabase | undefined;
   const shown = (): { database?: DatabaseView } => (database === undefined ? {} : { database: databaseView(database) });
   let announcing: ReturnType<typeof announcingLog> | undefined;
   let outcome: DeployOutcome;
   try {
-    // The database first: a server that refuses fails the step before anything exists on the platform.
+    // The database first: a server that refuses fails the step before anything of this preview exists on the platform.
     database = await databases?.ensure(pr);
+    // Masked by the database room already; recorded here too, so what the PR is shown redacts them.
+    for (const secret of database?.secrets ?? []) mask(secret);
     announcing = announcingLog(report, { state: 'deploying', ...place, ...shown() });
     // The URL is one more app secret: the platform keeps it out of every config and log.
     const secrets = databases === undefined || database === undefined ? settings.secrets : { ...settings.secrets, [databases.env]: database.url };

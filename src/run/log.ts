@@ -13,4 +13,4 @@ export const log: ProgressLog = {
   changing: () => {},
 };
 
-export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export { errorMessage } from '../error-message.js';

@@ -2,7 +2,7 @@
 // and what the cap on live previews counts. Only machines carrying this repository's label are
 // listed, so nothing of another repository is ever counted or touched.
 import type { PullSummary } from '../github/index.js';
-import type { PullRequest } from '../plan.js';
+import { inWords, type PullRequest, type SweptPull } from '../plan.js';
 import { lastActive, type CountedPreview } from '../plan/budget.js';
 import type { PreviewInventory, PreviewListing, PreviewProvider } from '../provider.js';
 import { log } from './log.js';
@@ -54,6 +54,7 @@ export function counted(preview: LivePreview, pull: PullSummary | undefined): Co
     appName: preview.appName,
     pr: pull === undefined ? undefined : preview.pr,
     lastActiveMs: lastActive(pull === undefined ? undefined : Date.parse(pull.updatedAt) || 0, preview.lastDeployMs),
+    closed: pull?.state === 'closed',
   };
 }
 
@@ -67,6 +68,17 @@ export function pullRequestOf(repo: { owner: string; repo: string }, number: num
     headRepoFullName: pull.headRepoFullName,
     isFork: pull.headRepoFullName?.toLowerCase() !== pull.baseRepoFullName.toLowerCase(),
     updatedAtMs: Date.parse(pull.updatedAt) || 0,
+  };
+}
+
+/** A PR as a sweep row shows it (state in words, time idle) and as sweepVerdict reads it; undefined: no such PR. */
+export function sweptPull(pull: PullSummary | undefined, now: number): { prState: string; idle: string; swept: SweptPull | undefined } {
+  if (pull === undefined) return { prState: 'unknown', idle: '', swept: undefined };
+  const updatedAtMs = Date.parse(pull.updatedAt) || 0;
+  return {
+    prState: pull.merged ? 'merged' : pull.state,
+    idle: inWords(now - (updatedAtMs || now)),
+    swept: { state: pull.state, merged: pull.merged, updatedAtMs },
   };
 }
 

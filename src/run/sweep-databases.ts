@@ -9,6 +9,7 @@ import type { Settings } from '../inputs.js';
 import { inWords, sweepVerdict, type Plan } from '../plan.js';
 import type { RunDatabases } from './database.js';
 import { errorMessage } from './log.js';
+import { sweptPull } from './previews.js';
 
 /** The verdict on one database without an app, and what came of it, as its summary row says. */
 export async function sweepDatabase(
@@ -20,16 +21,9 @@ export async function sweepDatabase(
   now: number,
 ): Promise<SweepRow> {
   const createdMs = Date.parse(entry.createdAt ?? '') || 0;
-  const row = {
-    appName: undefined,
-    database: entry.name,
-    pr: entry.pr,
-    prState: pull === undefined ? 'unknown' : pull.merged ? 'merged' : pull.state,
-    idle: pull === undefined ? '' : inWords(now - (Date.parse(pull.updatedAt) || now)),
-    age: createdMs === 0 ? '' : inWords(now - createdMs),
-  };
-  const state = pull === undefined ? undefined : { state: pull.state, merged: pull.merged, updatedAtMs: Date.parse(pull.updatedAt) || 0 };
-  const verdict = sweepVerdict(state, createdMs, settings.ttlMs, now);
+  const { swept, ...seen } = sweptPull(pull, now);
+  const row = { appName: undefined, database: entry.name, pr: entry.pr, ...seen, age: createdMs === 0 ? '' : inWords(now - createdMs) };
+  const verdict = sweepVerdict(swept, createdMs, settings.ttlMs, now);
   const gone = entry.complete ? 'its app is already gone' : 'a run died before it was finished';
   if (!verdict.destroy) return { ...row, action: 'kept', why: `${verdict.why}; ${gone}` };
   if (settings.dryRun) return { ...row, action: 'would destroy', why: `${verdict.why}; ${gone}` };

@@ -57,6 +57,7 @@ describe('label opt-in (label: bug, as in the example payloads)', () => {
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.outputs['status']).toBe('destroyed');
     expect(fly.apps().map((a) => a.name)).not.toContain(app);
+    expect(github.comments('Codertocat', 'Hello-World', 2).at(-1)?.body).toContain("This PR's opt-in label was removed, so the app");
   });
 });
 
@@ -141,6 +142,24 @@ describe('a /preview comment', () => {
     expect(result.outputs['status']).toBe('destroyed');
     expect(fly.apps().map((a) => a.name)).not.toContain(app);
     expect(github.reactions(commentId).map((r) => r.content)).toEqual(['eyes', 'rocket']);
+    const sticky = github.comments('Codertocat', 'Hello-World', 2).find((c) => c.body.startsWith('<!-- fly-preview '))?.body ?? '';
+    expect(sticky).toContain('On request (`/preview destroy` or a run with `mode: destroy`), the app');
+  });
+
+  it('refused a place under max-previews: 😕, and a reply naming the PRs that hold the places', async () => {
+    github.seedPulls('Codertocat', 'Hello-World', [{ number: 7, state: 'open', updatedAt: '2026-01-09T10:00:00Z' }]);
+    fly.seedPreview('pr-7-codertocat-hello-world', { metadata: { fly_preview_repo: repository, fly_preview_pr: '7' }, createdAt: '2026-01-09T10:00:00Z' });
+    const { payload, commentId } = commentPayload('/preview', 'maintainer');
+    const result = await run('issue_comment', payload, { image, 'max-previews': '1', 'max-previews-policy': 'refuse' });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('skipped');
+    expect(fly.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(github.reactions(commentId).map((r) => r.content)).toEqual(['eyes', 'confused']);
+    const reply = github.comments('Codertocat', 'Hello-World', 2).at(-1)?.body ?? '';
+    expect(reply).toMatch(
+      /^`\/preview` did nothing: this repository keeps at most 1 live preview \(`max-previews`\), and #7 \(`pr-7-codertocat-hello-world`, last active \d+ days ago\) holds the places; the policy is `refuse`/,
+    );
+    expect(reply).toContain('comment `/preview destroy` on it), then comment `/preview` here again.');
   });
 
   it('on a fork PR: allow-forks still governs', async () => {
@@ -162,10 +181,11 @@ describe('a /preview comment', () => {
 });
 
 describe('pr-number on workflow_dispatch', () => {
-  it('acts on that PR as its PR event would: a closed PR is destroyed', async () => {
+  it('acts on that PR as its PR event would: a closed PR is destroyed, with no checkout of the fly.toml the workflow names', async () => {
     github.seedPulls('Codertocat', 'Hello-World', [{ number: 2, state: 'closed', updatedAt: '2026-01-11T10:00:00Z' }]);
     expect(fly.apps().map((a) => a.name)).toContain(app);
-    const result = await run('workflow_dispatch', webhookExample('workflow_dispatch'), { 'pr-number': '2' });
+    // A cleanup job skips the checkout: the fly.toml is read only once the PR turns out to deploy.
+    const result = await run('workflow_dispatch', webhookExample('workflow_dispatch'), { 'pr-number': '2', config: 'deploy/fly.preview.toml' });
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     expect(result.outputs['status']).toBe('destroyed');
     expect(fly.apps().map((a) => a.name)).not.toContain(app);

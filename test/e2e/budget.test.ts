@@ -4,6 +4,7 @@
 // repository's previews in the same org are never counted or touched.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullRequestPayload, runAction, type ActionRun } from '../sim/action-runner.ts';
+import { payloadFor } from '../support/database-e2e.ts';
 import { startFlySim, type FlySim } from '../sim/fly.ts';
 import { startGitHubSim, type GitHubSim } from '../sim/github.ts';
 
@@ -38,10 +39,10 @@ async function seed(): Promise<{ fly: FlySim; github: GitHubSim }> {
   return { fly, github };
 }
 
-function opened(fly: FlySim, github: GitHubSim, inputs: Record<string, string>, action = 'opened'): Promise<ActionRun> {
+function opened(fly: FlySim, github: GitHubSim, inputs: Record<string, string>, action = 'opened', number = 2): Promise<ActionRun> {
   return runAction({
     eventName: 'pull_request',
-    payload: pullRequestPayload(action, { updatedAt: iso(60_000) }),
+    payload: number === 2 ? pullRequestPayload(action, { updatedAt: iso(60_000) }) : payloadFor(action, { repository: `${owner}/${repo}`, number, updatedAt: iso(60_000) }),
     repository: `${owner}/${repo}`,
     githubApiUrl: github.url,
     inputs: {
@@ -148,11 +149,75 @@ describe('max-previews-policy: refuse', () => {
     expect(result.stdout).toContain('::notice::No preview for PR #2: 3 live previews already hold the max-previews 3 places (#10, #11, #12)');
     const [comment] = github.comments(owner, repo, 2);
     expect(comment?.body).toContain('No preview for `ec26c3e`: the cap of 3 live previews is reached');
+    expect(comment?.body).toContain('This repository keeps at most 3 live previews (`max-previews`), and none could be made free: the policy is `refuse` (`max-previews-policy`), so none is evicted.');
     expect(comment?.body).toContain('- [#10](https://github.com/Codertocat/Hello-World/pull/10): `pr-10-codertocat-hello-world`, last active 3 days ago');
     expect(comment?.body).toContain('- [#12](https://github.com/Codertocat/Hello-World/pull/12)');
     expect(comment?.body).toContain('To free one, close or merge one of those PRs, remove its opt-in label, or comment `/preview destroy` on it');
     expect(github.comments(owner, repo, 10)).toEqual([]);
     expect(result.summary).toMatch(/\| \[#2\].* \| refused \|/);
+  });
+});
+
+describe('evictions a deploy holds are passed over', () => {
+  let fly: FlySim;
+  let github: GitHubSim;
+  const lease = (n: number) => fly.holdLease(app(n), fly.machines(app(n))[0]?.id ?? '', 600);
+  /** The run of #2 opening, which the first two tests read. */
+  let run: ActionRun;
+  beforeAll(async () => {
+    ({ fly, github } = await seed());
+    // A race left five live previews under a cap of 3: #9's PR was closed ten minutes ago (its close
+    // run failed), #13 is the least recently active, and deploys hold the other three.
+    github.seedPulls(owner, repo, [
+      { number: 3, state: 'open', updatedAt: iso(60_000) },
+      { number: 9, state: 'closed', updatedAt: iso(10 * 60_000) },
+      { number: 13, state: 'open', updatedAt: iso(4 * day) },
+    ]);
+    fly.seedPreview(app(9), { metadata: ours(9), createdAt: iso(5 * day) });
+    fly.seedPreview(app(13), { metadata: ours(13), createdAt: iso(4 * day) });
+    for (const n of [10, 11, 12]) lease(n);
+  });
+  afterAll(async () => {
+    await Promise.all([fly?.close(), github?.close()]);
+  });
+
+  it("a closed PR's leftover goes first, as the sweep would have removed it; then the least recently active", async () => {
+    fly.clearRequests();
+    const result = await opened(fly, github, {});
+    const deletes = fly.requests.filter((r) => r.method === 'DELETE' && /^\/v1\/apps\/[^/]+$/.test(r.path)).map((r) => r.path);
+    expect(deletes).toEqual([`/v1/apps/${app(9)}`, `/v1/apps/${app(13)}`]);
+    expect(github.comments(owner, repo, 9)[0]?.body).toContain(`This PR is closed, so the app \`${app(9)}\` and everything in it were removed`);
+    expect(result.stdout).toContain(`::notice::Removed the preview of PR #9 (${app(9)}), whose PR is closed, to keep max-previews 3 with PR #2's.`);
+    expect(result.summary).toMatch(/\| \[#9\].* \| evicted for #2 \|/);
+    run = result;
+  });
+
+  it('one preview evicted is room enough: the new one deploys and the count stays where the race left it', async () => {
+    const result = run;
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('deployed');
+    expect(appNames(fly)).toEqual([...otherRepo, app(10), app(11), app(12), app(2)].sort());
+    expect(github.comments(owner, repo, 13)[0]?.body).toContain('[#2](https://github.com/Codertocat/Hello-World/pull/2) needed a place');
+    expect(github.comments(owner, repo, 2)[0]?.body).toContain('Preview ready');
+    expect(result.summary).toContain(
+      "Evicted `pr-9-codertocat-hello-world`, `pr-13-codertocat-hello-world` (closed PRs' first, then the least recently active) to make room for this PR's preview. " +
+        "4 previews are live with it, no more than before but still over the cap of 3 (a race passed it): #10, #11, #12 are being deployed right now (a deploy holds its machine's lease).",
+    );
+    expect(result.summary).toMatch(/\| \[#10\].* \| kept: passed over \|/);
+  });
+
+  it('with every candidate held, the new PR is refused saying so, not blaming the policy', async () => {
+    lease(2);
+    const result = await opened(fly, github, {}, 'opened', 3);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('skipped');
+    const body = github.comments(owner, repo, 3)[0]?.body ?? '';
+    expect(body).toContain(
+      "none could be made free: #10, #11, #12, #2 are being deployed right now (a deploy holds its machine's lease).",
+    );
+    expect(body).not.toContain('policy');
+    expect(body).not.toContain(app(13));
+    expect(result.stdout).toContain('::notice::No preview for PR #3: 4 live previews already hold the max-previews 3 places (#10, #11, #12, #2)');
   });
 });
 
@@ -205,5 +270,20 @@ describe('a sweep over max-previews', () => {
     expect(result.summary).toMatch(/\| #12 \| open \|.*\| kept \| PR open \|/);
     const again = await sweep();
     expect(again.outputs['destroyed']).toBe('[]');
+  });
+
+  it('counts only previews whose app still exists: one a close run removed first is not evicted for', async () => {
+    // #15's PR closed; its close run deletes the app between the sweep's listing and its delete.
+    github.seedPulls(owner, repo, [{ number: 15, state: 'closed', updatedAt: iso(hour) }]);
+    fly.seedPreview(app(15), { metadata: ours(15), createdAt: iso(day) });
+    fly.failNext({ method: 'DELETE', path: `/v1/apps/${app(15)}` }, { status: 404, body: { error: 'Could not find App' } });
+    fly.clearRequests();
+    const result = await sweep({ 'max-previews': '2' });
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.summary).toMatch(/\| #15 \| closed \|.*\| skipped \| PR closed; already gone \(a close run got there first\) \|/);
+    // Live: #11, #12 and #14, one over the cap of 2: only #14, the least recently active, goes.
+    expect(JSON.parse(result.outputs['destroyed'] ?? 'null')).toEqual([app(14)]);
+    expect(fly.requests.some((r) => r.method === 'DELETE' && r.path === `/v1/apps/${app(11)}`)).toBe(false);
+    expect(result.summary).toContain('Live previews counted against `max-previews: 2`: 2 after this sweep.');
   });
 });

@@ -319,6 +319,23 @@ describe('credentials and limits', () => {
     expectNoSecrets(result);
   });
 
+  it('a platform error that quotes a secret back reaches the PR comment redacted, in its text and in the view it keeps', async () => {
+    const secret = 'sk_live_canary_9c1d77e2';
+    fly.failNext({ method: 'GET', path: `/v1/apps/${app}` }, { status: 422, body: { error: `cannot use API_KEY=${secret} with token ${flyToken.split(',')[1]}` } });
+    const result = await run({ inputs: { secrets: `API_KEY=${secret}` } });
+    expect(result.exitCode).toBe(1);
+    const body = comments()[0]?.body ?? '';
+    expect(body).toContain('Preview failed');
+    expect(body).toContain('cannot use API_KEY=*** with token ***');
+    const hidden = /^<!-- fly-preview-view ([A-Za-z0-9_-]+) -->$/.exec(body.split('\n')[1] ?? '')?.[1] ?? '';
+    const stored = Buffer.from(hidden, 'base64url').toString('utf8');
+    expect(JSON.parse(stored)).toMatchObject({ state: 'failed', reason: expect.stringContaining('API_KEY=***') });
+    for (const text of [body, stored, result.summary]) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain('fm2_lJPETWOsecondpart');
+    }
+  });
+
   it('survives 429 with Retry-After, 503 and a dropped connection', async () => {
     fly.failNext({ method: 'GET', path: `/v1/apps/${app}` }, { status: 429, retryAfter: '1', body: { error: 'rate limited' } });
     fly.failNext({ method: 'GET', path: `/v1/apps/${app}` }, { status: 503, body: { error: 'upstream unavailable' } });

@@ -128,7 +128,7 @@ describe('a nightly sweep', () => {
     expect(pullReads[0]?.query).toMatchObject({ state: 'all', per_page: '100', sort: 'updated', direction: 'desc' });
 
     const comment = (n: number) => github.comments(owner, repo, n)[0]?.body ?? '';
-    expect(comment(4)).toContain('removed by a cleanup sweep: this PR is closed');
+    expect(comment(4)).toContain('This PR is closed, so the app `pr-4-acme-shop` and everything in it were removed when a cleanup found the preview still running.');
     expect(comment(6)).toContain('Preview destroyed');
     expect(comment(idle)).toContain('expired after 7 days without activity');
     expect(comment(idle)).toContain('A push, a re-run of the preview workflow or reopening the PR brings it back');

@@ -99,6 +99,34 @@ describe('a review starting on Fly', () => {
     expect(comment()).toContain('already running');
   });
 
+  it('a machine caught on its way down is waited out with the blocking wait, then started', async () => {
+    fly.idle(flyApp, machineId, 'stop', { settleMs: 300 });
+    const instance = fly.machines(flyApp)[0]?.instance_id;
+    fly.clearRequests();
+    const result = await onFly('review_requested');
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    expect(result.outputs['status']).toBe('woken');
+    expect(fly.machines(flyApp)[0]?.state).toBe('started');
+    expect(fly.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /v1/apps/${flyApp}/machines`,
+      `GET /v1/apps/${flyApp}/machines/${machineId}/wait`,
+      `POST /v1/apps/${flyApp}/machines/${machineId}/start`,
+      `GET /v1/apps/${flyApp}/machines/${machineId}/wait`,
+    ]);
+    expect(fly.requests[1]?.queryAll).toMatchObject({ state: ['stopped', 'suspended'], version: [instance] });
+    expect(result.stdout).toContain(`started ${machineId} (was stopping)`);
+  });
+
+  it('a failed machine is reported as failed, not woken', async () => {
+    fly.machineFails(flyApp, machineId, 'host lost');
+    fly.clearRequests();
+    const result = await onFly('review_requested');
+    expect(result.exitCode).toBe(1);
+    expect(result.outputs['status']).toBe('failed');
+    expect(result.stdout).toContain(`::error::Could not wake the preview of PR #2 (app ${flyApp}): machine ${machineId} is failed, which a wake does not start`);
+    expect(fly.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
   it('a machine a deploy holds the lease of is left to that deploy, which starts it', async () => {
     fly.idle(flyApp, machineId, 'stop');
     fly.holdLease(flyApp, machineId, 30);

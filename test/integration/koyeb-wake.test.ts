@@ -32,24 +32,27 @@ beforeEach(async () => {
     })
     .persist();
   provider = createKoyebProvider({ apiUrl: sim.url, token, dispatcher: agent, pollIntervalsMs: [20, 40, 80], lookAgainDelaysMs: [30, 60] });
-  const deployed = await provider.deploy(
+  expect((await deploy('ghcr.io/acme/shop:one', 1_000)).kind).toBe('ready');
+});
+
+function deploy(image: string, order: number, to: typeof target = target) {
+  return provider.deploy(
     {
-      ...target,
+      ...to,
       region: 'was',
-      image: 'ghcr.io/acme/shop:one',
+      image,
       guest: { cpuKind: 'shared', cpus: 1, memoryMb: 256 },
       env: {},
       internalPort: 8080,
       smokeWindowMs: 0,
-      revision: { id: 'a'.repeat(40), order: 1_000 },
+      revision: { id: String(order % 10).repeat(40), order },
       waitTimeoutMs: 10_000,
       secrets: {},
       autostop: 'stop',
     },
     log,
   );
-  expect(deployed.kind).toBe('ready');
-});
+}
 
 afterEach(async () => {
   await provider.close();
@@ -75,6 +78,24 @@ describe('Koyeb wake', () => {
     expect(outcome).toMatchObject({ kind: 'awake', started: [{ from: 'PAUSED' }] });
     expect(visits).toEqual([]);
     expect(sim.services('pr-7-shop')[0]?.status).toBe('HEALTHY');
+  });
+
+  it('after a push whose deployment failed, the deployment still serving is the one woken', async () => {
+    sim.imageFails('ghcr.io/acme/shop:broken', { status: 'ERROR', message: 'exec format error' });
+    expect((await deploy('ghcr.io/acme/shop:broken', 2_000)).kind).toBe('failed');
+    sim.sleepService('pr-7-shop');
+    const outcome = await provider.wake(target, 10_000, log);
+    expect(outcome).toMatchObject({ kind: 'awake', started: [{ from: 'SLEEPING' }] });
+    expect(visits).toHaveLength(1);
+  });
+
+  it('a deployment neither HEALTHY nor SLEEPING is a failed wake that names its state', async () => {
+    const broken = { ...target, appName: 'pr-8-shop', ownerLabels: { fly_preview_repo: 'acme/shop', fly_preview_pr: '8' } };
+    sim.imageFails('ghcr.io/acme/shop:broken', { status: 'ERROR', message: 'exec format error' });
+    expect((await deploy('ghcr.io/acme/shop:broken', 2_000, broken)).kind).toBe('failed');
+    const outcome = await provider.wake(broken, 10_000, log);
+    expect(outcome).toMatchObject({ kind: 'failed', reason: expect.stringMatching(/^deployment [0-9a-f-]+, the one serving service [0-9a-f-]+, is ERROR, not HEALTHY, SLEEPING or PAUSED/) });
+    expect(visits).toEqual([]);
   });
 
   it('another repository’s service of the same name is not woken', async () => {

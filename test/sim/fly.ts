@@ -213,8 +213,13 @@ export interface FlySim extends DoubleControls {
    * endpoint would; `pageCap` makes its pages shorter than `limit`, which the description allows.
    */
   orgMachines(answer: { status?: 200 | 404 | 405; pageCap?: number }): void;
-  /** fly-proxy's autostop on an idle machine: it stops (`stop`) or suspends (`suspend`), keeping its instance. */
-  idle(app: string, machineId: string, how: 'stop' | 'suspend'): void;
+  /**
+   * fly-proxy's autostop on an idle machine: it stops (`stop`) or suspends (`suspend`), keeping its
+   * instance. With `settleMs` it is caught on the way down: `stopping` / `suspending` for that long.
+   */
+  idle(app: string, machineId: string, how: 'stop' | 'suspend', options?: { settleMs?: number }): void;
+  /** The machine ends in `failed` (its host lost it, say), with `message` in a `launch`/`failed` event from flyd. */
+  machineFails(app: string, machineId: string, message: string): void;
   close(): Promise<void>;
 }
 
@@ -1119,17 +1124,30 @@ export async function startFlySim(options: FlySimOptions = {}): Promise<FlySim> 
       a.machines.set(m.id, m);
       return snapshot(m);
     },
-    idle(app, machineId, how) {
+    idle(app, machineId, how, idleOptions = {}) {
       const m = apps.get(app)?.machines.get(machineId);
       if (m === undefined) throw new Error(`no machine ${machineId} in ${app}`);
       clearTimers(m);
-      if (how === 'suspend') event(m, 'suspend', 'suspended', { source: 'flyd' });
-      else {
-        event(m, 'exit', 'stopped', {
-          request: { exit_event: { exit_code: 0, oom_killed: false, requested_stop: true, restarting: false, exited_at: new Date().toISOString() } },
-        });
-      }
-      setState(m, how === 'suspend' ? 'suspended' : 'stopped');
+      const settle = (): void => {
+        if (how === 'suspend') event(m, 'suspend', 'suspended', { source: 'flyd' });
+        else {
+          event(m, 'exit', 'stopped', {
+            request: { exit_event: { exit_code: 0, oom_killed: false, requested_stop: true, restarting: false, exited_at: new Date().toISOString() } },
+          });
+        }
+        setState(m, how === 'suspend' ? 'suspended' : 'stopped');
+      };
+      if (idleOptions.settleMs === undefined) return settle();
+      event(m, how, how === 'suspend' ? 'suspending' : 'stopping');
+      setState(m, how === 'suspend' ? 'suspending' : 'stopping');
+      later(m, idleOptions.settleMs, settle);
+    },
+    machineFails(app, machineId, message) {
+      const m = apps.get(app)?.machines.get(machineId);
+      if (m === undefined) throw new Error(`no machine ${machineId} in ${app}`);
+      clearTimers(m);
+      event(m, 'launch', 'failed', { request: { error: message } });
+      setState(m, 'failed');
     },
     holdLease(app, machineId, ttlSeconds) {
       const m = apps.get(app)?.machines.get(machineId);

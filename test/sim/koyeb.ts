@@ -115,11 +115,14 @@ export interface KoyebSim extends DoubleControls {
   addService(appName: string, options: { name: string; image: string; env?: Record<string, string> }): { id: string };
   /** The app's service is paused, as by its owner in the console: status PAUSED, its deployment STOPPED. */
   pauseService(appName: string): void;
-  /** The app's scaled-to-zero service goes to sleep now: its deployment and instance SLEEPING. */
+  /**
+   * The app's scaled-to-zero service goes to sleep now: the deployment serving it (the active one,
+   * which a failed push leaves in place) and its instance SLEEPING.
+   */
   sleepService(appName: string): void;
   /**
-   * A request reached the app's public domain: a SLEEPING deployment wakes (STARTING, then HEALTHY
-   * after half a rollout). Resolves once it serves, as Koyeb's edge holds the request until then.
+   * A request reached the app's public domain: the SLEEPING deployment serving it wakes (STARTING,
+   * then HEALTHY after half a rollout). Resolves once it serves, as Koyeb's edge holds the request until then.
    */
   receiveRequest(appName: string): Promise<void>;
   close(): Promise<void>;
@@ -328,6 +331,11 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
     s.latest_deployment_id = d.id;
     rollOut(d);
     return d;
+  }
+
+  /** The deployment serving a service's traffic: the active one, or the latest while none is. */
+  function serving(s: SimService): string {
+    return s.active_deployment_id === '' ? s.latest_deployment_id : s.active_deployment_id;
   }
 
   function removeService(s: SimService): void {
@@ -583,13 +591,13 @@ export async function startKoyebSim(options: KoyebSimOptions = {}): Promise<Koye
       for (const instance of instances.values()) if (instance.deployment_id === d?.id) instance.status = 'STOPPED';
     },
     sleepService(appName) {
-      const d = deployments.get(serviceOf(appName).latest_deployment_id);
+      const d = deployments.get(serving(serviceOf(appName)));
       if (d === undefined || d.status !== 'HEALTHY') throw new Error(`${appName}'s deployment is ${d?.status ?? 'missing'}, not HEALTHY`);
       d.status = 'SLEEPING';
       for (const instance of instances.values()) if (instance.deployment_id === d.id) instance.status = 'SLEEPING';
     },
     receiveRequest(appName) {
-      const d = deployments.get(serviceOf(appName).latest_deployment_id);
+      const d = deployments.get(serving(serviceOf(appName)));
       if (d === undefined || d.status !== 'SLEEPING') return Promise.resolve();
       d.status = 'STARTING';
       return new Promise<void>((resolve) =>

@@ -255,6 +255,22 @@ describe('Fly simulator, waking idle machines', () => {
     }
   });
 
+  it('a machine caught stopping or suspending stays so for settleMs; a wait for stopped/suspended blocks until it is down', async () => {
+    const m = await machine();
+    await wait('demo', m.id, m.instance_id);
+    for (const [how, between, after] of [['stop', 'stopping', 'stopped'], ['suspend', 'suspending', 'suspended']] as const) {
+      sim.idle('demo', m.id, how, { settleMs: 150 });
+      expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).body).toMatchObject({ state: between });
+      const down = await call('GET', `/v1/apps/demo/machines/${m.id}/wait?state=stopped&state=suspended&version=${m.instance_id}&timeout=5`);
+      expect(down.status).toBe(200);
+      expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).body).toMatchObject({ state: after, instance_id: m.instance_id });
+      await call('POST', `/v1/apps/demo/machines/${m.id}/start`);
+      await wait('demo', m.id, m.instance_id);
+    }
+    sim.machineFails('demo', m.id, 'host lost');
+    expect((await call('GET', `/v1/apps/demo/machines/${m.id}`)).body).toMatchObject({ state: 'failed' });
+  });
+
   it('refuses a start on a machine another client leases with 409', async () => {
     const m = await machine();
     await wait('demo', m.id, m.instance_id);

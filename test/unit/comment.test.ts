@@ -257,6 +257,16 @@ describe('what the budget and a wake add to the comment', () => {
     expect(text).toContain('A push, a re-run of the preview workflow or a `/preview` comment brings it back');
   });
 
+  it('a destroyed preview says why it went: its close, its label, a request, or a cleanup of a closed PR', () => {
+    const said = (cause?: 'unlabeled' | 'asked' | 'sweep') =>
+      renderPreview({ state: 'destroyed', appName: 'pr-7-octo-shop', sha: 'abc', keptMachines: [], ...(cause === undefined ? {} : { cause: { kind: cause } }) }, { runUrl: undefined });
+    expect(said()).toContain('The app `pr-7-octo-shop` and everything in it were removed when this PR closed.');
+    expect(said('unlabeled')).toContain("This PR's opt-in label was removed, so the app `pr-7-octo-shop` and everything in it were removed. Adding the label again deploys it.");
+    expect(said('asked')).toContain('On request (`/preview destroy` or a run with `mode: destroy`), the app `pr-7-octo-shop` and everything in it were removed.');
+    expect(said('sweep')).toContain('This PR is closed, so the app `pr-7-octo-shop` and everything in it were removed when a cleanup found the preview still running.');
+    for (const cause of ['unlabeled', 'asked', 'sweep'] as const) expect(said(cause)).not.toContain('when this PR closed');
+  });
+
   it('a refused PR is told which previews hold the places, with links, and how to free one', () => {
     const text = renderPreview(
       {
@@ -265,10 +275,14 @@ describe('what the budget and a wake add to the comment', () => {
         sha: 'abcdef1234567890',
         cap: 1,
         holders: [{ number: 3, url: 'https://github.com/octo/shop/pull/3', appName: 'pr-3-octo-shop', idle: '2 days' }],
+        why: '#3 is being deployed right now (a deploy holds its machine\'s lease)',
       },
       { runUrl: undefined },
     );
     expect(text).toContain('### 🚫 No preview for `abcdef1`: the cap of 1 live preview is reached');
+    // Why none could go is said as it is: here not the policy, but a deploy holding the one candidate.
+    expect(text).toContain("This repository keeps at most 1 live preview (`max-previews`), and none could be made free: #3 is being deployed right now (a deploy holds its machine's lease).");
+    expect(text).not.toContain('policy');
     expect(text).toContain('- [#3](https://github.com/octo/shop/pull/3): `pr-3-octo-shop`, last active 2 days ago');
     expect(text).toContain('comment `/preview destroy` on it');
   });

@@ -27,6 +27,20 @@ describe('the layout of src/', () => {
   });
 });
 
+describe('the one-way flow', () => {
+  const code = (path: string): string => readFileSync(path, 'utf8');
+  const run = sources.filter((path) => relative(join(src, 'run'), path).split('/')[0] !== '..');
+
+  it('report.ts, which the runs call, calls back into none of them', () => {
+    expect(code(join(src, 'report.ts'))).not.toMatch(/from '\.\/run\//);
+  });
+
+  it('what a platform says of itself comes from its folder: no run and no report names a platform', () => {
+    const naming = [join(src, 'report.ts'), ...run].filter((path) => /'(?:fly|koyeb|comfydeploy)'/.test(code(path))).map((path) => relative(repoRoot, path));
+    expect(naming, 'take the words from the provider (PreviewProvider.texts)').toEqual([]);
+  });
+});
+
 describe('what the platforms share', () => {
   const providers = join(src, 'providers');
   const declared = (code: string): string[] => [...code.matchAll(/^export (?:async )?(?:function|const|class) ([A-Za-z0-9_]+)/gm)].map((m) => m[1] ?? '');

@@ -404,6 +404,14 @@ describe('config (fly.toml)', () => {
     expect(error.message).toMatch(/^Input 'config' is not a fly.toml the action can use: fly.toml line 3, column \d+: /);
   });
 
+  it('a run that does not deploy reads no fly.toml: a missing or broken one stops only a deploy', () => {
+    const broken = workspace({ 'fly.toml': 'app = "x"\n\n[http_service\n' });
+    for (const [values, dir] of [[{ config: 'deploy/fly.preview.toml' }, workspace({})], [{}, broken]] as const) {
+      expect(readSettings(read(values), dir, { deploys: false })).toMatchObject({ appConfig: undefined, configWarnings: [] });
+      expect(() => readSettings(read(values), dir)).toThrow(InputError);
+    }
+  });
+
   it('refuses a file whose values flyctl would refuse, naming the key', () => {
     const dir = workspace({ 'fly.toml': '[[vm]]\nsize = "tiny"\n' });
     expect(rejection({}, dir).message).toMatch(/Input 'config' .*size "tiny" is not a Fly machine size/);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/common-inputs.js';
 import { readSettings, type Settings } from '../../src/inputs.js';
 import { inWords, parseCommand, planResolved, planRun, previewName, sweepVerdict, type PullRequestState, type SweptPull } from '../../src/plan.js';
-import { fullVerdict, hasRoom, lastActive, type CountedPreview } from '../../src/plan/budget.js';
+import { evictionOrder, fullVerdict, hasRoom, lastActive, madeRoom, type CountedPreview } from '../../src/plan/budget.js';
 import { appNameRule } from '../../src/providers/fly/names.js';
 import { pullRequestPayload, webhookExample } from '../sim/action-runner.ts';
 
@@ -128,8 +128,9 @@ describe('missing values', () => {
     ).toThrow(/Input 'mode' deploy needs a pull_request or pull_request_target event; this run is for 'push'/);
   });
 
-  it('mode destroy forces a destroy on any PR activity', () => {
-    expect(planRun(settings({ mode: 'destroy' }), pullRequest('synchronize')).action).toBe('destroy');
+  it('mode destroy forces a destroy on any PR activity, as asked (so the comment does not say the PR closed)', () => {
+    expect(planRun(settings({ mode: 'destroy' }), pullRequest('synchronize'))).toMatchObject({ action: 'destroy', cause: 'asked' });
+    expect(planRun(settings(), pullRequest('closed'))).not.toHaveProperty('cause');
   });
 
   it('a malformed payload is a clear error, not a TypeError', () => {
@@ -166,7 +167,7 @@ describe('label opt-in, with GitHub example payloads', () => {
 
   it('labeled with the label deploys; unlabeled of it destroys', () => {
     expect(planRun(settings({ label: 'bug' }), pullRequest('labeled', webhookExample('pull_request', 'labeled'))).action).toBe('deploy');
-    expect(planRun(settings({ label: 'bug' }), pullRequest('unlabeled', webhookExample('pull_request', 'unlabeled'))).action).toBe('destroy');
+    expect(planRun(settings({ label: 'bug' }), pullRequest('unlabeled', webhookExample('pull_request', 'unlabeled')))).toMatchObject({ action: 'destroy', cause: 'unlabeled' });
   });
 
   it('another label on a labelled PR behaves as any activity; on an unlabelled PR it is a skip', () => {
@@ -312,7 +313,9 @@ describe('PRs named outside pull_request events', () => {
 
   it('a resolved PR plans as its PR event would: open deploys, closed destroys', () => {
     expect(planResolved(settings(), resolved, 'auto', 'workflow_dispatch')).toMatchObject({ action: 'deploy', appName: 'pr-7-codertocat-hello-world' });
-    expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'auto', 'workflow_dispatch').action).toBe('destroy');
+    // A closed PR cleaned up by `auto` is its close, late; `/preview destroy` is a request.
+    expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'auto', 'workflow_dispatch')).not.toHaveProperty('cause');
+    expect(planResolved(settings(), resolved, 'destroy', 'issue_comment')).toMatchObject({ action: 'destroy', cause: 'asked' });
     expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'deploy', 'issue_comment')).toMatchObject({ action: 'skip', reason: expect.stringContaining('closed') });
   });
 
@@ -423,7 +426,7 @@ describe('a review starting, and drafts', () => {
 });
 
 describe('the cap on live previews', () => {
-  const preview = (pr: number | undefined, lastActiveMs: number): CountedPreview => ({ appName: `pr-${pr ?? 'x'}-acme-shop`, pr, lastActiveMs });
+  const preview = (pr: number | undefined, lastActiveMs: number, closed = false): CountedPreview => ({ appName: `pr-${pr ?? 'x'}-acme-shop`, pr, lastActiveMs, closed });
 
   it('has room below the cap, none at it', () => {
     expect(hasRoom(2, 3)).toBe(true);
@@ -443,16 +446,27 @@ describe('the cap on live previews', () => {
     expect(lastActive(undefined, 5_000)).toBe(5_000);
   });
 
+  it("a closed PR's preview goes first, however recent closing made its PR look", () => {
+    expect(evictionOrder([preview(1, 10), preview(2, 90, true), preview(3, 20)])).toEqual([preview(2, 90, true), preview(1, 10), preview(3, 20)]);
+  });
+
   it('ties go by PR number, so racing runs evict the same preview', () => {
     expect(fullVerdict([preview(7, 10), preview(3, 10)], 2, 'evict')).toMatchObject({ candidates: [preview(3, 10), preview(7, 10)] });
   });
 
-  it('never evicts a preview whose PR this repository does not have; refuses when nothing else can go', () => {
+  it('never evicts a preview whose PR this repository does not have; refuses, saying so, when nothing else can go', () => {
     expect(fullVerdict([preview(undefined, 1), preview(2, 50)], 2, 'evict')).toMatchObject({ kind: 'evict', candidates: [preview(2, 50)] });
-    expect(fullVerdict([preview(undefined, 1)], 1, 'evict')).toEqual({ kind: 'refuse', holders: [preview(undefined, 1)] });
+    expect(fullVerdict([preview(undefined, 1)], 1, 'evict')).toEqual({ kind: 'refuse', why: 'unowned', holders: [preview(undefined, 1)] });
+    // Over the cap by one with a single candidate: it is still evicted, which keeps the count as it was.
+    expect(fullVerdict([preview(undefined, 1), preview(undefined, 2), preview(3, 50)], 2, 'evict')).toEqual({ kind: 'evict', excess: 2, candidates: [preview(3, 50)] });
   });
 
-  it('refuse lists the holders, least recently active first', () => {
-    expect(fullVerdict([preview(1, 30), preview(2, 10)], 2, 'refuse')).toEqual({ kind: 'refuse', holders: [preview(2, 10), preview(1, 30)] });
+  it('refuse lists the holders, least recently active first, and says the policy is why', () => {
+    expect(fullVerdict([preview(1, 30), preview(2, 10)], 2, 'refuse')).toEqual({ kind: 'refuse', why: 'policy', holders: [preview(2, 10), preview(1, 30)] });
+  });
+
+  it('deploys once one preview went, even when the rest a race needs are held: the count never grows', () => {
+    expect(madeRoom(0)).toBe(false);
+    expect(madeRoom(1)).toBe(true);
   });
 });

@@ -40,6 +40,7 @@ export interface ComfyDeployBuild {
 export function createComfyDeployPreviewProvider(options: ComfyDeployProviderOptions & ComfyDeployBuild): PreviewProvider & { close(): Promise<void> } {
   const provider = new ComfyDeployProvider(options);
   return {
+    texts: provider.texts,
     listPreviews: (scope, log) => provider.listPreviews(scope, log),
     busy: (appName, machineIds) => provider.busy(appName, machineIds),
     hostnameFor: (appName) => provider.hostnameFor(appName),

@@ -6,7 +6,7 @@
 // converge on the oldest machine; a build is followed by polling its own version with growing pauses.
 // This file only sequences the phases: machine.ts, build.ts, import-failure.ts, destroy.ts,
 // inventory.ts and wake.ts do the work, each given the one ComfyDeployContext.
-import type { DestroyOutcome, PreviewInventory, PreviewScope, PreviewTarget, ProgressLog, WakeOutcome } from '../../provider.js';
+import type { DestroyOutcome, PreviewInventory, PreviewScope, PreviewTarget, ProgressLog, ProviderTexts, WakeOutcome } from '../../provider.js';
 import { supersedes } from '../revision.js';
 import { buildFailed, ended, followBuild } from './build.js';
 import {
@@ -38,6 +38,11 @@ interface Build {
 }
 
 export class ComfyDeployProvider {
+  // The dashboard page is the preview's URL, and it is ComfyDeploy's own login that guards it.
+  readonly texts: ProviderTexts = {
+    urlAccess: 'The machine page needs a ComfyDeploy login to the organisation that owns the machine.',
+    busy: 'its machine is still being built',
+  };
   readonly #ctx: ComfyDeployContext;
 
   constructor(options: ComfyDeployProviderOptions) {

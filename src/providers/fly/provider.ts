@@ -18,6 +18,7 @@ import type {
   PreviewScope,
   PreviewTarget,
   ProgressLog,
+  ProviderTexts,
   ReleaseDetail,
   WakeOutcome,
 } from '../../provider.js';
@@ -58,6 +59,8 @@ function overridesFrom(request: DeployRequest): PlanOverrides {
 }
 
 export class FlyProvider implements PreviewProvider {
+  // A deploy holds a lease on each machine it changes (fly-go flaps/flaps_machines.go AcquireLease).
+  readonly texts: ProviderTexts = { urlAccess: undefined, busy: "a deploy holds its machine's lease" };
   readonly #ctx: FlyContext;
   readonly #appConfig: AppConfig | undefined;
   readonly #overrides: PlanOverrides | undefined;

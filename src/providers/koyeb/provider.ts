@@ -4,7 +4,7 @@
 // again; and a deployment is polled with backoff until it is HEALTHY (or SLEEPING) or fails.
 // This file only sequences the phases: app.ts, secrets.ts, service.ts, readiness.ts, destroy.ts,
 // inventory.ts and wake.ts do the work, each given the one KoyebContext.
-import type { DeployOutcome, DestroyOutcome, PreviewInventory, PreviewProvider, PreviewScope, PreviewTarget, ProgressLog, WakeOutcome } from '../../provider.js';
+import type { DeployOutcome, DestroyOutcome, PreviewInventory, PreviewProvider, PreviewScope, PreviewTarget, ProgressLog, ProviderTexts, WakeOutcome } from '../../provider.js';
 import { supersedes } from '../revision.js';
 import { ensureApp, place } from './app.js';
 import { koyebContext, type KoyebContext, type KoyebDeployExtras, type KoyebDeployRequest, type KoyebProviderOptions } from './context.js';
@@ -20,6 +20,7 @@ import { wake } from './wake.js';
 const maxRounds = 6;
 
 export class KoyebProvider implements PreviewProvider {
+  readonly texts: ProviderTexts = { urlAccess: undefined, busy: 'a deployment is still rolling out on it' };
   readonly #ctx: KoyebContext;
   readonly #extras: KoyebDeployExtras;
 

@@ -23,8 +23,23 @@ export function latestDeploymentId(service: Service | undefined): string | undef
   return deploymentId === undefined || deploymentId === '' ? undefined : deploymentId;
 }
 
+/**
+ * The deployment serving the service's traffic: after a push whose deployment failed, the one before
+ * it, not the latest. The same proto3 string (koyeb-openapi.json definitions.Service); koyeb-cli reads
+ * it first and falls back to the latest when it is "" (pkg/koyeb/sandbox.go).
+ */
+export function activeDeploymentId(service: Service | undefined): string | undefined {
+  const deploymentId = service?.active_deployment_id;
+  return deploymentId === undefined || deploymentId === '' ? latestDeploymentId(service) : deploymentId;
+}
+
+/** The app's WEB service of this action's name, unless it is being deleted; whose it is, its deployment says. */
+export async function findService(ctx: KoyebContext, appId: string): Promise<Service | undefined> {
+  return (await ctx.client.listServices(appId)).find((s) => s.name === serviceName && s.status !== 'DELETING' && s.status !== 'DELETED');
+}
+
 export async function ourService(ctx: KoyebContext, request: KoyebDeployRequest, appId: string): Promise<FoundService | undefined> {
-  const service = (await ctx.client.listServices(appId)).find((s) => s.name === serviceName && s.status !== 'DELETING' && s.status !== 'DELETED');
+  const service = await findService(ctx, appId);
   if (service === undefined) return undefined;
   const deploymentId = latestDeploymentId(service);
   const deployment = deploymentId === undefined ? undefined : await ctx.client.getDeployment(deploymentId);

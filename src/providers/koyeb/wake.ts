@@ -4,15 +4,18 @@
 // and a scaled-to-zero service whose deployment is SLEEPING, which no API call wakes: "as soon as a
 // new request is received, the Service wakes up" (koyeb.com/docs/run-and-scale/scale-to-zero). So
 // a sleeping preview gets one request to its own URL. Either way the run then polls until it is
-// HEALTHY; nothing is redeployed.
+// HEALTHY; nothing is redeployed. What is read is the deployment serving traffic (the active one:
+// after a failed push, the one before it); one that is neither HEALTHY nor SLEEPING fails the wake
+// with its state.
 import { request } from 'undici';
 import type { PreviewTarget, ProgressLog, WakeOutcome } from '../../provider.js';
 import { ApiAmbiguousError } from '../http.js';
 import { pollUntilEnded } from '../polling.js';
 import { reportedHostname } from './app.js';
 import type { KoyebContext } from './context.js';
-import { carries, serviceName } from './definition.js';
+import { carries } from './definition.js';
 import { progressing } from './readiness.js';
+import { activeDeploymentId, findService, latestDeploymentId } from './service.js';
 import type { App, Deployment, Service, ServiceStatus } from './types.js';
 
 /** Service states on the way back from a resume (definitions.Service.Status). */
@@ -21,26 +24,31 @@ const resuming = new Set<ServiceStatus | undefined>(['PAUSED', 'RESUMING', 'STAR
 interface Ours {
   app: App;
   service: Service;
-  deployment: Deployment;
+  /** The service's newest deployment: what a push rolls out, and whose definition says whose it is. */
+  latest: Deployment;
+  /** The deployment serving traffic; the latest when the service reports none. */
+  active: Deployment;
 }
 
-/** This preview's service and its latest deployment, when its definition carries the owner labels. */
+/** This preview's service and its deployments, when its definition carries the owner labels. */
 async function ourService(ctx: KoyebContext, target: PreviewTarget): Promise<Ours | undefined> {
   const app = await ctx.client.findApp(target.appName);
   if (app === undefined || app.status === 'DELETING' || app.status === 'DELETED') return undefined;
-  const service = (await ctx.client.listServices(app.id)).find((s) => s.name === serviceName && s.status !== 'DELETING' && s.status !== 'DELETED');
-  const deploymentId = service?.latest_deployment_id;
-  if (service === undefined || deploymentId === undefined || deploymentId === '') return undefined;
-  const deployment = await ctx.client.getDeployment(deploymentId);
-  if (deployment === undefined || !carries(deployment.definition, target.ownerLabels)) return undefined;
-  return { app, service, deployment };
+  const service = await findService(ctx, app.id);
+  const latestId = latestDeploymentId(service);
+  if (service === undefined || latestId === undefined) return undefined;
+  const latest = await ctx.client.getDeployment(latestId);
+  if (latest === undefined || !carries(latest.definition, target.ownerLabels)) return undefined;
+  const activeId = activeDeploymentId(service);
+  const active = activeId === undefined || activeId === latestId ? latest : await ctx.client.getDeployment(activeId);
+  return { app, service, latest, active: active ?? latest };
 }
 
 export async function wake(ctx: KoyebContext, target: PreviewTarget, waitTimeoutMs: number, log: ProgressLog): Promise<WakeOutcome> {
   const appName = target.appName;
   const ours = await ourService(ctx, target);
   if (ours === undefined) return { kind: 'absent', appName };
-  const { app, service, deployment } = ours;
+  const { app, service, latest, active } = ours;
   const reported = reportedHostname(app);
   if (reported !== undefined) ctx.hostnames.set(appName, reported);
   const deadline = ctx.now() + waitTimeoutMs;
@@ -51,19 +59,22 @@ export async function wake(ctx: KoyebContext, target: PreviewTarget, waitTimeout
     return { kind: 'awake', appName, machineIds, started: [{ id: service.id, from: 'PAUSED' }] };
   }
   if (service.status === 'PAUSING') return { kind: 'failed', appName, reason: `service ${service.id} is being paused; resume it in Koyeb, or push to deploy it again` };
-  if (progressing.has(deployment.status)) return { kind: 'busy', appName, reason: `deployment ${deployment.id} is still rolling out` };
-  if (deployment.status !== 'SLEEPING') return { kind: 'awake', appName, machineIds, started: [] };
+  if (progressing.has(latest.status)) return { kind: 'busy', appName, reason: `deployment ${latest.id} is still rolling out` };
+  if (active.status === 'HEALTHY') return { kind: 'awake', appName, machineIds, started: [] };
+  if (active.status !== 'SLEEPING') {
+    return { kind: 'failed', appName, reason: `deployment ${active.id}, the one serving service ${service.id}, is ${active.status ?? 'of no status'}, not HEALTHY, SLEEPING or PAUSED; a push or a re-run deploys it again` };
+  }
   const hostname = reported ?? reportedHostname(await ctx.client.getApp(app.id));
   if (hostname === undefined) return { kind: 'failed', appName, reason: `Koyeb reports no domain for app ${appName}, so no request can wake it` };
   await visit(ctx, `https://${hostname}/`, deadline, log);
-  const result = await pollUntilEnded(ctx, () => ctx.client.getDeployment(deployment.id), (d) => d.status !== 'SLEEPING' && !progressing.has(d.status), {
+  const result = await pollUntilEnded(ctx, () => ctx.client.getDeployment(active.id), (d) => d.status !== 'SLEEPING' && !progressing.has(d.status), {
     deadline,
     justStarted: false,
     budgetMs: waitTimeoutMs,
   });
   if (result.kind === 'ended' && result.value.status === 'HEALTHY') return { kind: 'awake', appName, machineIds, started: [{ id: service.id, from: 'SLEEPING' }] };
   const state = result.kind === 'gone' ? 'gone' : result.value.status;
-  return { kind: 'failed', appName, reason: `deployment ${deployment.id} is ${state} after a request to https://${hostname}/, not HEALTHY` };
+  return { kind: 'failed', appName, reason: `deployment ${active.id} is ${state} after a request to https://${hostname}/, not HEALTHY` };
 }
 
 /** Resumes the service, then polls it until it is no longer on its way back; its last status. */
