@@ -1,6 +1,7 @@
 // The job summary of a run that counted live previews against `max-previews`: each one, when it
 // was last active, and what this run did about it.
 import { writeSummary } from './summary.js';
+import { cell } from './markdown.js';
 
 export interface CountedRow {
   /** undefined when its machines name no PR this repository has. */
@@ -22,7 +23,6 @@ export interface BudgetReport {
   outcome: string;
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 export function renderBudget(report: BudgetReport): string {
   const parts = [

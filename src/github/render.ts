@@ -1,5 +1,6 @@
 // The Markdown of a preview's comment and job summary, from its view (view.ts).
 import type { DatabaseView, DroppedDatabaseView, Footer, PreviewDetails, PreviewView, Woken } from './view.js';
+import { code } from './markdown.js';
 
 const shortSha = (sha: string): string => sha.slice(0, 7);
 
@@ -19,7 +20,7 @@ function urlRow(url: string | undefined, note: string): [string, string][] {
 
 function databaseRow(database: DatabaseView | undefined): [string, string][] {
   if (database === undefined) return [];
-  return [['Database', `\`${database.name}\`${database.template === undefined ? ', empty at first' : `, a copy of \`${database.template}\``}`]];
+  return [['Database', `${code(database.name)}${database.template === undefined ? ', empty at first' : `, a copy of ${code(database.template)}`}`]];
 }
 
 /** The sentence a destroyed preview's comment adds about its database. */

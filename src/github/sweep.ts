@@ -1,6 +1,7 @@
 // The job summary of a sweep: every preview found, and what was done with it and why.
 import { fenced } from './render.js';
 import { writeSummary } from './summary.js';
+import { cell } from './markdown.js';
 
 export interface SweepRow {
   /** undefined for a database whose app is already gone. */
@@ -37,7 +38,6 @@ export interface SweepReport {
   cap?: number | undefined;
 }
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** Whether this run removed the row's app (or, in a dry run, would). */
 const removed = (r: SweepRow): boolean => r.action === 'destroyed' || r.action === 'would destroy' || r.appGone === 'now';

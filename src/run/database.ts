@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import type { DatabaseSettings, DropOutcome, InventoryEntry, PreparedDatabase } from '../database/contract.js';
 import type { DatabaseView, DroppedDatabaseView } from '../github/index.js';
 import type { PullRequest } from '../plan.js';
+import { mask } from '../masked.js';
 import { errorMessage } from './log.js';
 
 /** Which PR a database is for. */
@@ -54,7 +55,7 @@ export async function withDatabases<T>(settings: DatabaseSettings | undefined, w
     },
     async ensure(pr) {
       // Known before the first byte goes to the server: the app's URL and its role's password.
-      for (const secret of (await previewDatabaseFor(settings, refOf(pr))).secrets) core.setSecret(secret);
+      for (const secret of (await previewDatabaseFor(settings, refOf(pr))).secrets) mask(secret);
       const made = await handle.ensure(refOf(pr));
       const from = made.template === undefined ? 'empty' : `a copy of "${made.template}"`;
       core.info(

@@ -11,7 +11,6 @@ import type { DeployOutcome, DeployRequest, PreviewProvider, PreviewTarget, Prog
 import { outcomeView, previewUrl, type Report } from '../report.js';
 import { databaseView, type RunDatabases } from './database.js';
 import { errorMessage, log, neutralise } from './log.js';
-import { mask } from '../masked.js';
 import { setOutputs } from './outputs.js';
 
 /** Deploys one PR's preview; false when the preview failed (the step is then marked failed). */
@@ -33,8 +32,6 @@ export async function deploy(
   try {
     // The database first: a server that refuses fails the step before anything of this preview exists on the platform.
     database = await databases?.ensure(pr);
-    // Masked by the database room already; recorded here too, so what the PR is shown redacts them.
-    for (const secret of database?.secrets ?? []) mask(secret);
     announcing = announcingLog(report, { state: 'deploying', ...place, ...shown() });
     // The URL is one more app secret: the platform keeps it out of every config and log.
     const secrets = databases === undefined || database === undefined ? settings.secrets : { ...settings.secrets, [databases.env]: database.url };
