@@ -100,7 +100,8 @@ describe('a review starting on Fly', () => {
   });
 
   it('a machine caught on its way down is waited out with the blocking wait, then started', async () => {
-    fly.idle(flyApp, machineId, 'stop', { settleMs: 300 });
+    // Long enough that the action, however late a busy machine starts it, meets the machine still stopping.
+    fly.idle(flyApp, machineId, 'stop', { settleMs: 2_000 });
     const instance = fly.machines(flyApp)[0]?.instance_id;
     fly.clearRequests();
     const result = await onFly('review_requested');
