@@ -330,6 +330,10 @@ function decide(settings: CommonSettings, pr: PayloadPull, action: 'deploy' | 'd
   if (settings.image === undefined && settings.provider !== 'comfydeploy') {
     throw new InputError('image', `is required to deploy: ${imageHint}`);
   }
+  // Decided here, before any call: found only in the deploy, it came after a place was made for it.
+  if (settings.provider === 'comfydeploy' && pr.headRepoFullName === null) {
+    throw new Error(`PR #${pr.number} comes from a deleted fork: there is no repository to build its head commit from.`);
+  }
   if (settings.maxPreviews !== undefined && settings.githubToken === undefined) {
     throw new InputError('github-token', "is required with max-previews: it reads when each preview's PR was last active (the default `${{ github.token }}` will do)");
   }

@@ -101,7 +101,8 @@ function sourceField(settings: Settings, pr: PullRequest): { source?: SourceRef 
  */
 function sourceOf(settings: Settings, pr: PullRequest): SourceRef | undefined {
   if (settings.comfyDeploy === undefined) return undefined;
-  if (pr.headRepoFullName === null) throw new Error(`PR #${pr.number} comes from a deleted fork: there is no repository to build its head commit from.`);
+  // plan.ts refuses a deleted fork's deploy on a platform that builds from source.
+  if (pr.headRepoFullName === null) throw new Error(`PR #${pr.number} has no head repository to build from.`);
   const server = (process.env['GITHUB_SERVER_URL'] ?? 'https://github.com').replace(/\/+$/, '');
   return { repositoryUrl: `${server}/${pr.headRepoFullName}.git`, commit: pr.headSha, subPath: settings.comfyDeploy.nodePath };
 }

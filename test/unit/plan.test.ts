@@ -470,3 +470,13 @@ describe('the cap on live previews', () => {
     expect(madeRoom(1)).toBe(true);
   });
 });
+
+describe('a platform that builds from the PR\'s source', () => {
+  it('refuses a deleted fork\'s deploy at the plan, before any call (and before a place is made for it)', () => {
+    const comfy = settings({ provider: 'comfydeploy', 'fly-api-token': '', 'comfydeploy-api-token': 'cd-token', 'comfyui-version': '094306b626e9cf505690c5d8b445032b3b8a36fa', image: '', 'allow-forks': 'true' });
+    const payload = pullRequestPayload('opened', { headRepo: null });
+    expect(() => planRun(comfy, pullRequest('opened', payload))).toThrow('PR #2 comes from a deleted fork: there is no repository to build its head commit from.');
+    // An image platform deploys the image the workflow built: the fork's repository is not needed.
+    expect(planRun(settings({ 'allow-forks': 'true' }), pullRequest('opened', payload)).action).toBe('deploy');
+  });
+});
