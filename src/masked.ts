@@ -23,14 +23,20 @@ export function redact(text: string): string {
   return out;
 }
 
-/** Every string in `value` (an object, an array, or a string) redacted; other values as they are. */
-export function redactAll<T>(value: T): T {
-  return redactValue(value) as T;
+/**
+ * Every string in `value` (an object, an array, or a string) redacted, but those under the keys in
+ * `kept`: fields the run itself fills (names, ids, a commit), which a short secret that happens to
+ * stand in them must not turn into a broken link. Other values as they are.
+ */
+export function redactAll<T>(value: T, kept: ReadonlySet<string> = new Set()): T {
+  return redactValue(value, kept) as T;
 }
 
-function redactValue(value: unknown): unknown {
+function redactValue(value: unknown, kept: ReadonlySet<string>): unknown {
   if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map(redactValue);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, redactValue(v)]));
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, kept));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, kept.has(key) ? v : redactValue(v, kept)]));
+  }
   return value;
 }

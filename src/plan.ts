@@ -268,7 +268,7 @@ export function planRun(settings: CommonSettings, event: EventContext): Plan {
     );
   }
   const pr = readPullRequest(payload);
-  if (settings.mode !== 'auto') return asked(decide(settings, pr, settings.mode, event.eventName, event.action));
+  if (settings.mode !== 'auto') return asked(decide(settings, pr, settings.mode, event.eventName, event.action), pr.state);
   const verdict = labelVerdict(settings, event, payload, field(payload, 'pull_request', isObject));
   if (verdict === 'skip') {
     return {
@@ -287,9 +287,12 @@ export function planRun(settings: CommonSettings, event: EventContext): Plan {
   return next.action === 'destroy' && next.draft === true ? { ...plan, cause: 'draft' } : plan;
 }
 
-/** A destroy someone asked for by name, not an event of the PR's own. */
-function asked(plan: PullRequestPlan): PullRequestPlan {
-  return plan.action === 'destroy' ? { ...plan, cause: 'asked' } : plan;
+/**
+ * A destroy someone asked for by name, not an event of the PR's own. Of a closed PR it is its close,
+ * as the comment says: "a push or `/preview` deploys it again" would not be true of it.
+ */
+function asked(plan: PullRequestPlan, state: string): PullRequestPlan {
+  return plan.action === 'destroy' && state !== 'closed' ? { ...plan, cause: 'asked' } : plan;
 }
 
 /** What one PR's event comes down to, once the PR is known. */
@@ -304,7 +307,7 @@ export function planResolved(settings: CommonSettings, pr: PullRequestState, int
   // Asked for by name (a `/preview`, a dispatch): drafts and the label do not stand in the way.
   const plan = decide(settings, { ...pr, sender: undefined, draft: false }, action, eventName, undefined);
   // A closed PR cleaned up by `auto` is its close, late; `destroy` is someone's request.
-  return intent === 'destroy' ? asked(plan) : plan;
+  return intent === 'destroy' ? asked(plan, pr.state) : plan;
 }
 
 function decide(settings: CommonSettings, pr: PayloadPull, action: 'deploy' | 'destroy' | 'wake', eventName: string, eventAction: string | undefined): PullRequestPlan {

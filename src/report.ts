@@ -8,6 +8,9 @@ import type { DatabaseView, GitHubClient, GitHubModule, IssueRef, PreviewView } 
 import type { PullRequest } from './plan.js';
 import type { DeployOutcome } from './provider.js';
 
+/** The view's fields the run fills itself: names, ids, the commit, where the preview answers. */
+const ownFields: ReadonlySet<string> = new Set(['state', 'appName', 'url', 'sha', 'deployedSha', 'machineId', 'region', 'name', 'number']);
+
 function runUrl(): string | undefined {
   const repository = process.env['GITHUB_REPOSITORY'];
   const runId = process.env['GITHUB_RUN_ID'];
@@ -59,8 +62,9 @@ export class Report {
 
   async #comment(shown: PreviewView, final: boolean, order = this.#revisionOrder): Promise<void> {
     if (this.#gh === undefined || !this.#options.comment) return;
-    // A platform's error can quote a secret back; the comment and the view it keeps get no masked value.
-    const view = redactAll(shown);
+    // A platform's error can quote a secret back; the comment and the view it keeps get no masked
+    // value in what platforms and servers wrote (reasons, events, check output).
+    const view = redactAll(shown, ownFields);
     try {
       const result = await this.#github.upsertComment(this.#gh, this.#issue, {
         appName: this.#appName,

@@ -109,7 +109,8 @@ export async function ensurePreviewDatabase(room: Room, ref: PreviewRef): Promis
     );
   }
   await finish(room, ref, name, copiedFrom);
-  return { ...target, template, created: true, repaired: marker !== undefined };
+  // Repaired: a run died half-way. A finished role whose database is gone (dropped by hand, say) just gets a new one.
+  return { ...target, template, created: true, repaired: marker !== undefined && marker.finished !== true };
 }
 
 /** Steps 5 and 6: no one else may connect, the database's objects become the role's, and the role's marker says it is finished. */

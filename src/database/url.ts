@@ -47,6 +47,8 @@ export function parseDatabaseUrl(raw: string): DatabaseServer {
   if (url.password === '') throw urlProblem("has no password; each preview's role password is derived from it");
   const key = identityKeys.find((k) => url.searchParams.has(k));
   if (key !== undefined) throw urlProblem(`sets ${key} in its query; write the user, password, host, port and database in the URL itself`);
+  // node-postgres reads `ssl` too, but libpq and most app drivers do not: the app's URL would lose TLS.
+  if (url.searchParams.has('ssl')) throw urlProblem('sets ssl in its query; write sslmode=require (or verify-full), which every PostgreSQL driver reads');
   const path = decoded(url.pathname.replace(/^\//, ''), 'database name');
   if (path.includes('/')) throw urlProblem('has a path of more than one segment; the path is the database name');
   const port = url.port === '' ? 5432 : Number(url.port);
@@ -116,7 +118,7 @@ export function databaseUrlSecrets(raw: string): string[] {
  * session options. Never the TLS key, certificate and CA paths, which name files on the runner, nor
  * sslpassword (the runner's key's passphrase), nor anything else the admin URL may carry.
  */
-const appQueryKeys = new Set(['sslmode', 'channel_binding', 'target_session_attrs', 'connect_timeout', 'options']);
+const appQueryKeys = new Set(['sslmode', 'sslnegotiation', 'channel_binding', 'target_session_attrs', 'connect_timeout', 'options']);
 
 /** The app's URL: the admin's, with the preview's role, password and database, at the app's host when set. */
 export function appDatabaseUrl(server: DatabaseServer, appHost: AppHost | undefined, name: string, role: string, password: string): string {

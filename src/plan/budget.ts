@@ -53,12 +53,19 @@ export type FullVerdict<T extends CountedPreview = CountedPreview> =
 
 /**
  * What a new preview does when `others` (this repository's live previews, not this PR's) leave no
- * room (`hasRoom` is false): evict the least recently active, or be refused.
+ * room (`hasRoom` is false): evict (closed PRs' previews first, then the least recently active), or
+ * be refused; under `refuse` only closed PRs' previews go.
  */
 export function fullVerdict<T extends CountedPreview>(others: readonly T[], cap: number, policy: CapPolicy): FullVerdict<T> {
   const excess = Math.max(1, others.length - cap + 1);
   const candidates = evictionOrder(others);
-  if (policy === 'refuse') return { kind: 'refuse', why: 'policy', holders: [...others].sort(byActivity) };
+  if (policy === 'refuse') {
+    // A closed PR's preview holds no one's place: removing it is the cleanup its close run missed,
+    // which `refuse` does not forbid; only previews of open PRs are never evicted.
+    const closed = candidates.filter((p) => p.closed);
+    if (closed.length > 0) return { kind: 'evict', excess, candidates: closed };
+    return { kind: 'refuse', why: 'policy', holders: [...others].sort(byActivity) };
+  }
   if (candidates.length === 0) return { kind: 'refuse', why: 'unowned', holders: [...others].sort(byActivity) };
   return { kind: 'evict', excess, candidates };
 }

@@ -1,7 +1,8 @@
 // The cap on live previews, before a deploy that would create one: this repository's previews are
-// counted, and over `max-previews` the least recently active is destroyed first (as a close would,
-// its PR told why), or the new preview is refused. Two new previews racing may each count the
-// other's place as free, so the cap can be passed by one until the next deploy or sweep.
+// counted, and over `max-previews` a closed PR's leftover goes first, then (under `evict`) the least
+// recently active, each destroyed as a close would and its PR told why; the new preview is refused
+// only when nothing could go. Two new previews racing may each count the other's place as free, so
+// the cap can be passed by one until the next deploy or sweep.
 import * as core from '@actions/core';
 import type { CountedRow, GitHubClient, GitHubModule, PlaceHolder, PullSummary } from '../github/index.js';
 import type { Settings } from '../inputs.js';

@@ -1,5 +1,6 @@
-// The runs' side of the database room: a PR's database is ensured before the platform is touched,
-// dropped right after the platform's destroy, and listed by the sweep. The room and the PostgreSQL
+// The runs' side of the database room: a PR's database is ensured before its own preview is written
+// to the platform (only an eviction under max-previews, itself checked first, comes before), dropped
+// right after the platform's destroy, and listed by the sweep. The room and the PostgreSQL
 // client are loaded only when database-url is set, so any other run never loads them; every URL and
 // password a step derives is masked before it can reach a platform or the log.
 import * as core from '@actions/core';
@@ -89,6 +90,17 @@ function warnNotOurs(dropped: DropOutcome, where: string, pr: PullRef): void {
         'fly-preview drops only what it created; drop it yourself if it is a leftover.',
     );
   }
+}
+
+/**
+ * The same server, known not to answer (a sweep could not list it): every step fails at once with
+ * that reason, instead of each waiting out the connect timeout again.
+ */
+export function unreachable(databases: RunDatabases, why: string): RunDatabases {
+  const fail = async (): Promise<never> => {
+    throw new Error(`the database server could not be reached: ${why}`);
+  };
+  return { env: databases.env, nameOf: databases.nameOf, check: fail, ensure: fail, drop: fail, list: fail };
 }
 
 /** A drop that failed, as the PR is told of it; the step fails with the same words. */

@@ -29,7 +29,7 @@ export async function sweepDatabase(
   if (settings.dryRun) return { ...row, action: 'would destroy', why: `${verdict.why}; ${gone}` };
   try {
     const dropped = await databases.drop({ owner: plan.owner, repo: plan.repo, number: entry.pr });
-    if (dropped.state === 'not-ours') return { ...row, action: 'kept', why: `${verdict.why}; no longer carries fly-preview's marker` };
+    if (dropped.state === 'not-ours') return { ...row, action: 'kept', why: `${verdict.why}; not owned by fly-preview's role for this PR, so left alone` };
     return { ...row, action: 'destroyed', why: `${verdict.why}; ${gone}` };
   } catch (error) {
     core.error(`Could not drop database ${entry.name} (PR #${entry.pr}): ${errorMessage(error)}`);

@@ -9,7 +9,7 @@ import { evictionOrder } from '../plan/budget.js';
 import type { InventoryEntry } from '../database/contract.js';
 import type { PreviewInventory, PreviewProvider, PreviewTarget } from '../provider.js';
 import { Report, reportsToPr } from '../report.js';
-import { type RunDatabases, withDatabases } from './database.js';
+import { type RunDatabases, unreachable, withDatabases } from './database.js';
 import { removePreview, undropped, type DestroyCause } from './destroy.js';
 import { errorMessage } from './log.js';
 import { ownerLabels } from './owner-labels.js';
@@ -51,7 +51,9 @@ async function sweepWith(settings: Settings, plan: SweepPlan, provider: PreviewP
   const numbers = [...new Set([...previews.flatMap((p) => (p.pr === undefined ? [] : [p.pr])), ...orphans.map((d) => d.pr)])];
   const pulls = await github.readPulls(gh, repo, numbers);
   const now = Date.now();
-  const sweeper: Sweeper = { settings, plan, provider, github, reporting: reportsToPr(settings) ? gh : undefined, databases };
+  // A server that could not be listed is not asked again for each preview's drop.
+  const reachable = databases === undefined || listing.failure === undefined ? databases : unreachable(databases, listing.failure);
+  const sweeper: Sweeper = { settings, plan, provider, github, reporting: reportsToPr(settings) ? gh : undefined, databases: reachable };
   const rows: SweepRow[] = [];
   const pullOf = (p: LivePreview): PullSummary | undefined => (p.pr === undefined ? undefined : pulls.get(p.pr));
   for (const preview of previews) {
@@ -184,8 +186,13 @@ async function destroyPreview(sweeper: Sweeper, preview: LivePreview, number: nu
   const outcome = await removePreview(provider, sweeper.databases, report, target, pr, condemned.cause);
   const database = undropped(outcome);
   if (database !== undefined) {
-    core.error(`Destroyed ${preview.appName} (PR #${number}), but could not drop its database ${database.name}: ${database.reason}`);
-    return { action: 'failed', why: `${why}; the app is gone, but its database could not be dropped: ${database.reason}`, appGone: 'now' };
+    const before = outcome.kind === 'absent';
+    core.error(`${before ? `${preview.appName} (PR #${number}) was already gone` : `Destroyed ${preview.appName} (PR #${number})`}, but could not drop its database ${database.name}: ${database.reason}`);
+    return {
+      action: 'failed',
+      why: `${why}; the app is gone${before ? ' (a close run got there first)' : ''}, but its database could not be dropped: ${database.reason}`,
+      appGone: before ? 'before' : 'now',
+    };
   }
   if (outcome.kind === 'absent') return { action: 'skipped', why: `${why}; already gone (a close run got there first)`, appGone: 'before' };
   core.info(`Destroyed ${preview.appName} (PR #${number}: ${why})`);

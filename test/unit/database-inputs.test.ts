@@ -151,11 +151,17 @@ describe("a preview's database", () => {
 
   it("copies only the admin URL's connection options to the app's, never the runner's TLS files or key passphrase", async () => {
     const query = 'sslmode=verify-full&sslrootcert=/home/runner/ca.pem&sslcert=/home/runner/c.pem&sslkey=/home/runner/k.pem&sslpassword=hunter2' +
-      '&channel_binding=require&target_session_attrs=read-write&connect_timeout=10&options=-c%20statement_timeout%3D5s&application_name=ci';
+      '&channel_binding=require&target_session_attrs=read-write&connect_timeout=10&options=-c%20statement_timeout%3D5s&application_name=ci&sslnegotiation=direct';
     const settings = read({ url: `postgres://admin:${encodeURIComponent(password)}@db.example.com/postgres?${query}` });
     if (settings === undefined) throw new Error('no settings');
     const app = new URL((await previewDatabaseFor(settings, { repository: 'acme/shop', pr: 7 })).url);
-    expect(app.search).toBe('?sslmode=verify-full&channel_binding=require&target_session_attrs=read-write&connect_timeout=10&options=-c%20statement_timeout%3D5s');
+    expect(app.search).toBe('?sslmode=verify-full&channel_binding=require&target_session_attrs=read-write&connect_timeout=10&options=-c%20statement_timeout%3D5s&sslnegotiation=direct');
+  });
+
+  it("refuses node-postgres's own ssl=true, which the app's driver would not read: its URL would connect without TLS", () => {
+    expect(() => read({ url: `postgres://admin:${encodeURIComponent(password)}@db.example.com/postgres?ssl=true` })).toThrow(
+      "Input 'database-url' sets ssl in its query; write sslmode=require (or verify-full), which every PostgreSQL driver reads",
+    );
   });
 
   it("gives away nothing cheap to test guesses at the admin's password with: scrypt first, then an HMAC per name", async () => {

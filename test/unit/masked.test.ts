@@ -11,4 +11,10 @@ describe('redaction of masked values', () => {
     const view = { state: 'failed', reason: 'pa55word-3f1c', recentEvents: ['a pa55word-3f1c b'], exitCode: 1, url: undefined };
     expect(redactAll(view)).toEqual({ state: 'failed', reason: '***', recentEvents: ['a *** b'], exitCode: 1, url: undefined });
   });
+
+  it('leaves the fields the run fills itself whole, so a short secret that happens to stand in a name breaks no link', () => {
+    mask('shop');
+    const view = { appName: 'pr-2-acme-shop', url: 'https://pr-2-acme-shop.fly.dev', reason: 'the shop token was refused' };
+    expect(redactAll(view, new Set(['appName', 'url']))).toEqual({ appName: 'pr-2-acme-shop', url: 'https://pr-2-acme-shop.fly.dev', reason: 'the *** token was refused' });
+  });
 });

@@ -131,6 +131,8 @@ describe('missing values', () => {
   it('mode destroy forces a destroy on any PR activity, as asked (so the comment does not say the PR closed)', () => {
     expect(planRun(settings({ mode: 'destroy' }), pullRequest('synchronize'))).toMatchObject({ action: 'destroy', cause: 'asked' });
     expect(planRun(settings(), pullRequest('closed'))).not.toHaveProperty('cause');
+    // Of a closed PR it is its close: the comment must not promise that a push brings the preview back.
+    expect(planRun(settings({ mode: 'destroy' }), pullRequest('closed'))).not.toHaveProperty('cause');
   });
 
   it('a malformed payload is a clear error, not a TypeError', () => {
@@ -316,6 +318,7 @@ describe('PRs named outside pull_request events', () => {
     // A closed PR cleaned up by `auto` is its close, late; `/preview destroy` is a request.
     expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'auto', 'workflow_dispatch')).not.toHaveProperty('cause');
     expect(planResolved(settings(), resolved, 'destroy', 'issue_comment')).toMatchObject({ action: 'destroy', cause: 'asked' });
+    expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'destroy', 'workflow_dispatch')).not.toHaveProperty('cause');
     expect(planResolved(settings(), { ...resolved, state: 'closed' }, 'deploy', 'issue_comment')).toMatchObject({ action: 'skip', reason: expect.stringContaining('closed') });
   });
 
@@ -463,6 +466,10 @@ describe('the cap on live previews', () => {
 
   it('refuse lists the holders, least recently active first, and says the policy is why', () => {
     expect(fullVerdict([preview(1, 30), preview(2, 10)], 2, 'refuse')).toEqual({ kind: 'refuse', why: 'policy', holders: [preview(2, 10), preview(1, 30)] });
+  });
+
+  it("refuse still removes a closed PR's leftover, which holds no one's place, and never an open PR's preview", () => {
+    expect(fullVerdict([preview(1, 30), preview(2, 90, true)], 2, 'refuse')).toEqual({ kind: 'evict', excess: 1, candidates: [preview(2, 90, true)] });
   });
 
   it('deploys once one preview went, even when the rest a race needs are held: the count never grows', () => {
